@@ -1,0 +1,251 @@
+"""latm-qa command line: ingest | search | sections | eval | serve. Imports stay lazy."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def _settings(args: argparse.Namespace):
+    from .config import load_settings
+
+    return load_settings(
+        index_dir=getattr(args, "index", None),
+        model=getattr(args, "model", None),
+        max_file_mb=getattr(args, "max_file_mb", None),
+    )
+
+
+def _progress():
+    """A tqdm bar per stage on stderr; silent when stderr is not a terminal."""
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def update(stage: str, n: int, total: int) -> None:
+        if stage not in bars:
+            bars[stage] = tqdm(total=total, desc=stage, unit="", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
+        bars[stage].update(n)
+
+    return update, bars
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest
+
+    settings = _settings(args)
+    paths = [Path(p) for p in args.paths] or [settings.ingest_dir]
+    if args.if_stale:
+        from .ingest import index_is_current
+
+        if index_is_current(paths, settings):
+            print(f"Index at {settings.index_dir} is up to date with {', '.join(map(str, paths))}.")
+            return 0
+    update, bars = _progress()
+    try:
+        report = ingest(paths, settings, progress=update, skip_bad=args.skip_bad)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    if args.json:
+        print(json.dumps(report.__dict__, indent=2, default=list))
+        return 0
+    print(
+        f"Ingested {report.documents} document(s): {report.sections} sections, {report.passages} passages "
+        f"({report.embedded} embedded, {report.kept} reused, {report.dropped} dropped) in {report.seconds:.1f} s"
+    )
+    for row in report.per_document:
+        print(f"  {row['file']}: {row['sections']} sections, {row['passages']} passages")
+    for path, reason in report.skipped:
+        print(f"  skipped {reason}", file=sys.stderr)
+    for path, original in report.duplicates:
+        print(f"  skipped {path}: same content as {original}")
+    if report.full_rebuild_reason:
+        print(f"  note: {report.full_rebuild_reason}")
+    print(f"Index written to {report.index_dir}. Next: latm-qa search \"your question\" --index {report.index_dir}")
+    return 0
+
+
+def _filters(args: argparse.Namespace):
+    from .search import Filters
+
+    def split(value: str | None) -> tuple[str, ...]:
+        return tuple(v.strip() for v in (value or "").split(",") if v.strip())
+
+    if not (args.document or args.chapter or args.part):
+        return None
+    return Filters(documents=split(args.document), chapters=split(args.chapter), parts=split(args.part))
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .errors import LatmQaError, QueryError
+    from .present import format_plain, result_to_json
+    from .search import Index
+
+    settings = _settings(args)
+    index = Index.load(settings.index_dir, model=args.model, settings=settings)
+    filters = _filters(args)
+    if args.queries:
+        rows = _read_queries(Path(args.queries))
+        failed = 0
+        for row in rows:
+            try:
+                result = index.ask(row["question"], k=args.k, retriever=args.retriever, filters=filters)
+                out = result_to_json(result, row.get("id"))
+            except QueryError as exc:
+                failed += 1
+                out = {"id": row.get("id"), "question": row.get("question"), "abstained": False, "hits": [], "error": str(exc)}
+            print(json.dumps(out, ensure_ascii=False) if args.json else _plain_batch(out), flush=True)
+        return 0 if not failed else 3
+    if not args.question:
+        raise LatmQaError('no question given: latm-qa search "QUESTION" (or --queries FILE.jsonl)')
+    result = index.ask(" ".join(args.question), k=args.k, retriever=args.retriever, filters=filters)
+    if args.json:
+        print(json.dumps(result_to_json(result, None), ensure_ascii=False, indent=2))
+    else:
+        print(format_plain(result))
+    return 0
+
+
+def _plain_batch(out: dict) -> str:
+    head = f"{out.get('id')}: {out.get('question')}"
+    if out.get("error"):
+        return f"{head}\n  error: {out['error']}"
+    if out["abstained"]:
+        return f"{head}\n  (not answered by the report)"
+    return head + "".join(f"\n  [{h['rank']}] {h['citation']}" for h in out["hits"])
+
+
+def _read_queries(path: Path) -> list[dict]:
+    from .errors import LatmQaError
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LatmQaError(f"{path}: cannot read the queries file ({exc.__class__.__name__})") from None
+    rows = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            raise LatmQaError(f'{path}:{number}: not a JSON object; each line must be {{"id": ..., "question": ...}}') from None
+        if not isinstance(row, dict) or "question" not in row:
+            raise LatmQaError(f'{path}:{number}: missing "question"; each line must be {{"id": ..., "question": ...}}')
+        rows.append(row)
+    return rows
+
+
+def cmd_sections(args: argparse.Namespace) -> int:
+    from .search import Index
+
+    settings = _settings(args)
+    index = Index.load(settings.index_dir, settings=settings)
+    rows = index.sections()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    current = None
+    for row in rows:
+        if row["document"] != current:
+            current = row["document"]
+            print(f"{current}")
+        pages = ""
+        if row["pages"]:
+            pages = f"p. {row['pages'][0]}" + (f"–{row['pages'][-1]}" if len(row["pages"]) > 1 else "")
+        label = row["heading_path"][-1]
+        indent = "  " * max(1, row["level"])
+        print(f"{indent}{label:<{max(10, 64 - len(indent))}} {pages:>9}  {row['passages']:>3} passages")
+    print(f"{sum(r['kind'] in ('chapter', 'subsection') for r in rows)} numbered sections, "
+          f"{sum(r['kind'] == 'case_study' for r in rows)} case studies, {len(index.passages)} passages")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(app)]
+    if args.port:
+        command += ["--server.port", str(args.port)]
+    if args.index:
+        os.environ["LATM_QA_INDEX"] = str(args.index)
+    os.execv(sys.executable, command)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import run_cli
+
+    return run_cli(args, _settings(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="latm-qa", description="Cited answers from the Local Authority Transformational Models report.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="build or update the index from report files or folders (default: ingest/)")
+    p.add_argument("paths", nargs="*", help=".md, .txt or .pdf files, or folders of them")
+    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
+    p.add_argument("--model", help="embedding model name or local path (default: bundled all-MiniLM-L6-v2)")
+    p.add_argument("--max-file-mb", type=float, help="refuse files larger than this (default 50)")
+    p.add_argument("--skip-bad", action="store_true", help="ingest the good files and skip unreadable ones")
+    p.add_argument("--json", action="store_true", help="print the ingest report as JSON")
+    p.add_argument("--if-stale", action="store_true", help="do nothing if the index already matches the sources")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="ask a question; prints ranked, cited passages")
+    p.add_argument("question", nargs="*", help="the question, in plain English")
+    p.add_argument("--queries", help='JSONL file of {"id": ..., "question": ...} lines (batch mode)')
+    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
+    p.add_argument("--model", help="refuse the index unless it was built with this model")
+    p.add_argument("--k", type=int, default=5, help="number of passages (default 5)")
+    p.add_argument("--retriever", choices=("hybrid", "dense", "bm25"), help="ranking method (default hybrid)")
+    p.add_argument("--document", help="only these documents (ids or file names, comma-separated)")
+    p.add_argument("--chapter", help='only these chapters, e.g. "2,3" or "About Localis"')
+    p.add_argument("--part", help="only these parts: key features, benefits, challenges, case studies, further reading")
+    p.add_argument("--json", action="store_true", help="print JSON (one line per question with --queries)")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("sections", help="show the detected section tree with passage counts and pages")
+    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sections)
+
+    p = sub.add_parser("eval", help="run the retrieval benchmark in eval/ and write eval/results/")
+    p.add_argument("--questions", help="questions JSONL (default eval/questions.jsonl)")
+    p.add_argument("--retrievers", help="comma-separated retrievers to compare (default: all)")
+    p.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
+    p.add_argument("--out", help="results directory (default eval/results)")
+    p.add_argument("--beir", help="also export the set in BEIR layout into this directory")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="open the chat page (streamlit run app.py)")
+    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
+    p.add_argument("--port", type=int, help="port (default: Streamlit's, or STREAMLIT_SERVER_PORT)")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from .errors import LatmQaError
+
+    try:
+        return int(args.func(args) or 0)
+    except LatmQaError as exc:
+        print(f"latm-qa: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("latm-qa: interrupted; the index was not changed", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""One settings object with defaults in code. Environment variables are read here and only here."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+Retriever = Literal["hybrid", "dense", "bm25"]
+
+DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+ENVIRONMENT = {
+    "LATM_QA_INDEX": "index directory used by the CLI and the app (default: index/)",
+    "LATM_QA_MODEL": "embedding model name or path (default: the bundled all-MiniLM-L6-v2)",
+    "LATM_QA_FEEDBACK_DIR": "where the chat page stores feedback (default: feedback/)",
+    "LATM_QA_MAX_FILE_MB": "largest source file ingest accepts, in MB (default: 50)",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run can be configured with. Stored in the index manifest at ingest."""
+
+    index_dir: Path = PROJECT_ROOT / "index"
+    ingest_dir: Path = PROJECT_ROOT / "ingest"
+    feedback_dir: Path = PROJECT_ROOT / "feedback"
+    model: str = DEFAULT_MODEL
+    max_words: int = 120
+    min_words: int = 40
+    embed_headings: bool = True
+    retriever: Retriever = "hybrid"
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    k: int = 5
+    abstain_below: float = 0.30
+    max_file_mb: float = 50.0
+    max_question_chars: int = 2000
+
+    def chunking(self) -> dict:
+        """The settings that decide passages and vectors; a change needs a rebuild."""
+        return {
+            "max_words": self.max_words,
+            "min_words": self.min_words,
+            "embed_headings": self.embed_headings,
+        }
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Defaults, then environment variables, then explicit overrides (CLI flags); ``None`` is ignored."""
+    env: dict[str, object] = {}
+    if value := os.environ.get("LATM_QA_INDEX"):
+        env["index_dir"] = Path(value)
+    if value := os.environ.get("LATM_QA_MODEL"):
+        env["model"] = value
+    if value := os.environ.get("LATM_QA_FEEDBACK_DIR"):
+        env["feedback_dir"] = Path(value)
+    if value := os.environ.get("LATM_QA_MAX_FILE_MB"):
+        try:
+            env["max_file_mb"] = float(value)
+        except ValueError:
+            from .errors import LatmQaError
+
+            raise LatmQaError(
+                f"LATM_QA_MAX_FILE_MB={value!r} is not a number: set it to a size in MB, e.g. 50"
+            ) from None
+    given = {key: val for key, val in overrides.items() if val is not None}
+    for key in ("index_dir", "ingest_dir", "feedback_dir"):
+        if key in given:
+            given[key] = Path(given[key])  # type: ignore[arg-type]
+    return replace(Settings(), **{**env, **given})

@@ -1,0 +1,111 @@
+"""Citations, highlights and output shapes (JSON contract, plain text) for hits."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .types import Hit, Passage, SearchResult
+
+
+def section_label(passage: Passage) -> str:
+    """"§4.4 Case studies — Essex County Council (2013-Present)", "§2.2 Benefits", "About Localis"."""
+    if passage.section_kind == "case_study":
+        parent = passage.heading_path[-2] if len(passage.heading_path) > 1 else passage.section
+        return f"§{parent.split(' ', 1)[0].rstrip('.')} {parent.split(' ', 1)[-1]} — {passage.section_title}"
+    if passage.section_kind in ("chapter", "subsection"):
+        return f"§{passage.section} {passage.section_title}"
+    return passage.section_title
+
+
+def pages_label(pages: tuple[int, ...]) -> str:
+    if not pages:
+        return ""
+    return f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}–{pages[-1]}"
+
+
+def citation(passage: Passage, with_document: bool = False) -> str:
+    """The full citation line of a passage, e.g. "§4.4 Case studies — Essex County Council (2013-Present), p. 8"."""
+    parts = [section_label(passage)]
+    if passage.pages:
+        parts.append(pages_label(passage.pages))
+    text = ", ".join(parts)
+    return f"{text} · {passage.document_title}" if with_document else text
+
+
+def best_sentences(
+    query_vector: np.ndarray, sentence_rows: list[int], sentences: list[dict], sentence_vectors: np.ndarray, limit: int = 2
+) -> list[tuple[int, int, float]]:
+    """The passage's sentences closest to the question: [(start, end, score)], best first."""
+    if not sentence_rows:
+        return []
+    scores = sentence_vectors[sentence_rows] @ query_vector
+    order = np.argsort(-scores)
+    best = float(scores[order[0]])
+    chosen = [order[0]] + [i for i in order[1:limit] if scores[i] >= best - 0.06]
+    return [(sentences[sentence_rows[i]]["start"], sentences[sentence_rows[i]]["end"], float(scores[i])) for i in chosen]
+
+
+def hit_to_json(hit: Hit) -> dict:
+    p = hit.passage
+    return {
+        "rank": hit.rank,
+        "score": round(float(hit.score), 6),
+        "passage_id": p.passage_id,
+        "text": p.text,
+        "section": p.section,
+        "section_title": p.section_title,
+        "heading_path": list(p.heading_path),
+        "pages": list(p.pages),
+        "document": p.document,
+        "start": p.start,
+        "end": p.end,
+        "highlights": [list(span) for span in hit.highlights],
+        "case_study": p.section_title if p.section_kind == "case_study" else None,
+        "chapter_title": p.chapter_title,
+        "document_title": p.document_title,
+        "citation": citation(p),
+    }
+
+
+def suggestion_to_json(passage: Passage) -> dict:
+    return {
+        "section": passage.section,
+        "section_title": passage.section_title,
+        "heading_path": list(passage.heading_path),
+        "document": passage.document,
+        "citation": citation(passage),
+    }
+
+
+def result_to_json(result: SearchResult, question_id: object = None) -> dict:
+    return {
+        "id": question_id,
+        "question": result.question,
+        "abstained": result.abstained,
+        "hits": [hit_to_json(h) for h in result.hits],
+        "answer": result.answer,
+        "answer_citation": result.answer_citation,
+        "suggestions": [suggestion_to_json(p) for p in result.suggestions],
+        "truncated": result.truncated,
+        "confidence": round(result.confidence, 4),
+    }
+
+
+def format_plain(result: SearchResult) -> str:
+    """Readable text for a person: the short answer, then rank, citation line and passage."""
+    lines: list[str] = []
+    if result.truncated:
+        lines.append("(the question was long and has been cut)")
+    if result.abstained:
+        lines.append("The report does not seem to answer this question.")
+        if result.suggestions:
+            lines.append("Nearest sections:")
+            lines += [f"  - {citation(p)}" for p in result.suggestions]
+        return "\n".join(lines)
+    if result.answer:
+        lines += [f"Answer: {result.answer}", f"        ({result.answer_citation})", ""]
+    for hit in result.hits:
+        lines.append(f"[{hit.rank}] {citation(hit.passage)}   score {hit.score:.3f}")
+        lines += ["    " + line for line in hit.passage.text.split("\n") if line.strip()]
+        lines.append("")
+    return "\n".join(lines).rstrip()

@@ -1,0 +1,182 @@
+"""Read a source file (.md, .txt, .pdf) into blocks; check the file is ingestible first."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from pathlib import Path
+
+from .errors import InputFileError
+from .types import Block, RawDocument
+
+SUPPORTED = (".md", ".markdown", ".txt", ".pdf")
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_ITEM = re.compile(r"^\s{0,3}[-*+•▪◦]\s+(.*)$")
+_SUP = re.compile(r"<sup>\s*(\d+)\s*</sup>")
+_FOOTNOTE_START = re.compile(r"^\s*<sup>\s*(\d+)\s*</sup>\s*(.*)$")
+_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
+_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+_TERMINAL = ".!?:;\"'”’)"
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check_file(path: Path, max_mb: float = 50.0) -> bytes:
+    """Return the file's bytes, or raise InputFileError naming the file and the reason."""
+    if path.suffix.lower() not in SUPPORTED:
+        raise InputFileError(
+            f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
+            f"latm-qa reads {', '.join(SUPPORTED)} files"
+        )
+    try:
+        size = path.stat().st_size
+        if size > max_mb * 1024 * 1024:
+            raise InputFileError(
+                f"{path}: {size / 1048576:.1f} MB is over the {max_mb:g} MB limit; "
+                "raise it with --max-file-mb or LATM_QA_MAX_FILE_MB"
+            )
+        data = path.read_bytes()
+    except PermissionError:
+        raise InputFileError(f"{path}: permission denied; make the file readable (chmod +r)") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{path}: is a directory, expected a file") from None
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file") from None
+    if not data.strip():
+        raise InputFileError(f"{path}: the file is empty; nothing to ingest")
+    if path.suffix.lower() != ".pdf":
+        if b"\x00" in data[:8192]:
+            raise InputFileError(f"{path}: looks binary, not text; expected UTF-8 {path.suffix} text")
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                f"{path}: not valid UTF-8 text (byte {exc.start}); save it as UTF-8"
+            ) from None
+    return data
+
+
+def read_document(path: Path, max_mb: float = 50.0) -> RawDocument:
+    """Read one supported file into a RawDocument."""
+    path = Path(path)
+    data = check_file(path, max_mb)
+    sha = hashlib.sha256(data).hexdigest()
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        from .read_pdf import read_pdf
+
+        return read_pdf(path, data, sha)
+    text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    blocks = _markdown_blocks(text) if suffix in (".md", ".markdown") else _text_blocks(text)
+    if not any(b.kind != "heading" and len(b.text.split()) > 0 for b in blocks):
+        raise InputFileError(f"{path}: no readable text found; nothing to ingest")
+    title = next((b.text for b in blocks if b.kind == "heading"), path.stem)
+    return RawDocument(path=str(path), title=title, sha256=sha, blocks=tuple(blocks))
+
+
+def clean_inline(text: str) -> str:
+    """Markdown inline markup to plain text: links, emphasis, footnote refs, tags, escapes."""
+    text = _SUP.sub("", text)
+    text = _LINK.sub(lambda m: m.group(1) or "", text)
+    for _ in range(2):
+        text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
+    text = _TAG.sub("", text)
+    text = _ESCAPE.sub(r"\1", text)
+    text = html.unescape(text).replace("\u00a0", " ")
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines of one paragraph; a line ending in a hyphen joins without a space."""
+    out = ""
+    for line in (ln.strip() for ln in lines):
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif out.endswith("-") and not out.endswith(" -"):
+            out += line
+        else:
+            out += " " + line
+    return out
+
+
+def _markdown_blocks(text: str) -> list[Block]:
+    blocks: list[Block] = []
+    para: list[str] = []
+    kind = "paragraph"
+
+    def flush() -> None:
+        nonlocal para, kind
+        raw = join_lines(para)
+        para, current = [], kind
+        kind = "paragraph"
+        footnote = _FOOTNOTE_START.match(raw)
+        if footnote:
+            current, raw = "footnote", f"[{footnote.group(1)}] {footnote.group(2)}"
+        cleaned = clean_inline(raw)
+        if cleaned and re.search(r"\w", cleaned):
+            blocks.append(Block(kind=current, text=cleaned))  # type: ignore[arg-type]
+
+    for line in text.split("\n"):
+        heading = _HEADING.match(line)
+        item = _ITEM.match(line)
+        if heading:
+            flush()
+            title = clean_inline(heading.group(2))
+            if title:
+                blocks.append(Block(kind="heading", text=title, heading_hint=len(heading.group(1))))
+        elif _RULE.match(line) or not line.strip():
+            flush()
+        elif item:
+            flush()
+            kind, para = "item", [item.group(1)]
+        else:
+            para.append(line)
+    flush()
+    return blocks
+
+
+def looks_like_heading(line: str) -> bool:
+    """A lone short line in plain text that reads as a heading (numbered, or title-like)."""
+    words = line.split()
+    if not words or len(words) > 25 or line[-1] in ".,;:!?" or not line[0].isupper() and not line[0].isdigit():
+        return False
+    if re.match(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-Z]", line):
+        return True
+    return len(words) <= 12 or bool(re.search(r"\((19|20)\d\d\s*[-–]\s*(Present|\d{4})\)$", line))
+
+
+def _text_blocks(text: str) -> list[Block]:
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", text):
+        lines = [ln.rstrip() for ln in chunk.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        if len(lines) == 1 and looks_like_heading(lines[0].strip()):
+            blocks.append(Block(kind="heading", text=lines[0].strip()))
+            continue
+        current: list[str] = []
+        is_item = False
+        for line in lines:
+            item = _ITEM.match(line)
+            if item:
+                if current:
+                    blocks.append(Block(kind="item" if is_item else "paragraph", text=join_lines(current)))
+                current, is_item = [item.group(1)], True
+            else:
+                current.append(line)
+        if current:
+            blocks.append(Block(kind="item" if is_item else "paragraph", text=join_lines(current)))
+    return blocks
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(text) and text.rstrip()[-1] in _TERMINAL

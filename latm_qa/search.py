@@ -1,0 +1,159 @@
+"""The loaded index and its one entry point for questions: Index.load(path).ask(question)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .chunk import embedding_text
+from .config import Retriever, Settings, load_settings
+from .errors import IndexMismatchError
+from .index import read_index_files
+from .present import best_sentences, citation
+from .retrieve import Bm25, clean_question, dense_scores, rrf
+from .types import Document, Hit, Passage, SearchResult
+
+PARTS = {
+    "key features": ("Key features",),
+    "benefits": ("Benefits",),
+    "challenges": ("Challenges",),
+    "case studies": ("Case studies",),
+    "further reading": ("Further reading",),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict a search: by document (id or file name), chapter number ("2", "About Localis"), part."""
+
+    documents: tuple[str, ...] = ()
+    chapters: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
+
+    def mask(self, passages: list[Passage]) -> np.ndarray:
+        keep = np.ones(len(passages), dtype=bool)
+        for i, p in enumerate(passages):
+            if self.documents and not any(d in (p.document, p.document.split("#")[0]) for d in self.documents):
+                keep[i] = False
+            elif self.chapters and p.section.split(".")[0] not in self.chapters and p.section not in self.chapters:
+                keep[i] = False
+            elif self.parts and not _in_parts(p, self.parts):
+                keep[i] = False
+        return keep
+
+
+def _in_parts(passage: Passage, parts: Iterable[str]) -> bool:
+    titles = {t for part in parts for t in PARTS.get(part.lower(), (part,))}
+    own = passage.heading_path[-2] if passage.section_kind == "case_study" else passage.heading_path[-1]
+    return any(own.lower().endswith(t.lower()) for t in titles)
+
+
+class Index:
+    """A built index loaded from disk, ready to answer questions."""
+
+    def __init__(self, path: Path, settings: Settings) -> None:
+        self.path = Path(path)
+        self.settings = settings
+        (self.manifest, self.documents, self.passages, self.vectors, self.sentences, self.sentence_vectors) = (
+            read_index_files(self.path)
+        )
+        self.model_name: str = self.manifest["model"]
+        self.embed_headings = bool(self.manifest.get("settings", {}).get("embed_headings", True))
+        self.bm25 = Bm25([embedding_text(p, self.embed_headings) for p in self.passages])
+        self._sentence_rows: list[list[int]] = [[] for _ in self.passages]
+        for i, sentence in enumerate(self.sentences):
+            self._sentence_rows[sentence["passage"]].append(i)
+        self._embedder = None
+
+    @classmethod
+    def load(cls, path: Path | str | None = None, model: str | None = None, settings: Settings | None = None) -> Index:
+        """Load an index; refuse it if ``model`` is given and differs from the model it was built with."""
+        settings = settings or load_settings()
+        index = cls(Path(path) if path is not None else settings.index_dir, settings)
+        if model is not None and model != index.model_name:
+            raise IndexMismatchError(
+                f"index at {index.path} was built with model {index.model_name!r}, not {model!r}: "
+                f"search without --model, or rebuild with `latm-qa ingest --model {model} --index {index.path}`"
+            )
+        return index
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from .embed import load_embedder
+
+            self._embedder = load_embedder(self.model_name)
+        return self._embedder
+
+    def document(self, doc_id: str) -> Document | None:
+        return next((d for d in self.documents if d.doc_id == doc_id), None)
+
+    def scores(self, question: str, retriever: Retriever | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(final, dense, bm25, query vector) for an already-cleaned question; scores cover every passage."""
+        retriever = retriever or self.settings.retriever
+        query = self.embedder.encode_query(question)
+        dense = dense_scores(self.vectors, query)
+        bm25 = self.bm25.scores(question) if retriever != "dense" else np.zeros(len(self.passages), "float32")
+        if retriever == "dense":
+            final = dense.astype("float64")
+        elif retriever == "bm25":
+            final = bm25.astype("float64")
+        else:
+            final = rrf([dense, bm25], [self.settings.dense_weight, self.settings.bm25_weight], self.settings.rrf_k)
+        return final, dense, bm25, query
+
+    def search(self, question: str, k: int = 5, retriever: Retriever | None = None, filters: Filters | None = None) -> list[Hit]:
+        """The k best passages for a question."""
+        return list(self.ask(question, k=k, retriever=retriever, filters=filters, abstain=False).hits)
+
+    def ask(
+        self,
+        question: str,
+        k: int = 5,
+        retriever: Retriever | None = None,
+        filters: Filters | None = None,
+        abstain: bool = True,
+    ) -> SearchResult:
+        """Answer a question: ranked hits with highlights and a short answer, or an abstention."""
+        text, truncated = clean_question(question, self.settings.max_question_chars)
+        final, dense, _bm25, query = self.scores(text, retriever)
+        mask = filters.mask(self.passages) if filters else np.ones(len(self.passages), dtype=bool)
+        order = [int(i) for i in np.argsort(-final, kind="stable") if mask[i]][: max(1, k)]
+        confidence = float(dense[mask].max()) if mask.any() else 0.0
+        hits = []
+        for rank, row in enumerate(order, 1):
+            spans = best_sentences(query, self._sentence_rows[row], self.sentences, self.sentence_vectors)
+            hits.append(Hit(rank=rank, score=float(final[row]), passage=self.passages[row], highlights=tuple((s, e) for s, e, _ in spans)))
+        if abstain and confidence < self.settings.abstain_below:
+            seen: dict[str, Passage] = {}
+            for row in order:
+                seen.setdefault(" / ".join(self.passages[row].heading_path), self.passages[row])
+            return SearchResult(question=text, hits=(), abstained=True, suggestions=tuple(list(seen.values())[:3]), truncated=truncated, confidence=confidence)
+        answer, answer_citation = "", ""
+        if hits and hits[0].highlights:
+            start, end = hits[0].highlights[0]
+            answer, answer_citation = hits[0].passage.text[start:end].strip(), citation(hits[0].passage)
+        return SearchResult(question=text, hits=tuple(hits), answer=answer, answer_citation=answer_citation, truncated=truncated, confidence=confidence)
+
+    def sections(self) -> list[dict]:
+        """The section tree of every document with passage counts and pages."""
+        counts: dict[tuple[str, tuple[str, ...]], int] = {}
+        for p in self.passages:
+            counts[(p.document, p.heading_path)] = counts.get((p.document, p.heading_path), 0) + 1
+        return [
+            {
+                "section": s.number,
+                "title": s.title,
+                "heading_path": list(s.heading_path),
+                "level": s.level,
+                "pages": list(s.pages),
+                "passages": counts.get((s.document, s.heading_path), 0),
+                "kind": s.kind,
+                "document": s.document,
+            }
+            for d in self.documents
+            for s in d.sections
+        ]

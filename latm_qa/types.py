@@ -1,0 +1,155 @@
+"""Frozen dataclasses passed between pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "item", "footnote"]
+SectionKind = Literal["front", "chapter", "subsection", "case_study", "unnumbered"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A unit of text as a reader found it: a heading, a paragraph, a list item or a footnote.
+
+    ``pages`` lists (offset into ``text``, page number) where a new page begins; empty for
+    sources without pages. ``heading_hint`` is the reader's guess of heading strength (1 = most
+    prominent, 0 = not a heading).
+    """
+
+    kind: BlockKind
+    text: str
+    pages: tuple[tuple[int, int], ...] = ()
+    heading_hint: int = 0
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """One bookmark of a PDF outline: its title, depth and 1-based page."""
+
+    title: str
+    depth: int
+    page: int
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a reader returns: the blocks of one source file, in reading order."""
+
+    path: str
+    title: str
+    sha256: str
+    blocks: tuple[Block, ...]
+    outline: tuple[OutlineEntry, ...] = ()
+    page_count: int = 0
+
+
+@dataclass(frozen=True)
+class Section:
+    """A detected section: a numbered chapter or subsection, a case study, or an unnumbered part.
+
+    ``number`` is the printed number without its trailing dot ("2", "4.4"); case studies carry
+    their parent's number; unnumbered top-level sections ("About Localis") carry their title.
+    ``start``/``end`` are character offsets of the section's body in the document's cleaned text.
+    """
+
+    document: str
+    number: str
+    title: str
+    level: int
+    kind: SectionKind
+    heading_path: tuple[str, ...]
+    chapter_title: str
+    start: int
+    end: int
+    pages: tuple[int, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The heading as printed, e.g. "4.4. Case studies" or "Essex County Council (2013-Present)"."""
+        return self.heading_path[-1] if self.heading_path else self.title
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source file after section detection: its cleaned text and section tree."""
+
+    doc_id: str
+    path: str
+    title: str
+    sha256: str
+    text: str
+    sections: tuple[Section, ...]
+    page_marks: tuple[tuple[int, int], ...] = ()
+
+    def pages_for(self, start: int, end: int) -> tuple[int, ...]:
+        """Pages touched by the character span [start, end) of ``text``; () without pages."""
+        if not self.page_marks:
+            return ()
+        first = 0
+        for offset, page in self.page_marks:
+            if offset <= start:
+                first = page
+        pages = [first] if first else []
+        pages += [p for off, p in self.page_marks if start < off < end and p not in pages]
+        return tuple(pages)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrievable unit: a slice of one section's body text with everything needed to cite it."""
+
+    passage_id: str
+    document: str
+    document_title: str
+    section: str
+    section_title: str
+    chapter_title: str
+    heading_path: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+    pages: tuple[int, ...] = ()
+    section_kind: SectionKind = "subsection"
+    ordinal: int = 0
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["heading_path"] = list(self.heading_path)
+        data["pages"] = list(self.pages)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> Passage:
+        return cls(
+            **{
+                **data,
+                "heading_path": tuple(data["heading_path"]),
+                "pages": tuple(data["pages"]),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked search result."""
+
+    rank: int
+    score: float
+    passage: Passage
+    highlights: tuple[tuple[int, int], ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The answer to one question: ranked hits, or an abstention with the nearest sections."""
+
+    question: str
+    hits: tuple[Hit, ...]
+    abstained: bool = False
+    suggestions: tuple[Passage, ...] = ()
+    answer: str = ""
+    answer_citation: str = ""
+    truncated: bool = False
+    confidence: float = 0.0
