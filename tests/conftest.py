@@ -1,0 +1,57 @@
+"""Session fixtures: the real bundled model and real indexes of the real report, built once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+MARKDOWN = ROOT / "ingest" / "local-authority-transformational-models.md"
+PDF = DATA / "local-authority-transformational-models.pdf"
+PDF_NO_OUTLINE = DATA / "local-authority-transformational-models-no-outline.pdf"
+REPORTS = {"md": MARKDOWN, "pdf": PDF, "pdf_no_outline": PDF_NO_OUTLINE}
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from latm_qa.embed import load_embedder
+
+    return load_embedder()
+
+
+def _build(tmp_path_factory, name: str, source: Path):
+    from latm_qa import Index, ingest, load_settings
+
+    settings = load_settings(index_dir=tmp_path_factory.mktemp(name) / "index")
+    report = ingest([source], settings)
+    return Index.load(settings.index_dir, settings=settings), report
+
+
+@pytest.fixture(scope="session")
+def md_built(tmp_path_factory, embedder):
+    return _build(tmp_path_factory, "md", MARKDOWN)
+
+
+@pytest.fixture(scope="session")
+def md_index(md_built):
+    return md_built[0]
+
+
+@pytest.fixture(scope="session")
+def pdf_index(tmp_path_factory, embedder):
+    return _build(tmp_path_factory, "pdf", PDF)[0]
+
+
+@pytest.fixture(scope="session")
+def pdf_no_outline_index(tmp_path_factory, embedder):
+    return _build(tmp_path_factory, "pdf_no_outline", PDF_NO_OUTLINE)[0]
+
+
+@pytest.fixture(scope="session")
+def indexes(md_index, pdf_index, pdf_no_outline_index):
+    return {"md": md_index, "pdf": pdf_index, "pdf_no_outline": pdf_no_outline_index}
