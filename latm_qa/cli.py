@@ -37,6 +37,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest
 
     settings = _settings(args)
+    if args.rollback:
+        from .errors import LatmQaError
+        from .ingest import rollback
+
+        if args.paths:
+            raise LatmQaError("--rollback takes no files: it restores the index version before the last ingest")
+        manifest = rollback(settings)
+        if args.json:
+            print(json.dumps({"index_dir": str(settings.index_dir), "version": manifest["current"],
+                              "previous_version": manifest["previous"], "history": manifest["history"]}, indent=2))
+            return 0
+        print(f"Rolled back {settings.index_dir} to version {manifest['current']} (built {manifest['created']}: "
+              f"{manifest['documents']} document(s), {manifest['passages']} passages, model {manifest['model']}).")
+        print(f"  `latm-qa ingest --rollback --index {settings.index_dir}` again returns to {manifest['previous']}.")
+        return 0
     paths = [Path(p) for p in args.paths] or [settings.ingest_dir]
     if args.if_stale:
         from .ingest import index_is_current
@@ -50,22 +65,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     finally:
         for bar in bars.values():
             bar.close()
+    for _path, reason in report.skipped:
+        print(f"latm-qa: skipped {reason}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.__dict__, indent=2, default=list))
         return 0
-    print(
-        f"Ingested {report.documents} document(s): {report.sections} sections, {report.passages} passages "
-        f"({report.embedded} embedded, {report.kept} reused, {report.dropped} dropped) in {report.seconds:.1f} s"
-    )
-    for row in report.per_document:
-        print(f"  {row['file']}: {row['sections']} sections, {row['passages']} passages")
-    for path, reason in report.skipped:
-        print(f"  skipped {reason}", file=sys.stderr)
-    for path, original in report.duplicates:
-        print(f"  skipped {path}: same content as {original}")
-    if report.full_rebuild_reason:
-        print(f"  note: {report.full_rebuild_reason}")
-    print(f"Index written to {report.index_dir}. Next: latm-qa search \"your question\" --index {report.index_dir}")
+    print("\n".join(report.summary()))
     return 0
 
 
@@ -190,10 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help=".md, .txt or .pdf files, or folders of them")
     p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
     p.add_argument("--model", help="embedding model name or local path (default: bundled all-MiniLM-L6-v2)")
-    p.add_argument("--max-file-mb", type=float, help="refuse files larger than this (default 50)")
-    p.add_argument("--skip-bad", action="store_true", help="ingest the good files and skip unreadable ones")
+    p.add_argument("--max-file-mb", type=float, help="refuse larger files (default: $LATM_QA_MAX_FILE_MB or 50)")
+    p.add_argument("--skip-bad", action="store_true", help="ingest the good files, skip bad ones (default: refuse all)")
     p.add_argument("--json", action="store_true", help="print the ingest report as JSON")
     p.add_argument("--if-stale", action="store_true", help="do nothing if the index already matches the sources")
+    p.add_argument("--rollback", action="store_true", help="restore the index version before the last ingest")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", help="ask a question; prints ranked, cited passages")
@@ -202,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
     p.add_argument("--model", help="refuse the index unless it was built with this model")
     p.add_argument("--k", type=int, default=5, help="number of passages (default 5)")
-    p.add_argument("--retriever", choices=("hybrid", "dense", "bm25"), help="ranking method (default hybrid)")
+    p.add_argument("--retriever", choices=("fused", "hybrid", "dense", "bm25"), help="ranking method (default fused)")
     p.add_argument("--document", help="only these documents (ids or file names, comma-separated)")
     p.add_argument("--chapter", help='only these chapters, e.g. "2,3" or "About Localis"')
     p.add_argument("--part", help="only these parts: key features, benefits, challenges, case studies, further reading")

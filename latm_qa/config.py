@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-Retriever = Literal["hybrid", "dense", "bm25"]
+Retriever = Literal["fused", "hybrid", "dense", "bm25"]
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,12 +31,13 @@ class Settings:
     max_words: int = 120
     min_words: int = 40
     embed_headings: bool = True
-    retriever: Retriever = "hybrid"
+    retriever: Retriever = "fused"
     rrf_k: int = 60
-    dense_weight: float = 1.0
-    bm25_weight: float = 1.0
+    sentence_weight: float = 0.3
+    bm25_weight: float = 0.3
+    prior_weight: float = 0.1
     k: int = 5
-    abstain_below: float = 0.30
+    abstain_below: float = 0.15
     max_file_mb: float = 50.0
     max_question_chars: int = 2000
 

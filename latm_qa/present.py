@@ -88,6 +88,7 @@ def result_to_json(result: SearchResult, question_id: object = None) -> dict:
         "suggestions": [suggestion_to_json(p) for p in result.suggestions],
         "truncated": result.truncated,
         "confidence": round(result.confidence, 4),
+        "not_in_report": list(result.not_in_report),
     }
 
 
@@ -97,7 +98,8 @@ def format_plain(result: SearchResult) -> str:
     if result.truncated:
         lines.append("(the question was long and has been cut)")
     if result.abstained:
-        lines.append("The report does not seem to answer this question.")
+        missing = f" (it never mentions {', '.join(result.not_in_report)})" if result.not_in_report else ""
+        lines.append(f"The report does not seem to answer this question{missing}.")
         if result.suggestions:
             lines.append("Nearest sections:")
             lines += [f"  - {citation(p)}" for p in result.suggestions]

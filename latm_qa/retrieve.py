@@ -78,3 +78,86 @@ def rrf(score_lists: list[np.ndarray], weights: list[float], k: int = 60) -> np.
     for scores, weight in zip(score_lists, weights):
         total += weight / (k + ranks(scores))
     return total
+
+
+# What a question asks for, in the report's own structure: each model has Key features, Benefits,
+# Challenges, Case studies (with contact details) and Further reading.
+PART_INTENTS = {
+    "Benefits": r"\b(benefit|advantage|upside|pros\b|gains?\b|good about|positive|strength|why (would|should))",
+    "Challenges": r"\b(challeng|drawback|disadvantage|downside|risk|difficult|problem|obstacle|barrier|pitfall|"
+    r"concern|hurdle|cons\b|weakness|fear|worr|struggle)",
+    "Key features": r"\b(what is|what are|what does .* mean|defin|feature|characteris|principle|how does .* work|"
+    r"describe|idea behind|essence)",
+    "Further reading": r"\b(read|reading|publication|paper|guide|reference|literature|article|published)",
+}
+CONTACT_INTENT = r"\b(contact|get in touch|speak to|talk to|e-?mail|who (do|should|can) i|whom)"
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+
+
+def passage_part(heading_path: tuple[str, ...], case_study: bool) -> str:
+    """The part of its model a passage belongs to: "Benefits", "Case studies", ..."""
+    own = heading_path[-2] if case_study and len(heading_path) > 1 else heading_path[-1]
+    return re.sub(r"^\d{1,2}(?:\.\d{1,2})*\.?\s*", "", own)
+
+
+def intent_prior(question: str, parts: list[str], has_contact: np.ndarray) -> np.ndarray:
+    """1 for each passage whose part (or contact details) the question asks for, else 0."""
+    text = question.lower()
+    prior = np.zeros(len(parts), dtype="float32")
+    for part, pattern in PART_INTENTS.items():
+        if re.search(pattern, text):
+            prior += np.array([p == part for p in parts], dtype="float32")
+    if re.search(CONTACT_INTENT, text):
+        prior += has_contact.astype("float32")
+    return prior
+
+
+def has_contact_details(text: str) -> bool:
+    return bool(_EMAIL.search(text))
+
+
+def sentence_max(sentence_scores: np.ndarray, starts: np.ndarray, count: int) -> np.ndarray:
+    """Best sentence score per passage; sentences are stored passage by passage, ``starts`` their first rows."""
+    out = np.full(count, -1.0, dtype="float32")
+    if len(sentence_scores):
+        present = starts < len(sentence_scores)
+        out[present] = np.maximum.reduceat(sentence_scores, starts[present])
+    return out
+
+
+def fuse(dense: np.ndarray, sentences: np.ndarray, bm25: np.ndarray, prior: np.ndarray,
+         sentence_weight: float, bm25_weight: float, prior_weight: float) -> np.ndarray:
+    """Linear fusion on the dense scale: BM25 is min-max scaled to the spread of the dense scores."""
+    spread = float(dense.max() - dense.min()) if len(dense) else 0.0
+    low, high = (float(bm25.min()), float(bm25.max())) if len(bm25) else (0.0, 0.0)
+    scaled = (bm25 - low) / (high - low) * spread if high > low else np.zeros_like(bm25)
+    return dense + sentence_weight * sentences + bm25_weight * scaled + prior_weight * prior
+
+
+_NAME_OR_YEAR = re.compile(r"(?<![\w'])(?:[A-Z][a-z][\w'-]*|(?:19|20)\d\d)\b")
+
+
+def corpus_vocabulary(texts: list[str]) -> set[str]:
+    """Lower-cased words of the report, with possessives and hyphenated parts also on their own."""
+    vocab: set[str] = set()
+    for text in texts:
+        for word in re.findall(r"[\w'’-]+", text.lower()):
+            word = re.sub(r"['’]s$", "", word)
+            vocab.add(word)
+            vocab.update(part for part in re.split(r"[-'’]", word) if part)
+    return vocab
+
+
+def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
+    """Names and years the question uses that appear nowhere in the report ("Glasgow", "2019").
+
+    The first word is skipped (capitalised anyway); possessives are reduced ("Kent's" -> "Kent").
+    """
+    out = []
+    for match in _NAME_OR_YEAR.finditer(question):
+        if match.start() == 0:
+            continue
+        word = re.sub(r"['’]s$", "", match.group(0))
+        if word.lower() not in vocabulary and word not in out:
+            out.append(word)
+    return out

@@ -13,7 +13,19 @@ from .config import Retriever, Settings, load_settings
 from .errors import IndexMismatchError
 from .index import read_index_files
 from .present import best_sentences, citation
-from .retrieve import Bm25, clean_question, dense_scores, rrf
+from .retrieve import (
+    Bm25,
+    clean_question,
+    dense_scores,
+    fuse,
+    has_contact_details,
+    intent_prior,
+    passage_part,
+    rrf,
+    sentence_max,
+    corpus_vocabulary,
+    unknown_names,
+)
 from .types import Document, Hit, Passage, SearchResult
 
 PARTS = {
@@ -66,6 +78,10 @@ class Index:
         self._sentence_rows: list[list[int]] = [[] for _ in self.passages]
         for i, sentence in enumerate(self.sentences):
             self._sentence_rows[sentence["passage"]].append(i)
+        self._sentence_starts = np.array([rows[0] if rows else len(self.sentences) for rows in self._sentence_rows], dtype="int64")
+        self._parts = [passage_part(p.heading_path, p.section_kind == "case_study") for p in self.passages]
+        self._has_contact = np.array([has_contact_details(p.text) for p in self.passages], dtype=bool)
+        self._vocabulary = corpus_vocabulary([d.text for d in self.documents])
         self._embedder = None
 
     @classmethod
@@ -91,19 +107,27 @@ class Index:
     def document(self, doc_id: str) -> Document | None:
         return next((d for d in self.documents if d.doc_id == doc_id), None)
 
-    def scores(self, question: str, retriever: Retriever | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(final, dense, bm25, query vector) for an already-cleaned question; scores cover every passage."""
+    def scores(self, question: str, retriever: Retriever | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(final scores, dense scores, query vector) over every passage, for an already-cleaned question.
+
+        fused (default): dense cosine + best-sentence cosine + scaled BM25 + a structure prior (the
+        part of the model the question asks about, or contact details); hybrid: RRF of dense and BM25.
+        """
         retriever = retriever or self.settings.retriever
         query = self.embedder.encode_query(question)
         dense = dense_scores(self.vectors, query)
-        bm25 = self.bm25.scores(question) if retriever != "dense" else np.zeros(len(self.passages), "float32")
         if retriever == "dense":
-            final = dense.astype("float64")
-        elif retriever == "bm25":
-            final = bm25.astype("float64")
-        else:
-            final = rrf([dense, bm25], [self.settings.dense_weight, self.settings.bm25_weight], self.settings.rrf_k)
-        return final, dense, bm25, query
+            return dense.astype("float64"), dense, query
+        bm25 = self.bm25.scores(question)
+        if retriever == "bm25":
+            return bm25.astype("float64"), dense, query
+        if retriever == "hybrid":
+            return rrf([dense, bm25], [1.0, 1.0], self.settings.rrf_k), dense, query
+        sentences = sentence_max(self.sentence_vectors @ query, self._sentence_starts, len(self.passages))
+        prior = intent_prior(question, self._parts, self._has_contact)
+        s = self.settings
+        final = fuse(dense, sentences, bm25, prior, s.sentence_weight, s.bm25_weight, s.prior_weight)
+        return final.astype("float64"), dense, query
 
     def search(self, question: str, k: int = 5, retriever: Retriever | None = None, filters: Filters | None = None) -> list[Hit]:
         """The k best passages for a question."""
@@ -116,10 +140,11 @@ class Index:
         retriever: Retriever | None = None,
         filters: Filters | None = None,
         abstain: bool = True,
+        keep_hits: bool = False,
     ) -> SearchResult:
         """Answer a question: ranked hits with highlights and a short answer, or an abstention."""
         text, truncated = clean_question(question, self.settings.max_question_chars)
-        final, dense, _bm25, query = self.scores(text, retriever)
+        final, dense, query = self.scores(text, retriever)
         mask = filters.mask(self.passages) if filters else np.ones(len(self.passages), dtype=bool)
         order = [int(i) for i in np.argsort(-final, kind="stable") if mask[i]][: max(1, k)]
         confidence = float(dense[mask].max()) if mask.any() else 0.0
@@ -127,16 +152,23 @@ class Index:
         for rank, row in enumerate(order, 1):
             spans = best_sentences(query, self._sentence_rows[row], self.sentences, self.sentence_vectors)
             hits.append(Hit(rank=rank, score=float(final[row]), passage=self.passages[row], highlights=tuple((s, e) for s, e, _ in spans)))
-        if abstain and confidence < self.settings.abstain_below:
+        unknown = unknown_names(text, self._vocabulary)
+        if abstain and (unknown or confidence < self.settings.abstain_below):
             seen: dict[str, Passage] = {}
             for row in order:
                 seen.setdefault(" / ".join(self.passages[row].heading_path), self.passages[row])
-            return SearchResult(question=text, hits=(), abstained=True, suggestions=tuple(list(seen.values())[:3]), truncated=truncated, confidence=confidence)
+            kept = tuple(hits) if keep_hits else ()
+            return SearchResult(question=text, hits=kept, abstained=True, suggestions=tuple(list(seen.values())[:3]), truncated=truncated, confidence=confidence,
+                not_in_report=tuple(unknown),
+            )
         answer, answer_citation = "", ""
         if hits and hits[0].highlights:
             start, end = hits[0].highlights[0]
             answer, answer_citation = hits[0].passage.text[start:end].strip(), citation(hits[0].passage)
-        return SearchResult(question=text, hits=tuple(hits), answer=answer, answer_citation=answer_citation, truncated=truncated, confidence=confidence)
+        return SearchResult(
+            question=text, hits=tuple(hits), answer=answer, answer_citation=answer_citation, truncated=truncated,
+            confidence=confidence, not_in_report=tuple(unknown),
+        )
 
     def sections(self) -> list[dict]:
         """The section tree of every document with passage counts and pages."""

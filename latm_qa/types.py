@@ -153,3 +153,4 @@ class SearchResult:
     answer_citation: str = ""
     truncated: bool = False
     confidence: float = 0.0
+    not_in_report: tuple[str, ...] = ()

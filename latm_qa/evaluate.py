@@ -1,0 +1,154 @@
+"""The evaluators' benchmark: answer-containment judging (ours), ranking metrics (ranx), latency."""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .chunk import words
+from .errors import LatmQaError
+from .search import Index
+
+METRICS = ["hit_rate@1", "hit_rate@3", "hit_rate@5", "hit_rate@10", "mrr@10", "ndcg@10"]
+NAIVE = "naive-1000char-dense"
+
+
+def normalise(text: str) -> str:
+    """Whitespace collapsed and case folded: the judging rule's view of text."""
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def is_relevant(passage_text: str, answers: list[str]) -> bool:
+    """A passage is relevant when it contains any answer string (after normalising both)."""
+    body = normalise(passage_text)
+    return any(normalise(a) in body for a in answers if a.strip())
+
+
+def load_questions(path: Path, split: str = "all") -> list[dict]:
+    try:
+        rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, json.JSONDecodeError) as exc:
+        raise LatmQaError(f"{path}: cannot read benchmark questions ({exc.__class__.__name__}: {exc})") from None
+    for row in rows:
+        if "id" not in row or "question" not in row or "answers" not in row:
+            raise LatmQaError(f"{path}: every line needs id, question and answers; see eval/README.md")
+    return [r for r in rows if split == "all" or r.get("split") == split]
+
+
+@dataclass
+class RunResult:
+    """Rankings and timings of one retriever over a question set."""
+
+    name: str
+    ranked: dict[str, list[tuple[str, float, str, str]]] = field(default_factory=dict)  # qid -> [(pid, score, section, text)]
+    confidence: dict[str, float] = field(default_factory=dict)
+    abstained: dict[str, bool] = field(default_factory=dict)
+    latency_ms: list[float] = field(default_factory=list)
+    floor_ms: list[float] = field(default_factory=list)
+    passage_words: list[int] = field(default_factory=list)
+
+
+def run_retriever(index: Index, questions: list[dict], retriever: str, k: int = 10) -> RunResult:
+    out = RunResult(name=retriever, passage_words=[words(p.text) for p in index.passages])
+    for q in questions:
+        began = time.perf_counter()
+        index.embedder.encode_query(q["question"])  # the floor, measured beside each query
+        out.floor_ms.append((time.perf_counter() - began) * 1000)
+        began = time.perf_counter()
+        result = index.ask(q["question"], k=k, retriever=retriever, keep_hits=True)  # type: ignore[arg-type]
+        out.latency_ms.append((time.perf_counter() - began) * 1000)
+        out.ranked[q["id"]] = [(h.passage.passage_id, h.score, h.passage.section, h.passage.text) for h in result.hits]
+        out.confidence[q["id"]] = result.confidence
+        out.abstained[q["id"]] = result.abstained
+    return out
+
+
+def run_naive(index: Index, questions: list[dict], k: int = 10, window: int = 1000) -> RunResult:
+    """Baseline: fixed 1000-character windows over the cleaned text, dense retrieval only."""
+    chunks: list[tuple[str, str]] = []
+    for doc in index.documents:
+        for start in range(0, len(doc.text), window):
+            section = next((s.number for s in reversed(doc.sections) if s.start <= start + window // 2), "")
+            chunks.append((section, doc.text[start : start + window]))
+    matrix = index.embedder.encode([c[1] for c in chunks])
+    out = RunResult(name=NAIVE, passage_words=[words(c[1]) for c in chunks])
+    for q in questions:
+        began = time.perf_counter()
+        scores = matrix @ index.embedder.encode_query(q["question"])
+        order = np.argsort(-scores)[:k]
+        out.latency_ms.append((time.perf_counter() - began) * 1000)
+        out.ranked[q["id"]] = [(f"w{i}", float(scores[i]), chunks[i][0], chunks[i][1]) for i in order]
+        out.confidence[q["id"]] = float(scores[order[0]])
+        out.abstained[q["id"]] = False
+    return out
+
+
+def score_run(run: RunResult, questions: list[dict]) -> dict:
+    """Every metric of one run; ranking metrics from ranx over our answer-containment judgements."""
+    from ranx import Qrels, Run, evaluate
+
+    answerable = [q for q in questions if q["answers"]]
+    unanswerable = [q for q in questions if not q["answers"]]
+    qrels, runs = {}, {}
+    cited, relevant_hits, top_cited = 0, 0, 0
+    for q in answerable:
+        ranked = run.ranked[q["id"]]
+        rel = {pid: 1 for pid, _, _, text in ranked if is_relevant(text, q["answers"])}
+        qrels[q["id"]] = rel or {"__none__": 1}
+        runs[q["id"]] = {pid: float(len(ranked) - i) for i, (pid, *_rest) in enumerate(ranked)}
+        for pid, _score, section, text in ranked:
+            if pid in rel:
+                relevant_hits += 1
+                cited += section == q.get("section")
+        top_cited += bool(ranked) and ranked[0][2] == q.get("section")
+    scores = evaluate(Qrels(qrels), Run(runs), METRICS, make_comparable=True) if answerable else {}
+    out = {m: round(float(scores.get(m, 0.0)), 4) for m in METRICS}
+    out["citation_accuracy"] = round(cited / relevant_hits, 4) if relevant_hits else 0.0
+    out["top1_section_accuracy"] = round(top_cited / len(answerable), 4) if answerable else 0.0
+    abstained_ok = sum(run.abstained[q["id"]] for q in unanswerable)
+    false_abstain = sum(run.abstained[q["id"]] for q in answerable)
+    total_abstained = abstained_ok + false_abstain
+    out["abstention_precision"] = round(abstained_ok / total_abstained, 4) if total_abstained else 0.0
+    out["abstention_recall"] = round(abstained_ok / len(unanswerable), 4) if unanswerable else 0.0
+    out["false_abstention_rate"] = round(false_abstain / len(answerable), 4) if answerable else 0.0
+    out["median_passage_words"] = statistics.median(run.passage_words) if run.passage_words else 0
+    out["latency_p50_ms"] = round(float(np.percentile(run.latency_ms, 50)), 2)
+    out["latency_p95_ms"] = round(float(np.percentile(run.latency_ms, 95)), 2)
+    if run.floor_ms:
+        out["floor_p50_ms"] = round(float(np.percentile(run.floor_ms, 50)), 2)
+        out["latency_vs_floor"] = round(out["latency_p50_ms"] / max(out["floor_p50_ms"], 1e-6), 2)
+    out["questions"] = len(questions)
+    return out
+
+
+def breakdown(run: RunResult, questions: list[dict], key: str) -> dict[str, dict]:
+    """Hit@1, Hit@5 and MRR@10 per value of a question field (kind, difficulty)."""
+    groups: dict[str, list[dict]] = {}
+    for q in questions:
+        if q["answers"]:
+            groups.setdefault(str(q.get(key)), []).append(q)
+    out = {}
+    for name, group in sorted(groups.items()):
+        firsts = []
+        for q in group:
+            ranks = [i for i, (_, _, _, text) in enumerate(run.ranked[q["id"]], 1) if is_relevant(text, q["answers"])]
+            firsts.append(ranks[0] if ranks else 0)
+        out[name] = {
+            "n": len(group),
+            "hit@1": round(sum(r == 1 for r in firsts) / len(group), 3),
+            "hit@5": round(sum(0 < r <= 5 for r in firsts) / len(group), 3),
+            "mrr@10": round(sum(1 / r for r in firsts if 0 < r <= 10) / len(group), 3),
+        }
+    return out
+
+
+def run_cli(args, settings) -> int:
+    from .eval_report import evaluate_and_write
+
+    return evaluate_and_write(args, settings)

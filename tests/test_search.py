@@ -1,0 +1,122 @@
+"""Search on real indexes built with the bundled model: meaning, persistence, contract, errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import MARKDOWN, ROOT
+
+from latm_qa import Index, IndexMismatchError, IndexMissingError, QueryError, load_settings
+from latm_qa.present import citation, result_to_json
+
+PARAPHRASED = [
+    ("Which council gives its employees training in commercial skills?", "4.4", "Warrington"),
+    ("How much money do Essex's trading businesses bring in each year?", "4.4", "Essex"),
+    ("What drawbacks come with councils sharing services with each other?", "6.3", None),
+    ("How did Croydon help families avoid becoming homeless?", "7.4", "Croydon"),
+    ("What is good about the cooperative way of running a council?", "3.2", None),
+    ("Who paid for this research and who carried it out?", "1", None),
+    ("How did street drinking change in Lowestoft?", "5.4", "Suffolk Coastal"),
+]
+
+
+@pytest.mark.parametrize("name", ["md", "pdf", "pdf_no_outline"])
+@pytest.mark.parametrize(("question", "section", "case_study"), PARAPHRASED)
+def test_paraphrased_questions_land_on_the_right_section(indexes, name, question, section, case_study):
+    hits = indexes[name].search(question, k=3)
+    top = hits[0].passage
+    assert top.section == section, [citation(h.passage) for h in hits]
+    if case_study:
+        assert top.section_title.startswith(case_study)
+
+
+def test_pdf_citation_names_section_case_study_and_page(pdf_index):
+    hit = pdf_index.search("What net revenue did Essex's traded services generate?", k=1)[0]
+    assert citation(hit.passage) == "§4.4 Case studies — Essex County Council (2013-Present), p. 8"
+
+
+def test_save_load_search_identical(md_index):
+    again = Index.load(md_index.path, settings=md_index.settings)
+    for question, _, _ in PARAPHRASED:
+        a = [(h.passage.passage_id, round(h.score, 9)) for h in md_index.search(question, k=5)]
+        b = [(h.passage.passage_id, round(h.score, 9)) for h in again.search(question, k=5)]
+        assert a == b
+
+
+def test_offsets_rebuild_the_cleaned_text(md_index):
+    doc = md_index.documents[0]
+    for p in md_index.passages:
+        assert doc.text[p.start : p.end] == p.text
+
+
+def test_manifest_records_provenance(md_built):
+    index, report = md_built
+    m = index.manifest
+    assert m["schema_version"] == 1 and m["dimension"] == 384 and m["passages"] == len(index.passages)
+    assert m["sources"][0]["file"] == MARKDOWN.name and len(m["sources"][0]["sha256"]) == 64
+    assert {"sentence-transformers", "faiss-cpu", "torch"} <= set(m["libraries"])
+    assert report.passages == len(index.passages) and report.sections == 54
+
+
+def test_json_contract_fields(md_index):
+    result = md_index.ask("How much will Barnet save from its Capita contracts?", k=2)
+    out = result_to_json(result, "q1")
+    assert {"id", "question", "abstained", "hits"} <= set(out) and out["abstained"] is False
+    hit = out["hits"][0]
+    assert {"rank", "score", "passage_id", "text", "section", "section_title", "heading_path", "pages",
+            "document", "start", "end", "highlights"} <= set(hit)
+    assert hit["section"] == "2.4" and hit["rank"] == 1
+    start, end = hit["highlights"][0]
+    assert "£165 million" in hit["text"][start:end] or "Capita" in hit["text"][start:end]
+
+
+def test_empty_question_is_a_clear_error(md_index):
+    for bad in ["", "   ", "\u200f\u200e", "\x00\x01"]:
+        with pytest.raises(QueryError, match="empty"):
+            md_index.ask(bad)
+
+
+def test_model_mismatch_and_missing_index_are_clear(md_index, tmp_path):
+    with pytest.raises(IndexMismatchError, match="built with model"):
+        Index.load(md_index.path, model="some/other-model")
+    with pytest.raises(IndexMissingError, match="latm-qa ingest"):
+        Index.load(tmp_path / "nothing-here", settings=load_settings())
+
+
+def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "latm_qa.cli", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+
+
+def test_cli_search_batch_json_and_sections(md_index, tmp_path):
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(
+        json.dumps({"id": "a", "question": "What did Oldham's trading company save in its first year?"}) + "\n"
+        + json.dumps({"id": "b", "question": "Which councils share a single workforce in Dorset?"}) + "\n",
+        encoding="utf-8",
+    )
+    run = _cli("search", "--queries", str(queries), "--json", "--k", "3", "--index", str(md_index.path))
+    assert run.returncode == 0, run.stderr
+    rows = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert rows[0]["hits"][0]["section"] == "3.4" and "Oldham" in rows[0]["hits"][0]["section_title"]
+    assert rows[1]["hits"][0]["section"] == "6.4"
+    run = _cli("sections", "--json", "--index", str(md_index.path))
+    tree = json.loads(run.stdout)
+    assert sum(r["kind"] == "case_study" for r in tree) == 14
+    essex = next(r for r in tree if r["title"].startswith("Essex"))
+    assert essex["section"] == "4.4" and essex["passages"] >= 1 and essex["level"] == 3
+
+
+def test_cli_errors_have_no_traceback(tmp_path):
+    run = _cli("search", "anything", "--index", str(tmp_path / "none"))
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert "no index at" in run.stderr and "latm-qa ingest" in run.stderr
+    bad = tmp_path / "notes.docx"
+    bad.write_bytes(b"PK\x03\x04 not a report")
+    run = _cli("ingest", str(bad), "--index", str(tmp_path / "idx"))
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert "notes.docx" in run.stderr and "unsupported file type" in run.stderr
+    assert not (tmp_path / "idx").exists()
