@@ -1,0 +1,67 @@
+"""Retrieval extras: metrics against hand-computed values, highlights, short answers, abstention."""
+
+from __future__ import annotations
+
+import pytest
+
+from latm_qa.evaluate import RunResult, breakdown, is_relevant, score_run
+
+
+def test_judging_rule_collapses_whitespace_and_case():
+    assert is_relevant("saving £165\nmillion  over ten Years.", ["£165 million over ten years"])
+    assert not is_relevant("saving £165 million", ["£166 million"])
+
+
+def test_metrics_equal_hand_computed_values():
+    questions = [
+        {"id": "a", "question": "?", "answers": ["alpha"], "section": "1"},
+        {"id": "b", "question": "?", "answers": ["beta"], "section": "2"},
+        {"id": "c", "question": "?", "answers": [], "section": None},
+    ]
+    run = RunResult(name="t", passage_words=[10, 20, 30])
+    run.ranked = {
+        "a": [("p1", 3.0, "1", "alpha here"), ("p2", 2.0, "2", "nothing")],  # relevant at rank 1
+        "b": [("p1", 3.0, "1", "nothing"), ("p3", 2.0, "3", "x"), ("p2", 1.0, "2", "beta")],  # rank 3
+        "c": [("p1", 1.0, "1", "nothing")],
+    }
+    run.abstained = {"a": False, "b": False, "c": True}
+    run.latency_ms = [1.0, 2.0, 3.0]
+    m = score_run(run, questions)
+    assert m["hit_rate@1"] == 0.5 and m["hit_rate@3"] == 1.0
+    assert m["mrr@10"] == pytest.approx((1 + 1 / 3) / 2, abs=1e-4)
+    assert m["citation_accuracy"] == 1.0 and m["top1_section_accuracy"] == 0.5
+    assert m["abstention_precision"] == 1.0 and m["abstention_recall"] == 1.0 and m["false_abstention_rate"] == 0.0
+    assert m["median_passage_words"] == 20
+    assert breakdown(run, questions, "section")["2"]["hit@1"] == 0.0
+
+
+def test_highlight_is_the_answering_sentence(md_index):
+    result = md_index.ask("By how much did the number of hardened street drinkers fall?")
+    hit = result.hits[0]
+    start, end = hit.highlights[0]
+    assert "36 to 4" in hit.passage.text[start:end]
+    assert "36 to 4" in result.answer and result.answer_citation.startswith("§5.4 Case studies — Suffolk Coastal")
+
+
+def test_unanswerable_question_abstains_with_suggestions(md_index):
+    result = md_index.ask("What transformation model have Scottish councils such as Glasgow adopted?")
+    assert result.abstained and not result.hits
+    assert "Glasgow" in result.not_in_report and result.suggestions
+
+
+def test_answerable_question_does_not_abstain(md_index):
+    result = md_index.ask("What did the Oldham trading company save in its first year?")
+    assert not result.abstained and result.hits[0].passage.section == "3.4"
+
+
+@pytest.mark.parametrize(
+    ("question", "part"),
+    [("What are the drawbacks of councils sharing services?", "6.3"), ("What are the advantages of an enabling approach?", "5.2")],
+)
+def test_questions_about_a_part_land_on_that_part(md_index, question, part):
+    assert md_index.search(question, k=1)[0].passage.section == part
+
+
+def test_contact_questions_find_contact_details(md_index):
+    hit = md_index.search("Who should I get in touch with at Croydon about the Gateway?", k=1)[0]
+    assert "Mark.Fowler@croydon.gov.uk" in hit.passage.text
