@@ -10,6 +10,7 @@ import pytest
 from conftest import MARKDOWN, ROOT
 
 from latm_qa import Index, IndexMismatchError, IndexMissingError, QueryError, load_settings
+from latm_qa.index import SCHEMA_VERSION
 from latm_qa.present import citation, result_to_json
 
 PARAPHRASED = [
@@ -55,7 +56,7 @@ def test_offsets_rebuild_the_cleaned_text(md_index):
 def test_manifest_records_provenance(md_built):
     index, report = md_built
     m = index.manifest
-    assert m["schema_version"] == 1 and m["dimension"] == 384 and m["passages"] == len(index.passages)
+    assert m["schema_version"] == SCHEMA_VERSION and m["dimension"] == 384 and m["passages"] == len(index.passages)
     assert m["sources"][0]["file"] == MARKDOWN.name and len(m["sources"][0]["sha256"]) == 64
     assert {"sentence-transformers", "faiss-cpu", "torch"} <= set(m["libraries"])
     assert report.passages == len(index.passages) and report.sections == 54
