@@ -1,7 +1,7 @@
 """latm-qa: cited answers from the "Local Authority Transformational Models" reports.
 
-    from latm_qa import Index
-    Index.load("index").ask("What did Essex earn from traded services?")
+from latm_qa import Index
+Index.load("index").ask("What did Essex earn from traded services?")
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,13 @@ from .evaluate import NAIVE, breakdown, is_relevant, load_questions, run_naive, 
 from .search import Index
 
 DEFAULT_RETRIEVERS = ["naive", "dense", "bm25", "hybrid", "fused"]
+# Each ablation turns one technique of the default "fused" retriever off.
+ABLATIONS = {
+    "fused-no-sentences": {"sentence_weight": 0.0},
+    "fused-no-bm25": {"bm25_weight": 0.0},
+    "fused-no-structure-prior": {"prior_weight": 0.0},
+    "fused-no-headings": {"embed_headings": False},
+}
 COLUMNS = [
     ("hit_rate@1", "Hit@1"), ("hit_rate@3", "Hit@3"), ("hit_rate@5", "Hit@5"), ("hit_rate@10", "Hit@10"),
     ("mrr@10", "MRR@10"), ("ndcg@10", "nDCG@10"), ("citation_accuracy", "Cite acc"),
@@ -31,8 +39,11 @@ def evaluate_index(index: Index, questions: list[dict], retrievers: list[str]) -
             runs[NAIVE] = run_naive(index, questions)
         elif name in ("dense", "bm25", "hybrid", "fused"):
             runs[name] = run_retriever(index, questions, name)
+        elif name in ABLATIONS:
+            runs[name] = run_ablation(index, questions, name)
         else:
-            raise LatmQaError(f"unknown retriever {name!r}: choose from naive, dense, bm25, hybrid, fused")
+            choices = ", ".join(["naive", "dense", "bm25", "hybrid", "fused", *ABLATIONS])
+            raise LatmQaError(f"unknown retriever {name!r}: choose from {choices}")
     splits = sorted({q.get("split", "all") for q in questions}) + (["all"] if len({q.get("split") for q in questions}) > 1 else [])
     table: dict[str, dict[str, dict]] = {}
     for split in splits:
@@ -46,6 +57,34 @@ def evaluate_index(index: Index, questions: list[dict], retrievers: list[str]) -
         "by_kind": {name: breakdown(run, questions, "kind") for name, run in runs.items()},
         "by_difficulty": {name: breakdown(run, questions, "difficulty") for name, run in runs.items()},
     }
+
+
+def run_ablation(index: Index, questions: list[dict], name: str):
+    """The fused retriever with one technique off; headings off needs a temporary index without them."""
+    change = ABLATIONS[name]
+    if "embed_headings" in change:
+        import tempfile
+
+        from .ingest import ingest
+
+        sources = [Path(s["path"]) for s in index.manifest["sources"]]
+        missing = [str(p) for p in sources if not p.exists()]
+        if missing:
+            raise LatmQaError(f"{name} rebuilds the index from its sources, but {', '.join(missing)} is gone")
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = replace(index.settings, index_dir=Path(tmp) / "index", **change)
+            ingest(sources, settings)
+            variant = Index.load(settings.index_dir, settings=settings)
+            run = run_retriever(variant, questions, "fused")
+    else:
+        original = index.settings
+        index.settings = replace(original, **change)
+        try:
+            run = run_retriever(index, questions, "fused")
+        finally:
+            index.settings = original
+    run.name = name
+    return run
 
 
 def markdown_table(results: dict, title: str) -> str:
@@ -112,6 +151,8 @@ def evaluate_and_write(args, settings: Settings) -> int:
     if not questions:
         raise LatmQaError(f"no questions in split {args.split!r}")
     retrievers = [r.strip() for r in (args.retrievers or ",".join(DEFAULT_RETRIEVERS)).split(",") if r.strip()]
+    if args.ablations:
+        retrievers += [name for name in ABLATIONS if name not in retrievers]
     began = time.perf_counter()
     results = evaluate_index(index, questions, retrievers)
     sources = "+".join(Path(s["file"]).stem for s in index.manifest["sources"])

@@ -46,7 +46,9 @@ class RunResult:
     """Rankings and timings of one retriever over a question set."""
 
     name: str
-    ranked: dict[str, list[tuple[str, float, str, str]]] = field(default_factory=dict)  # qid -> [(pid, score, section, text)]
+    ranked: dict[str, list[tuple[str, float, str, str]]] = field(
+        default_factory=dict
+    )  # qid -> [(pid, score, section, text)]
     confidence: dict[str, float] = field(default_factory=dict)
     abstained: dict[str, bool] = field(default_factory=dict)
     latency_ms: list[float] = field(default_factory=list)
@@ -102,7 +104,7 @@ def score_run(run: RunResult, questions: list[dict]) -> dict:
         rel = {pid: 1 for pid, _, _, text in ranked if is_relevant(text, q["answers"])}
         qrels[q["id"]] = rel or {"__none__": 1}
         runs[q["id"]] = {pid: float(len(ranked) - i) for i, (pid, *_rest) in enumerate(ranked)}
-        for pid, _score, section, text in ranked:
+        for pid, _score, section, _text in ranked:
             if pid in rel:
                 relevant_hits += 1
                 cited += section == q.get("section")

@@ -8,7 +8,7 @@ from .types import Hit, Passage, SearchResult
 
 
 def section_label(passage: Passage) -> str:
-    """"§4.4 Case studies — Essex County Council (2013-Present)", "§2.2 Benefits", "About Localis"."""
+    """ "§4.4 Case studies — Essex County Council (2013-Present)", "§2.2 Benefits", "About Localis"."""
     if passage.section_kind == "case_study":
         parent = passage.heading_path[-2] if len(passage.heading_path) > 1 else passage.section
         return f"§{parent.split(' ', 1)[0].rstrip('.')} {parent.split(' ', 1)[-1]} — {passage.section_title}"
@@ -33,7 +33,11 @@ def citation(passage: Passage, with_document: bool = False) -> str:
 
 
 def best_sentences(
-    query_vector: np.ndarray, sentence_rows: list[int], sentences: list[dict], sentence_vectors: np.ndarray, limit: int = 2
+    query_vector: np.ndarray,
+    sentence_rows: list[int],
+    sentences: list[dict],
+    sentence_vectors: np.ndarray,
+    limit: int = 2,
 ) -> list[tuple[int, int, float]]:
     """The passage's sentences closest to the question: [(start, end, score)], best first."""
     if not sentence_rows:
@@ -42,7 +46,9 @@ def best_sentences(
     order = np.argsort(-scores)
     best = float(scores[order[0]])
     chosen = [order[0]] + [i for i in order[1:limit] if scores[i] >= best - 0.06]
-    return [(sentences[sentence_rows[i]]["start"], sentences[sentence_rows[i]]["end"], float(scores[i])) for i in chosen]
+    return [
+        (sentences[sentence_rows[i]]["start"], sentences[sentence_rows[i]]["end"], float(scores[i])) for i in chosen
+    ]
 
 
 def hit_to_json(hit: Hit) -> dict:

@@ -23,7 +23,9 @@ def clean_question(question: object, max_chars: int = 2000) -> tuple[str, bool]:
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = re.sub(r"\s+", " ", text).strip()
     if not re.search(r"\w", text):
-        raise QueryError("the question is empty: type a question about the report, e.g. \"What did Essex earn from traded services?\"")
+        raise QueryError(
+            'the question is empty: type a question about the report, e.g. "What did Essex earn from traded services?"'
+        )
     cut = len(text) > max_chars
     if cut:
         text = text[:max_chars].rsplit(" ", 1)[0] or text[:max_chars]
@@ -46,7 +48,9 @@ class Bm25:
 
     def scores(self, question: str) -> np.ndarray:
         """BM25 score of every passage for the question (zeros when no query term is known)."""
-        tokens = self._bm25s.tokenize([question], stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False)
+        tokens = self._bm25s.tokenize(
+            [question], stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False
+        )
         if not tokens or not tokens[0]:
             return np.zeros(self.size, dtype="float32")
         return np.asarray(self.model.get_scores(tokens[0]), dtype="float32")
@@ -75,7 +79,7 @@ def ranks(scores: np.ndarray) -> np.ndarray:
 def rrf(score_lists: list[np.ndarray], weights: list[float], k: int = 60) -> np.ndarray:
     """Weighted reciprocal rank fusion over full score vectors."""
     total = np.zeros(len(score_lists[0]), dtype="float64")
-    for scores, weight in zip(score_lists, weights):
+    for scores, weight in zip(score_lists, weights, strict=True):
         total += weight / (k + ranks(scores))
     return total
 
@@ -125,8 +129,15 @@ def sentence_max(sentence_scores: np.ndarray, starts: np.ndarray, count: int) ->
     return out
 
 
-def fuse(dense: np.ndarray, sentences: np.ndarray, bm25: np.ndarray, prior: np.ndarray,
-         sentence_weight: float, bm25_weight: float, prior_weight: float) -> np.ndarray:
+def fuse(
+    dense: np.ndarray,
+    sentences: np.ndarray,
+    bm25: np.ndarray,
+    prior: np.ndarray,
+    sentence_weight: float,
+    bm25_weight: float,
+    prior_weight: float,
+) -> np.ndarray:
     """Linear fusion on the dense scale: BM25 is min-max scaled to the spread of the dense scores."""
     spread = float(dense.max() - dense.min()) if len(dense) else 0.0
     low, high = (float(bm25.min()), float(bm25.max())) if len(bm25) else (0.0, 0.0)

@@ -16,6 +16,7 @@ from .present import best_sentences, citation
 from .retrieve import (
     Bm25,
     clean_question,
+    corpus_vocabulary,
     dense_scores,
     fuse,
     has_contact_details,
@@ -23,7 +24,6 @@ from .retrieve import (
     passage_part,
     rrf,
     sentence_max,
-    corpus_vocabulary,
     unknown_names,
 )
 from .types import Document, Hit, Passage, SearchResult
@@ -78,7 +78,9 @@ class Index:
         self._sentence_rows: list[list[int]] = [[] for _ in self.passages]
         for i, sentence in enumerate(self.sentences):
             self._sentence_rows[sentence["passage"]].append(i)
-        self._sentence_starts = np.array([rows[0] if rows else len(self.sentences) for rows in self._sentence_rows], dtype="int64")
+        self._sentence_starts = np.array(
+            [rows[0] if rows else len(self.sentences) for rows in self._sentence_rows], dtype="int64"
+        )
         self._parts = [passage_part(p.heading_path, p.section_kind == "case_study") for p in self.passages]
         self._has_contact = np.array([has_contact_details(p.text) for p in self.passages], dtype=bool)
         self._vocabulary = corpus_vocabulary([d.text for d in self.documents])
@@ -129,7 +131,9 @@ class Index:
         final = fuse(dense, sentences, bm25, prior, s.sentence_weight, s.bm25_weight, s.prior_weight)
         return final.astype("float64"), dense, query
 
-    def search(self, question: str, k: int = 5, retriever: Retriever | None = None, filters: Filters | None = None) -> list[Hit]:
+    def search(
+        self, question: str, k: int = 5, retriever: Retriever | None = None, filters: Filters | None = None
+    ) -> list[Hit]:
         """The k best passages for a question."""
         return list(self.ask(question, k=k, retriever=retriever, filters=filters, abstain=False).hits)
 
@@ -151,14 +155,27 @@ class Index:
         hits = []
         for rank, row in enumerate(order, 1):
             spans = best_sentences(query, self._sentence_rows[row], self.sentences, self.sentence_vectors)
-            hits.append(Hit(rank=rank, score=float(final[row]), passage=self.passages[row], highlights=tuple((s, e) for s, e, _ in spans)))
+            hits.append(
+                Hit(
+                    rank=rank,
+                    score=float(final[row]),
+                    passage=self.passages[row],
+                    highlights=tuple((s, e) for s, e, _ in spans),
+                )
+            )
         unknown = unknown_names(text, self._vocabulary)
         if abstain and (unknown or confidence < self.settings.abstain_below):
             seen: dict[str, Passage] = {}
             for row in order:
                 seen.setdefault(" / ".join(self.passages[row].heading_path), self.passages[row])
             kept = tuple(hits) if keep_hits else ()
-            return SearchResult(question=text, hits=kept, abstained=True, suggestions=tuple(list(seen.values())[:3]), truncated=truncated, confidence=confidence,
+            return SearchResult(
+                question=text,
+                hits=kept,
+                abstained=True,
+                suggestions=tuple(list(seen.values())[:3]),
+                truncated=truncated,
+                confidence=confidence,
                 not_in_report=tuple(unknown),
             )
         answer, answer_citation = "", ""
@@ -166,8 +183,13 @@ class Index:
             start, end = hits[0].highlights[0]
             answer, answer_citation = hits[0].passage.text[start:end].strip(), citation(hits[0].passage)
         return SearchResult(
-            question=text, hits=tuple(hits), answer=answer, answer_citation=answer_citation, truncated=truncated,
-            confidence=confidence, not_in_report=tuple(unknown),
+            question=text,
+            hits=tuple(hits),
+            answer=answer,
+            answer_citation=answer_citation,
+            truncated=truncated,
+            confidence=confidence,
+            not_in_report=tuple(unknown),
         )
 
     def sections(self) -> list[dict]:

@@ -137,7 +137,15 @@ class _Numbering:
 
     def front(self, title: str) -> dict:
         self.front_used = True
-        return {"number": "", "title": title, "level": 0, "kind": "front", "path": [title], "chapter_title": title, "label": title}
+        return {
+            "number": "",
+            "title": title,
+            "level": 0,
+            "kind": "front",
+            "path": [title],
+            "chapter_title": title,
+            "label": title,
+        }
 
     def classify(self, block: Block, doc_title: str) -> dict | None:
         text = re.sub(r"\s+", " ", block.text).strip()
@@ -148,17 +156,30 @@ class _Numbering:
                 self.chapter, self.sub, self.seen_numbered = chapter, 0, True
                 self.chapter_label, self.chapter_title = f"{chapter}. {title}", title
                 self.sub_label = self.sub_title = self.sub_number = ""
-                return {"number": str(chapter), "title": title, "level": 1, "kind": "chapter",
-                        "path": [self.chapter_label], "chapter_title": title, "label": self.chapter_label}
+                return {
+                    "number": str(chapter),
+                    "title": title,
+                    "level": 1,
+                    "kind": "chapter",
+                    "path": [self.chapter_label],
+                    "chapter_title": title,
+                    "label": self.chapter_label,
+                }
             if sub is not None and (chapter == self.chapter and int(sub) > self.sub or chapter > self.chapter):
                 if chapter != self.chapter:  # the chapter heading itself was not found
                     self.chapter, self.chapter_label, self.chapter_title = chapter, f"{chapter}.", ""
                 self.sub, self.seen_numbered = int(sub), True
                 self.sub_number = f"{chapter}.{int(sub)}"
                 self.sub_label, self.sub_title = f"{self.sub_number}. {title}", title
-                return {"number": self.sub_number, "title": title, "level": 2, "kind": "subsection",
-                        "path": [self.chapter_label, self.sub_label], "chapter_title": self.chapter_title,
-                        "label": self.sub_label}
+                return {
+                    "number": self.sub_number,
+                    "title": title,
+                    "level": 2,
+                    "kind": "subsection",
+                    "path": [self.chapter_label, self.sub_label],
+                    "chapter_title": self.chapter_title,
+                    "label": self.sub_label,
+                }
             return None
         strong = block.heading_hint > 0
         if not self.seen_numbered:
@@ -166,12 +187,25 @@ class _Numbering:
                 return None
             return self.front(text)
         if CASE_STUDIES_TITLE.search(self.sub_title) and (strong or CASE_STUDY_DATES.search(text)):
-            return {"number": self.sub_number, "title": text, "level": 3, "kind": "case_study",
-                    "path": [self.chapter_label, self.sub_label, text], "chapter_title": self.chapter_title,
-                    "label": text}
+            return {
+                "number": self.sub_number,
+                "title": text,
+                "level": 3,
+                "kind": "case_study",
+                "path": [self.chapter_label, self.sub_label, text],
+                "chapter_title": self.chapter_title,
+                "label": text,
+            }
         if not strong:
             return None
         self.sub_title = self.sub_label = self.sub_number = ""
         self.chapter_label = self.chapter_title = text
-        return {"number": text, "title": text, "level": 1, "kind": "unnumbered", "path": [text],
-                "chapter_title": text, "label": text}
+        return {
+            "number": text,
+            "title": text,
+            "level": 1,
+            "kind": "unnumbered",
+            "path": [text],
+            "chapter_title": text,
+            "label": text,
+        }

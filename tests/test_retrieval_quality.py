@@ -56,7 +56,10 @@ def test_answerable_question_does_not_abstain(md_index):
 
 @pytest.mark.parametrize(
     ("question", "part"),
-    [("What are the drawbacks of councils sharing services?", "6.3"), ("What are the advantages of an enabling approach?", "5.2")],
+    [
+        ("What are the drawbacks of councils sharing services?", "6.3"),
+        ("What are the advantages of an enabling approach?", "5.2"),
+    ],
 )
 def test_questions_about_a_part_land_on_that_part(md_index, question, part):
     assert md_index.search(question, k=1)[0].passage.section == part

@@ -67,8 +67,20 @@ def test_json_contract_fields(md_index):
     out = result_to_json(result, "q1")
     assert {"id", "question", "abstained", "hits"} <= set(out) and out["abstained"] is False
     hit = out["hits"][0]
-    assert {"rank", "score", "passage_id", "text", "section", "section_title", "heading_path", "pages",
-            "document", "start", "end", "highlights"} <= set(hit)
+    assert {
+        "rank",
+        "score",
+        "passage_id",
+        "text",
+        "section",
+        "section_title",
+        "heading_path",
+        "pages",
+        "document",
+        "start",
+        "end",
+        "highlights",
+    } <= set(hit)
     assert hit["section"] == "2.4" and hit["rank"] == 1
     start, end = hit["highlights"][0]
     assert "£165 million" in hit["text"][start:end] or "Capita" in hit["text"][start:end]
@@ -88,14 +100,18 @@ def test_model_mismatch_and_missing_index_are_clear(md_index, tmp_path):
 
 
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "latm_qa.cli", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "latm_qa.cli", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300
+    )
 
 
 def test_cli_search_batch_json_and_sections(md_index, tmp_path):
     queries = tmp_path / "q.jsonl"
     queries.write_text(
-        json.dumps({"id": "a", "question": "What did Oldham's trading company save in its first year?"}) + "\n"
-        + json.dumps({"id": "b", "question": "Which councils share a single workforce in Dorset?"}) + "\n",
+        json.dumps({"id": "a", "question": "What did Oldham's trading company save in its first year?"})
+        + "\n"
+        + json.dumps({"id": "b", "question": "Which councils share a single workforce in Dorset?"})
+        + "\n",
         encoding="utf-8",
     )
     run = _cli("search", "--queries", str(queries), "--json", "--k", "3", "--index", str(md_index.path))

@@ -17,7 +17,11 @@ CASE_STUDIES = {
     "3.4": ["Plymouth City Council", "Oldham Council"],
     "4.4": ["Essex County Council", "Warrington Borough Council", "Colchester Borough Council"],
     "5.4": ["Suffolk Coastal District Council"],
-    "6.4": ["Adur and Worthing Councils", "West Suffolk: Forest Heath and St Edmundsbury Councils", "North Dorset District Council"],
+    "6.4": [
+        "Adur and Worthing Councils",
+        "West Suffolk: Forest Heath and St Edmundsbury Councils",
+        "North Dorset District Council",
+    ],
     "7.4": ["Croydon LBC", "South Hams/West Devon"],
 }
 
@@ -44,10 +48,14 @@ def test_all_14_case_studies_under_their_parent(document):
     for parent, names in CASE_STUDIES.items():
         titles = [t for n, t in found if n == parent]
         assert len(titles) == len(names)
-        for name, title in zip(names, titles):
+        for name, title in zip(names, titles, strict=True):
             assert title.startswith(name) and re.search(r"\(\d{4}-Present\)$", title)
     essex = next(s for s in doc.sections if s.title.startswith("Essex"))
-    assert essex.heading_path == ("4. Entrepreneurial councils", "4.4. Case studies", "Essex County Council (2013-Present)")
+    assert essex.heading_path == (
+        "4. Entrepreneurial councils",
+        "4.4. Case studies",
+        "Essex County Council (2013-Present)",
+    )
 
 
 def test_about_localis_is_a_section(document):
