@@ -222,11 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="run the retrieval benchmark in eval/ and write eval/results/")
     p.add_argument("--questions", help="questions JSONL (default eval/questions.jsonl)")
-    p.add_argument("--retrievers", help="comma-separated retrievers to compare (default: all)")
+    p.add_argument("--retrievers", help="comma-separated: naive, dense, bm25, hybrid, fused (default: all of them)")
     p.add_argument("--split", choices=("dev", "test", "all"), default="all")
     p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
     p.add_argument("--out", help="results directory (default eval/results)")
     p.add_argument("--beir", help="also export the set in BEIR layout into this directory")
+    p.add_argument("--ablations", action="store_true", help="add rows with each technique of the default retriever off")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="open the chat page (streamlit run app.py)")
