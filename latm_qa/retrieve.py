@@ -172,3 +172,62 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
         if word.lower() not in vocabulary and word not in out:
             out.append(word)
     return out
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
+_MINOR = {"of", "and", "the", "for", "in", "on", "to", "&"}
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w.lower() not in _MINOR).upper()
+
+
+def acronym_table(texts: list[str]) -> dict[str, str]:
+    """Acronyms the report uses or could stand for, mapped to long forms found in the report.
+
+    From explicit definitions ("arm's-length management organisation (ALMO)") and from capitalised
+    phrases whose initials spell an acronym ("Local Government Association" -> LGA).
+    """
+    table: dict[str, str] = {}
+    for text in texts:
+        for match in re.finditer(r"((?:[\w'’-]+\s+){1,6}?)\(([A-Z]{2,6})\)", text):
+            acronym, words = match.group(2), match.group(1).split()
+            for start in range(len(words)):
+                if _initials(words[start:]) == acronym:
+                    table.setdefault(acronym, " ".join(words[start:]))
+                    break
+        for match in re.finditer(r"\b[A-Z][\w'’-]*(?:\s+(?:of|and|the|for|&)?\s*[A-Z][\w'’-]*){1,5}", text):
+            words = match.group(0).split()
+            for start in range(len(words) - 1):
+                for end in range(start + 2, len(words) + 1):
+                    phrase = words[start:end]
+                    if phrase[0].lower() in _MINOR or phrase[-1].lower() in _MINOR:
+                        continue
+                    table.setdefault(_initials(phrase), " ".join(phrase))
+    return table
+
+
+def report_acronyms(texts: list[str]) -> set[str]:
+    """Acronyms written in capitals in the report (ALMO, LBC, ICT)."""
+    return {m for text in texts for m in re.findall(r"\b[A-Z]{2,6}\b", text)}
+
+
+def expand_acronyms(question: str, table: dict[str, str], vocabulary: set[str], acronyms: set[str]) -> str:
+    """Add the report's long form after an acronym the report does not use ("LGA"), and the
+    report's acronym after a long form it abbreviates ("London Borough Council" -> "LBC")."""
+    extra = []
+    for match in _ACRONYM.finditer(question):
+        acronym = re.sub(r"(?<=[A-Z]{2})s$", "", match.group(0))  # plural "LEPs"
+        if acronym.lower() not in vocabulary and acronym in table:
+            extra.append(table[acronym])
+    words = re.findall(r"[\w'’-]+", question)
+    for start in range(len(words)):
+        for end in range(start + 2, min(len(words), start + 6) + 1):
+            phrase = words[start:end]
+            if phrase[0].lower() in _MINOR or phrase[-1].lower() in _MINOR:
+                continue
+            acronym = _initials(phrase)
+            capitalised = all(w[0].isupper() for w in phrase if w.lower() not in _MINOR)
+            if acronym in acronyms and (len(acronym) >= 3 or capitalised) and acronym not in question:
+                extra.append(acronym)
+    return question if not extra else f"{question} ({'; '.join(dict.fromkeys(extra))})"

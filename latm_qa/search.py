@@ -15,13 +15,16 @@ from .index import read_index_files
 from .present import best_sentences, citation
 from .retrieve import (
     Bm25,
+    acronym_table,
     clean_question,
     corpus_vocabulary,
     dense_scores,
+    expand_acronyms,
     fuse,
     has_contact_details,
     intent_prior,
     passage_part,
+    report_acronyms,
     rrf,
     sentence_max,
     unknown_names,
@@ -83,7 +86,10 @@ class Index:
         )
         self._parts = [passage_part(p.heading_path, p.section_kind == "case_study") for p in self.passages]
         self._has_contact = np.array([has_contact_details(p.text) for p in self.passages], dtype=bool)
-        self._vocabulary = corpus_vocabulary([d.text for d in self.documents])
+        texts = [d.text for d in self.documents]
+        self._vocabulary = corpus_vocabulary(texts)
+        self._acronym_table = acronym_table(texts)
+        self._acronyms = report_acronyms(texts)
         self._embedder = None
 
     @classmethod
@@ -116,6 +122,7 @@ class Index:
         part of the model the question asks about, or contact details); hybrid: RRF of dense and BM25.
         """
         retriever = retriever or self.settings.retriever
+        question = expand_acronyms(question, self._acronym_table, self._vocabulary, self._acronyms)
         query = self.embedder.encode_query(question)
         dense = dense_scores(self.vectors, query)
         if retriever == "dense":

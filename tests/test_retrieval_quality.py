@@ -68,3 +68,11 @@ def test_questions_about_a_part_land_on_that_part(md_index, question, part):
 def test_contact_questions_find_contact_details(md_index):
     hit = md_index.search("Who should I get in touch with at Croydon about the Gateway?", k=1)[0]
     assert "Mark.Fowler@croydon.gov.uk" in hit.passage.text
+
+
+def test_acronyms_are_expanded_both_ways(md_index):
+    hit = md_index.search("Which London Borough Council joined up its enforcement services?", k=1)[0]
+    assert hit.passage.section_title.startswith("Croydon LBC")
+    from latm_qa.retrieve import acronym_table
+
+    assert acronym_table(["the Local Government Association (2012) said"])["LGA"] == "Local Government Association"
