@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import stat
 from pathlib import Path
 
 from .errors import InputFileError
@@ -36,19 +37,24 @@ def check_file(path: Path, max_mb: float = 50.0) -> bytes:
             f"latm-qa reads {', '.join(SUPPORTED)} files"
         )
     try:
-        size = path.stat().st_size
-        if size > max_mb * 1024 * 1024:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise InputFileError(f"{path}: is a folder named like a file; expected a {path.suffix} file")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputFileError(f"{path}: not a regular file (a pipe, socket or device); copy the report into a file")
+        if info.st_size > max_mb * 1024 * 1024:
             raise InputFileError(
-                f"{path}: {size / 1048576:.1f} MB is over the {max_mb:g} MB limit; "
+                f"{path}: {_size(info.st_size)} is over the {max_mb:g} MB limit; "
                 "raise it with --max-file-mb or LATM_QA_MAX_FILE_MB"
             )
         data = path.read_bytes()
     except PermissionError:
         raise InputFileError(f"{path}: permission denied; make the file readable (chmod +r)") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{path}: is a directory, expected a file") from None
     except FileNotFoundError:
-        raise InputFileError(f"{path}: no such file") from None
+        broken = " (a broken link)" if path.is_symlink() else ""
+        raise InputFileError(f"{path}: no such file{broken}") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc.__class__.__name__})") from None
     if not data.strip():
         raise InputFileError(f"{path}: the file is empty; nothing to ingest")
     if path.suffix.lower() != ".pdf":
@@ -61,6 +67,10 @@ def check_file(path: Path, max_mb: float = 50.0) -> bytes:
                 f"{path}: not valid UTF-8 text (byte {exc.start}); save it as UTF-8"
             ) from None
     return data
+
+
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 104858 else f"{n / 1024:.1f} KB"
 
 
 def read_document(path: Path, max_mb: float = 50.0) -> RawDocument:

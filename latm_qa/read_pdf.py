@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,27 @@ class _Line:
 
 
 def read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
+    check_pdf_bytes(path, data)
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR + 10)  # a damaged file gets one clear error, not pypdf's warnings
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _read_pdf(path, data, sha)
+    finally:
+        logger.setLevel(level)
+
+
+def check_pdf_bytes(path: Path, data: bytes) -> None:
+    """Refuse what is not a PDF, or is cut short, before pypdf tries to repair it into a partial text."""
+    if b"%PDF-" not in data[:1024]:
+        raise InputFileError(f"{path}: not a PDF (no %PDF- header); is it another kind of file renamed to .pdf?")
+    if b"%%EOF" not in data.rstrip(b"\x00\t\n\r\f ")[-4096:]:
+        raise InputFileError(f"{path}: the PDF is truncated (no %%EOF end marker); copy or download it again")
+
+
+def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -42,7 +65,10 @@ def read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
             except Exception:  # noqa: BLE001 - any failure means we cannot read it
                 ok = 0
             if not ok:
-                raise InputFileError(f"{path}: the PDF is encrypted (password-protected); save an unprotected copy")
+                raise InputFileError(
+                    f"{path}: the PDF is encrypted (password-protected); save an unprotected copy, "
+                    "e.g. `qpdf --decrypt --password=PASSWORD in.pdf out.pdf`"
+                )
         pages = list(reader.pages)
         lines = [line for number, page in enumerate(pages, 1) for line in _page_lines(page, number)]
         outline = _outline(reader)
@@ -50,9 +76,13 @@ def read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
     except InputFileError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
-        raise InputFileError(f"{path}: not a readable PDF ({exc.__class__.__name__}: {exc}); is it truncated or damaged?") from None
+        raise InputFileError(
+            f"{path}: not a readable PDF ({exc.__class__.__name__}: {exc}); is it truncated or damaged?"
+        ) from None
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types on damaged files
-        raise InputFileError(f"{path}: not a readable PDF ({exc.__class__.__name__}); is it truncated or damaged?") from None
+        raise InputFileError(
+            f"{path}: not a readable PDF ({exc.__class__.__name__}); is it truncated or damaged?"
+        ) from None
     if not any(_WORD.search(line.text) for line in lines):
         raise InputFileError(
             f"{path}: the PDF has no text layer (scanned or image-only); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
@@ -139,7 +169,7 @@ def _drop_running_lines(lines: list[_Line], page_count: int) -> list[_Line]:
         return re.sub(r"\d+", "#", line.text.lower()), round(line.size)
 
     pages_with = Counter()
-    for k, page in {(key(line), line.page) for line in lines}:
+    for k, _page in {(key(line), line.page) for line in lines}:
         pages_with[k] += 1
     threshold = max(3, page_count // 2)
     return [
@@ -213,7 +243,7 @@ def _blocks(lines: list[_Line]) -> list[Block]:
     vocab = {w.lower() for line in lines for w in _WORD.findall(line.text)}
     gaps = Counter(
         round(a.y - b.y)
-        for a, b in zip(lines, lines[1:])
+        for a, b in zip(lines, lines[1:], strict=False)
         if a.page == b.page and not a.heading and not b.heading and a.y > b.y
     )
     line_gap = float(gaps.most_common(1)[0][0]) if gaps else 14.0
