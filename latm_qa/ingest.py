@@ -1,20 +1,28 @@
-"""Ingest: source files -> sections -> passages -> vectors -> index directory (atomic swap)."""
+"""Ingest: source files -> sections -> passages -> vectors -> a new index version (atomic swap).
+
+Incremental: a passage (or sentence) whose embedded text is already in the index keeps its vector;
+only new text is embedded, and the model is loaded only then. Every input is read and checked
+before the index is touched, so a bad file changes nothing. An ingest that would produce exactly the
+index on disk writes nothing.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from .changes import compare_documents
 from .chunk import embedding_text, split_passages, split_sentences
 from .config import Settings
 from .errors import InputFileError, LatmQaError
-from .index import new_manifest, read_index_files, write_index
-from .read import read_document
+from .index import document_to_json, lock_index, new_manifest, read_index_files, remove_stale, write_index
+from .read import SUPPORTED, read_document
 from .sections import parse_sections
 from .types import Document, Passage
 
@@ -42,20 +50,59 @@ class IngestReport:
     sections_changed: tuple[str, ...] = ()
     full_rebuild_reason: str = ""
     notes: tuple[str, ...] = field(default=())
+    changed: bool = True
+    version: str = ""
+    previous_version: str = ""
+    sentences_embedded: int = 0
+
+    def summary(self, limit: int = 12) -> list[str]:
+        """The lines `latm-qa ingest` prints: what changed, then the next command."""
+        size = f"{self.documents} document(s), {self.sections} sections, {self.passages} passages"
+        if not self.changed:
+            return [f"Index at {self.index_dir} is up to date ({size}): nothing changed, nothing embedded, "
+                    f"nothing written ({self.seconds:.1f} s)."]
+        lines = [f"Index at {self.index_dir} is now version {self.version} ({size}), in {self.seconds:.1f} s."]
+        if self.full_rebuild_reason:
+            lines.append(f"  Full rebuild: {self.full_rebuild_reason}.")
+        named = {"added": self.documents_added, "updated": self.documents_updated, "removed": self.documents_removed}
+        docs = [f"{len(v)} {k} ({', '.join(v)})" for k, v in named.items() if v]
+        lines.append(f"  documents: {'; '.join(docs) or 'none added, updated or removed'}")
+        sections = (("+", self.sections_added), ("-", self.sections_removed), ("~", self.sections_changed))
+        if any(v for _, v in sections):
+            lines.append(f"  sections: {len(self.sections_added)} added, {len(self.sections_removed)} removed, "
+                         f"{len(self.sections_changed)} changed")
+            for mark, labels in sections:
+                lines += [f"    {mark} {label}" for label in labels[:limit]]
+                lines += [f"    {mark} ... and {len(labels) - limit} more"] if len(labels) > limit else []
+        lines.append(f"  passages: {self.kept} kept, {self.embedded} embedded, {self.dropped} dropped")
+        lines += [f"  {r['file']}: {r['sections']} sections, {r['passages']} passages" for r in self.per_document]
+        lines += [f"  {path}: same content as {original}; ingested once" for path, original in self.duplicates]
+        lines += [f"  note: {note}" for note in self.notes]
+        if self.previous_version:
+            lines.append(f"  Previous version kept: `latm-qa ingest --rollback --index {self.index_dir}` restores it.")
+        lines.append(f'Next: latm-qa search "your question" --index {self.index_dir}')
+        return lines
 
 
 def collect_sources(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into the supported files they hold; name what is missing or empty."""
+    """Expand folders into the files they hold (hidden ones aside); name what is missing or empty."""
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                p for p in path.rglob("*")
+                if (p.is_file() or p.is_symlink() and not p.is_dir())
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
                 raise InputFileError(f"{path}: the folder is empty; put .md, .txt or .pdf reports in it")
+            if not any(p.suffix.lower() in SUPPORTED for p in found):
+                raise InputFileError(
+                    f"{path}: nothing to ingest: the folder holds no {', '.join(SUPPORTED)} files "
+                    f"({len(found)} other file(s), e.g. {found[0].name})"
+                )
             files.extend(found)
-        elif path.exists():
+        elif path.exists() or path.is_symlink():
             files.append(path)
         else:
             raise InputFileError(f"{path}: no such file or folder")
@@ -72,10 +119,10 @@ def index_is_current(paths: Iterable[Path], settings: Settings) -> bool:
     try:
         manifest = read_manifest(settings.index_dir)
         files = collect_sources(paths)
-    except LatmQaError:
+        current = sorted({file_sha256(f) for f in files})
+    except (LatmQaError, OSError):
         return False
     built = sorted(s["sha256"] for s in manifest.get("sources", []))
-    current = sorted({file_sha256(f) for f in files})
     return (
         built == current
         and manifest.get("model") == settings.model
@@ -89,78 +136,116 @@ def ingest(
     progress: Progress | None = None,
     skip_bad: bool = False,
 ) -> IngestReport:
-    """Build (or update) the index in settings.index_dir from the given files and folders."""
+    """Build or update the index in settings.index_dir from exactly the given files and folders."""
     began = time.perf_counter()
+    if not settings.max_file_mb > 0:
+        raise LatmQaError(f"the file size limit must be a positive number of MB, got {settings.max_file_mb!r}")
     files = collect_sources(paths)
     documents, skipped, duplicates = _read_all(files, settings, skip_bad, progress)
-    passages: list[Passage] = []
-    for doc in documents:
-        passages.extend(split_passages(doc, settings.max_words, settings.min_words))
-    for row, passage in enumerate(passages):
-        passages[row] = Passage(**{**passage.__dict__, "ordinal": row})
-
-    from .embed import load_embedder
-
-    embedder = load_embedder(settings.model)
-    old = _previous_vectors(settings)
-    reason = old.pop("__reason__", "")
+    documents = distinct_titles(documents)
+    passages = _passages(documents, settings)
     texts = [embedding_text(p, settings.embed_headings) for p in passages]
     keys = [_vector_key(t) for t in texts]
-    todo = [i for i, key in enumerate(keys) if key not in old]
-    vectors = np.zeros((len(passages), embedder.dim), dtype="float32")
-    for i, key in enumerate(keys):
-        if key in old:
-            vectors[i] = old[key]
-    if todo:
-        tick = (lambda n: progress("embedding passages", n, len(todo))) if progress else None
-        vectors[todo] = embedder.encode([texts[i] for i in todo], progress=tick)
-
-    sentences, sentence_vectors = _sentences(passages, embedder, old, progress)
-    sources = [
-        {"path": d.path, "file": Path(d.path).name, "sha256": d.sha256, "document": d.doc_id, "title": d.title}
-        for d in documents
+    sentences = [
+        {"passage": row, "start": s, "end": e, "text": passage.text[s:e]}
+        for row, passage in enumerate(passages)
+        for s, e in split_sentences(passage.text)
     ]
-    manifest = new_manifest(
-        model=settings.model,
-        dim=embedder.dim,
-        settings=settings.chunking(),
-        sources=sources,
-        passages=len(passages),
-        documents=len(documents),
-        sections=sum(len(d.sections) for d in documents),
-    )
-    write_index(settings.index_dir, manifest, documents, passages, vectors, sentences, sentence_vectors)
-    per_doc = tuple(
-        {
-            "document": d.doc_id,
-            "file": Path(d.path).name,
-            "sections": len(d.sections),
-            "passages": sum(p.document == d.doc_id for p in passages),
-        }
-        for d in documents
-    )
-    kept = len(passages) - len(todo)
-    return IngestReport(
-        index_dir=str(settings.index_dir),
-        documents=len(documents),
-        sections=sum(len(d.sections) for d in documents),
-        passages=len(passages),
-        embedded=len(todo),
-        kept=kept,
-        dropped=max(0, old.get("__count__", 0) - kept) if old else 0,
+    sentence_keys = ["s:" + _vector_key(s["text"]) for s in sentences]
+
+    with lock_index(settings.index_dir):
+        remove_stale(settings.index_dir)
+        old = _Previous.read(settings)
+        changes = compare_documents(old.documents, documents)
+        dropped = sum((Counter(old.keys) - Counter(keys)).values())
+        per_doc = tuple(
+            {"document": d.doc_id, "file": Path(d.path).name, "sections": len(d.sections),
+             "passages": sum(p.document == d.doc_id for p in passages)}
+            for d in documents
+        )
+        report = IngestReport(
+            index_dir=str(settings.index_dir), documents=len(documents),
+            sections=sum(len(d.sections) for d in documents), passages=len(passages), embedded=0,
+            kept=len(passages), dropped=dropped, seconds=0.0, per_document=per_doc, skipped=tuple(skipped),
+            duplicates=tuple(duplicates), full_rebuild_reason=old.reason, **changes,
+        )
+        if old.same_as(documents, passages, settings):
+            version = old.manifest.get("current", "") if old.manifest else ""
+            return replace(report, changed=False, version=version, seconds=round(time.perf_counter() - began, 2))
+
+        todo = [i for i, key in enumerate(keys) if key not in old.vectors]
+        sentence_todo = [i for i, key in enumerate(sentence_keys) if key not in old.vectors]
+        embedder = None
+        if todo or sentence_todo or old.dimension is None:
+            from .embed import load_embedder
+
+            embedder = load_embedder(settings.model)
+        dim = embedder.dim if embedder is not None else int(old.dimension or 0)
+        vectors = _vectors(keys, texts, todo, old.vectors, dim, embedder, progress, "embedding passages")
+        sentence_vectors = _vectors(
+            sentence_keys, [s["text"] for s in sentences], sentence_todo, old.vectors, dim, embedder, progress,
+            "embedding sentences",
+        )
+        sources = [
+            {"path": d.path, "file": Path(d.path).name, "sha256": d.sha256, "document": d.doc_id, "title": d.title}
+            for d in documents
+        ]
+        manifest = new_manifest(
+            model=settings.model, dim=dim, settings=settings.chunking(), sources=sources, passages=len(passages),
+            documents=len(documents), sections=report.sections,
+        )
+        history = {"embedded": len(todo), "kept": len(passages) - len(todo), "dropped": dropped,
+                   **{k: list(v) for k, v in changes.items() if k.startswith("documents_")}}
+        written = write_index(
+            settings.index_dir, manifest, documents, passages, vectors, sentences, sentence_vectors, history
+        )
+    return replace(
+        report, embedded=len(todo), kept=len(passages) - len(todo), sentences_embedded=len(sentence_todo),
+        version=written["current"], previous_version=written.get("previous") or "",
         seconds=round(time.perf_counter() - began, 2),
-        per_document=per_doc,
-        skipped=tuple(skipped),
-        duplicates=tuple(duplicates),
-        full_rebuild_reason=reason,
     )
+
+
+def rollback(settings: Settings) -> dict:
+    """Make the previous index version current again; returns the manifest now in force."""
+    from .index import read_manifest, rollback_index
+
+    read_manifest(settings.index_dir)  # a clear error when there is no index at all
+    with lock_index(settings.index_dir):
+        return rollback_index(settings.index_dir)
+
+
+def distinct_titles(documents: list[Document]) -> list[Document]:
+    """Two documents with one title (two editions, or the .md and .pdf of a report) get the file name appended."""
+    titles = Counter(d.title.casefold() for d in documents)
+    names = Counter(Path(d.path).name for d in documents)
+    out = []
+    for doc in documents:
+        if titles[doc.title.casefold()] > 1:
+            name = Path(doc.path).name if names[Path(doc.path).name] == 1 else doc.path
+            doc = replace(doc, title=f"{doc.title} ({name})")
+        out.append(doc)
+    return out
+
+
+def _passages(documents: list[Document], settings: Settings) -> list[Passage]:
+    passages: list[Passage] = []
+    seen: set[str] = set()
+    for doc in documents:
+        for passage in split_passages(doc, settings.max_words, settings.min_words):
+            pid = passage.passage_id
+            if pid in seen:  # two files of one name in different folders: keep ids unique
+                pid = hashlib.sha1(f"{doc.path}|{pid}".encode()).hexdigest()[:16]
+            seen.add(pid)
+            passages.append(replace(passage, passage_id=pid, ordinal=len(passages)))
+    return passages
 
 
 def _read_all(files: list[Path], settings: Settings, skip_bad: bool, progress: Progress | None):
+    """Read and check every file before anything else happens; refuse the batch if one is bad."""
     documents: list[Document] = []
     skipped: list[tuple[str, str]] = []
     duplicates: list[tuple[str, str]] = []
-    errors: list[str] = []
     seen: dict[str, str] = {}
     for path in files:
         if progress:
@@ -168,7 +253,6 @@ def _read_all(files: list[Path], settings: Settings, skip_bad: bool, progress: P
         try:
             raw = read_document(path, settings.max_file_mb)
         except InputFileError as exc:
-            errors.append(str(exc))
             skipped.append((str(path), str(exc)))
             continue
         if raw.sha256 in seen:
@@ -176,15 +260,21 @@ def _read_all(files: list[Path], settings: Settings, skip_bad: bool, progress: P
             continue
         seen[raw.sha256] = str(path)
         documents.append(parse_sections(raw))
+    errors = [reason for _, reason in skipped]
     if errors and not skip_bad:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        unchanged = "nothing was ingested and the index was not changed"
+        if not documents:
+            head = "" if len(errors) == 1 else f"none of the {len(files)} files can be ingested; {unchanged}:\n  "
+            raise InputFileError(head + "\n  ".join(errors) + ("; the index was not changed" if len(errors) == 1 else ""))
+        good = f"pass --skip-bad to ingest the {len(documents)} good file(s)"
+        if len(errors) == 1:
+            raise InputFileError(f"{errors[0]}; {unchanged} (fix or remove the file, or {good})")
         raise InputFileError(
-            f"{errors[0]}{more}. Nothing was changed; fix or remove the file, or pass --skip-bad to ingest only the good files"
-            if len(files) > 1
-            else errors[0]
+            f"{len(errors)} of {len(files)} files cannot be ingested; {unchanged} (fix or remove them, or {good}):\n  "
+            + "\n  ".join(errors)
         )
     if not documents:
-        raise InputFileError("no readable report among the given files; nothing was changed")
+        raise InputFileError("no readable report among the given files; the index was not changed")
     return documents, skipped, duplicates
 
 
@@ -192,43 +282,61 @@ def _vector_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _previous_vectors(settings: Settings) -> dict:
-    """Vectors of the existing index keyed by the hash of the embedded text, if they can be reused."""
-    if not (settings.index_dir / "manifest.json").exists():
-        return {}
-    try:
-        manifest, _docs, passages, vectors, sentences, sentence_vectors = read_index_files(settings.index_dir)
-    except LatmQaError:
-        return {"__reason__": "the existing index could not be read, so everything is embedded again"}
-    if manifest.get("model") != settings.model:
-        return {"__reason__": f"model changed from {manifest.get('model')!r} to {settings.model!r}: full rebuild"}
-    if manifest.get("settings", {}).get("embed_headings") != settings.embed_headings:
-        return {"__reason__": "embedding settings changed: full rebuild"}
-    matrix = vectors.reconstruct_n(0, vectors.ntotal) if vectors.ntotal else np.zeros((0, 0))
-    old: dict = {"__count__": len(passages)}
-    for row, passage in enumerate(passages):
-        old[_vector_key(embedding_text(passage, settings.embed_headings))] = matrix[row]
-    for sentence, vector in zip(sentences, sentence_vectors):
-        old["s:" + _vector_key(sentence["text"])] = vector
-    return old
-
-
-def _sentences(passages: list[Passage], embedder, old: dict, progress: Progress | None) -> tuple[list[dict], np.ndarray]:
-    """Sentence spans of every passage and their vectors (for highlights), reusing old vectors."""
-    sentences = [
-        {"passage": row, "start": s, "end": e, "text": passage.text[s:e]}
-        for row, passage in enumerate(passages)
-        for s, e in split_sentences(passage.text)
-    ]
-    vectors = np.zeros((len(sentences), embedder.dim), dtype="float32")
-    todo = []
-    for i, sentence in enumerate(sentences):
-        key = "s:" + _vector_key(sentence["text"])
+def _vectors(keys, texts, todo, old, dim, embedder, progress, stage) -> np.ndarray:
+    """Old vectors where the text is unchanged, fresh ones for the rows in todo."""
+    out = np.zeros((len(keys), dim), dtype="float32")
+    for i, key in enumerate(keys):
         if key in old:
-            vectors[i] = old[key]
-        else:
-            todo.append(i)
+            out[i] = old[key]
     if todo:
-        tick = (lambda n: progress("embedding sentences", n, len(todo))) if progress else None
-        vectors[todo] = embedder.encode([sentences[i]["text"] for i in todo], progress=tick)
-    return sentences, vectors
+        tick = (lambda n: progress(stage, n, len(todo))) if progress else None
+        out[todo] = embedder.encode([texts[i] for i in todo], progress=tick)
+    return out
+
+
+@dataclass
+class _Previous:
+    """The index being replaced: its documents and passages (to compare) and reusable vectors by text hash."""
+
+    manifest: dict | None = None
+    documents: list[Document] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    dimension: int | None = None
+    reason: str = ""
+
+    @classmethod
+    def read(cls, settings: Settings) -> _Previous:
+        if not (settings.index_dir / "manifest.json").exists():
+            return cls()
+        try:
+            manifest, documents, passages, index, sentences, sentence_vectors = read_index_files(settings.index_dir)
+        except LatmQaError as exc:
+            return cls(reason=f"the existing index could not be read ({exc}), so everything is embedded again")
+        keys = [_vector_key(embedding_text(p, settings.embed_headings)) for p in passages]
+        old = cls(manifest=manifest, documents=documents, passages=passages, keys=keys)
+        if manifest.get("model") != settings.model:
+            old.reason = (
+                f"the model changed from {manifest.get('model')!r} to {settings.model!r}, "
+                "so every passage is embedded again"
+            )
+            return old
+        if manifest.get("settings", {}).get("embed_headings") != settings.embed_headings:
+            old.reason = "embed_headings changed, so every passage is embedded again"
+            return old
+        matrix = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, 0), "float32")
+        old.vectors = dict(zip(keys, matrix, strict=True))
+        old.vectors.update(("s:" + _vector_key(s["text"]), v) for s, v in zip(sentences, sentence_vectors, strict=True))
+        old.dimension = int(manifest["dimension"])
+        return old
+
+    def same_as(self, documents: list[Document], passages: list[Passage], settings: Settings) -> bool:
+        """True when writing would reproduce this index exactly (same model, settings, documents, passages)."""
+        return (
+            self.manifest is not None
+            and not self.reason
+            and self.manifest.get("settings") == settings.chunking()
+            and [document_to_json(d) for d in documents] == [document_to_json(d) for d in self.documents]
+            and [p.to_json() for p in passages] == [p.to_json() for p in self.passages]
+        )
