@@ -1,43 +1,248 @@
-"""Streamlit page: renders only; every piece of logic lives in latm_qa."""
+"""Chat page for council officers: renders only; every piece of logic lives in latm_qa."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from latm_qa.config import load_settings
-from latm_qa.errors import LatmQaError
+from latm_qa import chat
+from latm_qa.config import Settings, load_settings
+from latm_qa.errors import IndexMismatchError, IndexMissingError, LatmQaError
+from latm_qa.feedback import record_feedback
 from latm_qa.present import citation
+from latm_qa.search import Index
 
-st.set_page_config(page_title="LATM report assistant", page_icon="📘")
-st.title("Local Authority Transformational Models — report assistant")
+CSS = """
+<style>
+.block-container {padding-top: 2.2rem; max-width: 820px;}
+h1 {font-size: 2.25rem !important; line-height: 1.2 !important; padding-bottom: .4rem !important;}
+.latm-sub {color: rgba(100,110,130,1); font-size: 1.02rem; margin: -0.6rem 0 0.2rem;}
+.latm-intro {border: 1px solid rgba(29,78,137,.18); background: rgba(29,78,137,.05); border-radius: .75rem;
+  padding: 1rem 1.2rem; line-height: 1.55;}
+.latm-intro p {margin: 0 0 .6rem;}
+.latm-chips {display: flex; flex-wrap: wrap; gap: .4rem;}
+.latm-chip {border-radius: 999px; padding: .15rem .7rem; font-size: .85rem; background: rgba(29,78,137,.12);
+  color: inherit; white-space: nowrap;}
+.latm-question {font-size: 1.02rem; line-height: 1.5; overflow-wrap: anywhere;}
+.latm-note {font-size: .85rem; color: rgba(100,110,130,1); margin-bottom: .2rem; overflow-wrap: anywhere;}
+.latm-answer {border-left: 4px solid #1d4e89; background: rgba(29,78,137,.06); border-radius: .4rem;
+  padding: .75rem 1rem;}
+.latm-answer p {font-size: 1.08rem; line-height: 1.55; margin: .25rem 0 .45rem;}
+.latm-label {font-size: .75rem; font-weight: 700; letter-spacing: .06em; text-transform: uppercase;
+  color: rgba(100,110,130,1); display: flex; align-items: center; gap: .5rem;}
+.latm-conf {font-weight: 600; letter-spacing: 0; text-transform: none; border-radius: 999px; padding: 0 .5rem;}
+.latm-conf-high {background: rgba(34,139,34,.14); color: #1e7b34;}
+.latm-conf-medium {background: rgba(210,140,0,.16); color: #9a6200;}
+.latm-conf-low {background: rgba(200,60,40,.14); color: #b03a2e;}
+.latm-sec {display: inline-block; font-weight: 700; background: #1d4e89; color: #fff; border-radius: .3rem;
+  padding: 0 .4rem; margin-right: .15rem; font-size: .9em;}
+.latm-title {font-weight: 600;}
+.latm-page {color: rgba(100,110,130,1); white-space: nowrap;}
+.latm-head {display: flex; align-items: baseline; gap: .55rem; flex-wrap: wrap; margin-bottom: .45rem;}
+.latm-rank {font-weight: 700; color: rgba(100,110,130,1); min-width: 1.1rem;}
+.latm-cite {flex: 1 1 16rem; line-height: 1.45;}
+.latm-rel {font-size: .78rem; color: rgba(100,110,130,1); white-space: nowrap; display: inline-flex;
+  align-items: center; gap: .35rem;}
+.latm-bar {display: inline-block; width: 56px; height: 6px; border-radius: 3px; background: rgba(100,110,130,.2);
+  overflow: hidden;}
+.latm-bar span {display: block; height: 100%; background: #1d4e89; border-radius: 3px;}
+.latm-text {line-height: 1.6; font-size: .97rem; overflow-wrap: anywhere;}
+.latm-text mark, .latm-section mark {background: rgba(255,200,0,.38); color: inherit; padding: 0 .1rem;
+  border-radius: .15rem;}
+.latm-section {line-height: 1.6; font-size: .93rem;}
+.latm-para {padding: .35rem .6rem; margin-bottom: .35rem; border-left: 3px solid transparent;}
+.latm-current {border-left-color: #1d4e89; background: rgba(29,78,137,.05);}
+.latm-abstain {border-left: 4px solid #c8781e; background: rgba(200,120,30,.08); border-radius: .4rem;
+  padding: .75rem 1rem; line-height: 1.55;}
+.latm-abstain p {margin: 0 0 .5rem;}
+.latm-abstain ul {margin: .3rem 0 0 1.1rem; padding: 0;}
+.latm-info {font-size: .85rem; line-height: 1.5;}
+.latm-info dl {margin: 0; padding: 0;}
+.latm-info dt {font-weight: 600; color: rgba(100,110,130,1); font-size: .72rem; text-transform: uppercase;
+  letter-spacing: .05em; margin-top: .45rem;}
+.latm-info dd {margin: 0; overflow-wrap: anywhere;}
+@media (max-width: 640px) {
+  .block-container {padding-left: 1rem; padding-right: 1rem; padding-top: 3.6rem;}
+  h1 {font-size: 1.6rem !important;}
+  [data-testid="stChatMessageAvatarUser"], [data-testid="stChatMessageAvatarCustom"],
+  [data-testid="stChatMessageAvatarAssistant"] {display: none;}
+  .latm-answer p {font-size: 1rem;}
+}
+</style>
+"""
 
 
-@st.cache_resource(show_spinner="Loading the index and model…")
-def get_index(path: str, stamp: str):
-    from latm_qa.search import Index
-
-    index = Index.load(path)
-    index.embedder  # noqa: B018 - load the model once per process
+@st.cache_resource(show_spinner="Loading the report index and the language model…", max_entries=2)
+def load_index(path: str, stamp: int, _settings: Settings) -> Index:
+    """One loaded index (and warm model) per process and index build; a new ingest changes ``stamp``."""
+    index = Index.load(path, settings=_settings)
+    index.embedder.encode_query("warm up")
     return index
 
 
-settings = load_settings()
+def render_build_panel(settings: Settings, problem: str = "") -> None:
+    st.info(
+        f"There is no usable index at `{settings.index_dir}` yet. Build it from the reports in "
+        f"`{settings.ingest_dir}` with `latm-qa ingest` (or `make index`), or with the button below. "
+        "It takes about a minute."
+    )
+    if problem:
+        st.error(problem)
+    if st.button("Build the index now", type="primary", icon=":material/build:"):
+        bar, tracker = st.progress(0.0, text="Reading the reports…"), chat.IngestProgress()
+        try:
+            from latm_qa.ingest import ingest
+
+            report = ingest([settings.ingest_dir], settings, progress=lambda *t: bar.progress(*tracker.update(*t)))
+        except LatmQaError as exc:
+            st.error(str(exc))
+            st.stop()
+        st.session_state["built"] = f"Index built: {report.passages} passages from {report.documents} document(s)."
+        st.rerun()
+
+
+def render_sidebar_filters(index: Index, settings: Settings) -> tuple[chat.Filters, int]:
+    with st.sidebar:
+        st.header("Search options")
+        chapters = st.multiselect(
+            "Council model",
+            list(chat.CHAPTERS),
+            format_func=lambda ch: f"{chat.CHAPTERS[ch][0]} (ch. {ch})",
+            placeholder="All models",
+            key="chapters",
+        )
+        parts = st.multiselect(
+            "Part of a chapter", list(chat.PART_NAMES), format_func=str.capitalize, placeholder="All parts", key="parts"
+        )
+        k = st.slider("Passages to show", 1, 10, settings.k, key="k")
+        filters = chat.build_filters(chapters, parts)
+        if chapters or parts:
+            matching = chat.count_matching(index, filters)
+            st.caption(f"{matching} of {len(index.passages)} passages match these filters.")
+            if not matching:
+                st.warning("No passage matches this combination: the introduction and recurrent themes have no parts.")
+    return filters, k
+
+
+def render_sidebar_footer(index: Index, turns: list[chat.Turn]) -> None:
+    with st.sidebar:
+        st.divider()
+        st.download_button(
+            "Download conversation (.md)",
+            chat.conversation_markdown(turns, index.manifest),
+            file_name="latm-conversation.md",
+            mime="text/markdown",
+            icon=":material/download:",
+            disabled=not turns,
+            width="stretch",
+        )
+        st.button("New conversation", icon=":material/refresh:", on_click=clear_conversation, disabled=not turns,
+                  width="stretch")
+        st.html(chat.summary_html(index.manifest))
+
+
+def clear_conversation() -> None:
+    st.session_state["turns"] = []
+
+
+def render_welcome() -> None:
+    chips = "".join(f'<span class="latm-chip">{chat.CHAPTERS[ch][1]}</span>' for ch in chat.MODEL_CHAPTERS)
+    st.html(
+        '<div class="latm-intro"><p>Ask questions about the LGA/Localis report <em>Local Authority Transformational '
+        "Models</em> (2016). It describes six whole-council approaches to transformation: their key features, "
+        "benefits, challenges, case studies of councils that adopted them, and themes that recur across them. "
+        "Every answer quotes the report and cites the section, case study and page.</p>"
+        f'<div class="latm-chips">{chips}</div></div>'
+    )
+    st.markdown("**Try one of these questions**")
+    columns = st.columns(2)
+    for n, question in enumerate(chat.EXAMPLE_QUESTIONS):
+        columns[n % 2].button(question, key=f"example_{n}", on_click=st.session_state.__setitem__,
+                              args=("pending", question), width="stretch", wrap=True)
+
+
+def save_vote(turn: chat.Turn, index: Index, settings: Settings) -> None:
+    vote = st.session_state.get(f"vote_{turn.turn_id}")
+    result = turn.result
+    hits = result.hits if result else ()
+    record_feedback(
+        settings.feedback_dir, turn.question, [h.passage.passage_id for h in hits], vote,
+        turn_id=turn.turn_id, query=turn.query, citations=[citation(h.passage) for h in hits],
+        abstained=bool(result and result.abstained), filters={"chapters": list(turn.filters.chapters),
+        "parts": list(turn.filters.parts)}, k=turn.k, index_created=str(index.manifest.get("created", "")),
+        model=index.model_name,
+    )
+    st.toast("Thanks, your feedback was saved." if vote is not None else "Feedback withdrawn.", icon=":material/check:")
+
+
+def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
+    with st.chat_message("user"):
+        shown = turn.question if len(turn.question) <= 1200 else turn.question[:1200] + " …"
+        st.html(chat.note_html(shown, "latm-question"))
+    with st.chat_message("assistant", avatar=":material/menu_book:"):
+        notes = [f"Follow-up: searched as “{turn.query}”"] if turn.rewritten else []
+        if turn.filters.chapters or turn.filters.parts:
+            notes.append(f"Filtered to: {chat.describe_filters(turn.filters)}")
+        if notes:
+            st.html(chat.note_html("\n".join(notes)))
+        result = turn.result
+        if result is None:
+            st.warning(turn.error)
+            return
+        if result.truncated:
+            st.info(f"Your question was long: only its first {settings.max_question_chars} characters were searched.")
+        if result.abstained:
+            filtered = bool(turn.filters.chapters or turn.filters.parts)
+            st.html(chat.abstain_html(result, filtered, chat.count_matching(index, turn.filters) if filtered else 1))
+        else:
+            st.html(chat.answer_html(result, chat.confidence_label(result.confidence)))
+            top = result.hits[0].score if result.hits else 0.0
+            for hit in result.hits:
+                with st.container(border=True):
+                    st.html(chat.hit_html(hit, chat.relevance(hit.score, top)))
+                    section = chat.section_passages(index.passages, hit.passage)
+                    with st.expander(f"Show the whole section ({len(section)} passage{'s' * (len(section) > 1)})"):
+                        st.html(chat.section_html(section, hit))
+        st.feedback("thumbs", key=f"vote_{turn.turn_id}", on_change=save_vote, args=(turn, index, settings))
+
+
+st.set_page_config(page_title="LATM report assistant", page_icon=":material/menu_book:", layout="centered")
+st.html(CSS)
+st.title("Local Authority Transformational Models")
+st.html('<div class="latm-sub">Report assistant for council officers · LGA / Localis, 2016</div>')
+
 try:
-    manifest_path = settings.index_dir / "manifest.json"
-    index = get_index(str(settings.index_dir), manifest_path.stat().st_mtime_ns if manifest_path.exists() else "")
+    settings = load_settings()
+except LatmQaError as exc:
+    st.error(str(exc))
+    st.stop()
+stamp = chat.index_stamp(settings.index_dir)
+if stamp is None:
+    render_build_panel(settings)
+    st.stop()
+try:
+    index = load_index(str(settings.index_dir), stamp, settings)
+except (IndexMissingError, IndexMismatchError) as exc:
+    render_build_panel(settings, str(exc))
+    st.stop()
 except LatmQaError as exc:
     st.error(str(exc))
     st.stop()
 
-if question := st.chat_input("Ask about the report"):
-    with st.chat_message("user"):
-        st.text(question)
-    with st.chat_message("assistant"):
+if built := st.session_state.pop("built", None):
+    st.toast(built, icon=":material/check:")
+turns: list[chat.Turn] = st.session_state.setdefault("turns", [])
+filters, k = render_sidebar_filters(index, settings)
+question = st.chat_input("Ask a question about the report")
+question = question or st.session_state.pop("pending", None)
+if not chat.is_blank(question):
+    with st.spinner("Searching the report…"):
         try:
-            result = index.ask(question)
+            turns.append(chat.ask_turn(index, question, turns[-1] if turns else None, k, filters))
         except LatmQaError as exc:
-            st.warning(str(exc))
-        else:
-            for hit in result.hits:
-                st.markdown(f"**{citation(hit.passage)}**")
-                st.text(hit.passage.text)
+            st.error(str(exc))
+            st.stop()
+render_sidebar_footer(index, turns)
+if not turns:
+    render_welcome()
+for turn in turns:
+    render_turn(turn, index, settings)

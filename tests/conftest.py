@@ -55,3 +55,9 @@ def pdf_no_outline_index(tmp_path_factory, embedder):
 @pytest.fixture(scope="session")
 def indexes(md_index, pdf_index, pdf_no_outline_index):
     return {"md": md_index, "pdf": pdf_index, "pdf_no_outline": pdf_no_outline_index}
+
+
+@pytest.fixture(scope="session")
+def app_index_dir(md_index) -> Path:
+    """The directory of the session-built markdown index, for the chat page's LATM_QA_INDEX."""
+    return Path(md_index.path)

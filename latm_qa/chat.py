@@ -1,0 +1,377 @@
+"""The chat page's logic: follow-up rewriting, turns, safe HTML for answers, Markdown export.
+
+Everything here is plain Python so it can be tested without Streamlit; ``app.py`` only renders.
+Text from documents and questions reaches HTML only through :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+import weakref
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import QueryError
+from .present import citation, pages_label, section_label
+from .search import PARTS, Filters, Index
+from .types import Hit, Passage, SearchResult
+
+REPORT = "Local Authority Transformational Models"
+PUBLISHER = "LGA / Localis, 2016"
+# chapter number -> (short label, chapter title as printed in the report)
+CHAPTERS: dict[str, tuple[str, str]] = {
+    "2": ("Commissioning", "Commissioning councils"),
+    "3": ("Cooperative", "Cooperative councils"),
+    "4": ("Entrepreneurial", "Entrepreneurial councils"),
+    "5": ("Enabling", "Enabling councils"),
+    "6": ("Sharing", "Sharing councils"),
+    "7": ("Holistic", "Holistic/person-centred councils"),
+    "1": ("Introduction", "Introduction"),
+    "8": ("Recurrent themes", "Recurrent themes across Local Authority Transformational Models"),
+}
+MODEL_CHAPTERS = ("2", "3", "4", "5", "6", "7")
+PART_NAMES = tuple(PARTS)  # "key features", "benefits", "challenges", "case studies", "further reading"
+EXAMPLE_QUESTIONS = (
+    "Which council runs commercial skills training for its staff?",
+    "What are the challenges of becoming a commissioning council?",
+    "How did Oldham work with local communities?",
+    "What did Essex earn from traded services?",
+    "What does a holistic, person-centred council do differently?",
+    "How do enabling councils support community groups?",
+)
+
+_MODEL_PATTERNS = {
+    "2": r"\bcommissioning",
+    "3": r"\bco-?operative",
+    "4": r"\bentrepreneur",
+    "5": r"\benabl",
+    "6": r"\bshar(?:ing|ed)\b",
+    "7": r"\bholistic|\bperson[- ]cent(?:red|ered)",
+}
+_OPENERS = re.compile(
+    r"^\s*(?:and|also|plus|so|then|what about|how about|what else|tell me more|more on|same for)\b", re.I
+)
+_QUESTION_WORDS = set(
+    "and also plus then what about how who whom whose which when where why did does the was were are has have had "
+    "tell more else same for with any much many can could would should there they them their that this those these "
+    "its his her she".split()
+)
+_VOCABULARY: weakref.WeakKeyDictionary[Index, set[str]] = weakref.WeakKeyDictionary()
+_PRONOUNS = {"they", "them", "their", "theirs", "it", "its", "that", "this", "those", "these", "he", "she", "his"}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question and its answer as the page shows it (kept in session state)."""
+
+    question: str
+    query: str
+    result: SearchResult | None
+    filters: Filters = field(default_factory=Filters)
+    k: int = 5
+    error: str = ""
+    turn_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    asked_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @property
+    def rewritten(self) -> bool:
+        return self.query != self.question
+
+
+def is_blank(question: str | None) -> bool:
+    """True for None, "" and questions with no letter or digit; the page ignores them."""
+    return not question or not re.search(r"\w", question)
+
+
+def mentioned_chapter(text: str) -> str:
+    """The number of the council model a text names ("3" for "co-operative councils"), or ""."""
+    return next((ch for ch, pattern in _MODEL_PATTERNS.items() if re.search(pattern, text, re.I)), "")
+
+
+def is_followup(question: str) -> bool:
+    """A question leaning on the one before: opens with "and"/"what about", is very short, or short with a pronoun."""
+    words = re.findall(r"[\w'-]+", question.lower())
+    if not words:
+        return False
+    return bool(_OPENERS.match(question)) or len(words) <= 3 or (len(words) <= 8 and bool(_PRONOUNS & set(words)))
+
+
+def followup_context(previous: Turn | None) -> str:
+    """The model the previous turn was about: one named in its query, else its top hit's chapter title."""
+    if previous is None or previous.result is None:
+        return ""
+    if chapter := mentioned_chapter(previous.query):
+        return CHAPTERS[chapter][1]
+    if previous.result.hits:
+        top = previous.result.hits[0].passage
+        if top.section.split(".")[0] in MODEL_CHAPTERS:
+            return top.chapter_title
+    return ""
+
+
+def rewrite_followup(question: str, context: str) -> str:
+    """Add the previous model to a follow-up naming none: "and Oldham?" -> "and Oldham? (Cooperative councils)"."""
+    question = question.strip()
+    if not context or not is_followup(question) or mentioned_chapter(question) or context.lower() in question.lower():
+        return question
+    return f"{question} ({context})"
+
+
+def ask_turn(index: Index, question: str, previous: Turn | None, k: int, filters: Filters) -> Turn:
+    """Answer a question in the conversation; a rewritten follow-up keeps an abstention its own words earn.
+
+    If the question alone is off-topic (the report does not cover it and shares no searchable word with
+    it, "and what about cake?"), adding the previous model's name must not conjure up an answer.
+    """
+    question = question.strip()
+    query = rewrite_followup(question, followup_context(previous))
+    try:
+        result = index.ask(query, k=k, filters=filters)
+        if query != question and not result.abstained:
+            own = index.ask(question, k=k, filters=filters)
+            if own.abstained and not report_mentions(index, question):
+                query, result = question, own
+    except QueryError as exc:
+        return Turn(question=question, query=question, result=None, filters=filters, k=k, error=str(exc))
+    return Turn(question=question, query=query, result=result, filters=filters, k=k)
+
+
+def _stems(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {w[:5] if len(w) > 5 else w for w in words if len(w) > 2 and w not in _QUESTION_WORDS}
+
+
+def report_mentions(index: Index, question: str) -> bool:
+    """Whether any content word of the question (beyond "what", "about", pronouns...) occurs in the report."""
+    if index not in _VOCABULARY:
+        _VOCABULARY[index] = set().union(*(_stems(p.text) for p in index.passages))
+    return bool(_stems(question) & _VOCABULARY[index])
+
+
+def build_filters(chapters: list[str] | tuple[str, ...] = (), parts: list[str] | tuple[str, ...] = ()) -> Filters:
+    return Filters(chapters=tuple(chapters), parts=tuple(parts))
+
+
+def describe_filters(filters: Filters) -> str:
+    """"Cooperative · Case studies", or "" without filters."""
+    names = [CHAPTERS.get(c, (c, c))[0] for c in filters.chapters] + [p.capitalize() for p in filters.parts]
+    return " · ".join(names)
+
+
+def count_matching(index: Index, filters: Filters) -> int:
+    return int(filters.mask(index.passages).sum())
+
+
+def relevance(score: float, top: float) -> float:
+    """0..1 for a hit's bar: its score as a share of the best hit's score (whatever the retriever)."""
+    return min(1.0, max(0.0, score / top)) if top > 0 else 0.0
+
+
+def confidence_label(confidence: float) -> str:
+    """"high", "medium" or "low" from the best passage's cosine similarity to the question (MiniLM scale)."""
+    if confidence >= 0.55:
+        return "high"
+    return "medium" if confidence >= 0.40 else "low"
+
+
+def section_passages(passages: list[Passage], passage: Passage) -> list[Passage]:
+    """Every passage of the passage's section (same document and heading path), in reading order."""
+    same = [p for p in passages if p.document == passage.document and p.heading_path == passage.heading_path]
+    return sorted(same, key=lambda p: p.ordinal)
+
+
+def index_stamp(index_dir: Path) -> int | None:
+    """The manifest's modification time (ns): a new ingest changes it; None when there is no index."""
+    manifest = Path(index_dir) / "manifest.json"
+    return manifest.stat().st_mtime_ns if manifest.exists() else None
+
+
+def index_summary(manifest: dict) -> dict[str, str]:
+    """What the sidebar says about the loaded index."""
+    created = str(manifest.get("created", ""))
+    try:
+        created = datetime.strptime(created, "%Y-%m-%dT%H:%M:%S%z").strftime("%d %b %Y, %H:%M %Z").strip()
+    except ValueError:
+        pass
+    model = str(manifest.get("model", ""))
+    sources = manifest.get("sources", [])
+    titles = sorted({s.get("title") or s.get("file", "") for s in sources})
+    return {
+        "Report": "; ".join(titles) or "(none)",
+        "Files": ", ".join(str(s.get("file", "")) for s in sources),
+        "Documents": str(manifest.get("documents", len(sources))),
+        "Passages": str(manifest.get("passages", "")),
+        "Ingested": created,
+        "Model": model.removeprefix("bundled:") + (" (bundled)" if model.startswith("bundled:") else ""),
+    }
+
+
+class IngestProgress:
+    """Turns ingest's (stage, n done now, total) ticks into one overall fraction and a label."""
+
+    STAGES = {"reading": (0.0, 0.05), "embedding passages": (0.05, 0.35), "embedding sentences": (0.35, 1.0)}
+
+    def __init__(self) -> None:
+        self.done: dict[str, int] = {}
+
+    def update(self, stage: str, n: int, total: int) -> tuple[float, str]:
+        self.done[stage] = min(total, self.done.get(stage, 0) + n)
+        low, high = self.STAGES.get(stage, (0.0, 1.0))
+        fraction = low + (high - low) * (self.done[stage] / total if total else 1.0)
+        return min(1.0, fraction), f"{stage.capitalize()}: {self.done[stage]} of {total}"
+
+
+# --- HTML: every dynamic string is escaped here -------------------------------------------------
+
+def _esc(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def highlight_html(text: str, spans: tuple[tuple[int, int], ...] = ()) -> str:
+    """Escaped passage text with the given character spans wrapped in <mark>."""
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        out += [_esc(text[pos:start]), f"<mark>{_esc(text[start:end])}</mark>"]
+        pos = end
+    out.append(_esc(text[pos:]))
+    return "".join(out)
+
+
+def citation_html(passage: Passage) -> str:
+    """The citation with its § number as a badge: <span class="latm-sec">§4.4</span> Case studies — …, p. 8."""
+    label = section_label(passage)
+    number, _, rest = label.partition(" ") if label.startswith("§") else ("", "", label)
+    page = pages_label(passage.pages)
+    return (
+        (f'<span class="latm-sec">{_esc(number)}</span> ' if number else "")
+        + f'<span class="latm-title">{_esc(rest)}</span>'
+        + (f' <span class="latm-page">{_esc(page)}</span>' if page else "")
+    )
+
+
+def hit_html(hit: Hit, share: float) -> str:
+    """A passage card's body: rank, citation, relevance bar, passage with its best sentences marked."""
+    percent = round(100 * share)
+    return (
+        '<div class="latm-hit"><div class="latm-head">'
+        f'<span class="latm-rank">{hit.rank}</span><span class="latm-cite">{citation_html(hit.passage)}</span>'
+        '<span class="latm-rel" title="Score relative to the best passage for this question">'
+        f'<span class="latm-bar"><span style="width:{percent}%"></span></span>{percent}%</span></div>'
+        f'<div class="latm-text">{highlight_html(hit.passage.text, hit.highlights)}</div></div>'
+    )
+
+
+def section_html(section: list[Passage], current: Hit) -> str:
+    """The whole section around a hit, its passages in order, the hit's own passage outlined."""
+    parts = []
+    for p in section:
+        own = p.passage_id == current.passage.passage_id
+        css = "latm-para latm-current" if own else "latm-para"
+        spans = current.highlights if own else ()
+        parts.append(f'<div class="{css}">{highlight_html(p.text, spans)}</div>')
+    head = f'<div class="latm-note">{_esc(citation(current.passage))}: the whole section in reading order</div>'
+    return f'<div class="latm-section">{head}{"".join(parts)}</div>'
+
+
+def answer_html(result: SearchResult, confidence: str) -> str:
+    top = result.hits[0].passage if result.hits else None
+    sentence = result.answer or (top.text[:300] + "…" if top else "")
+    cite = citation_html(top) if top else ""
+    return (
+        '<div class="latm-answer"><div class="latm-label">Answer'
+        f'<span class="latm-conf latm-conf-{confidence}">{confidence} confidence</span></div>'
+        f'<p>{_esc(sentence)}</p><div class="latm-answer-cite">{cite}</div></div>'
+    )
+
+
+def abstain_html(result: SearchResult, filtered: bool, matching: int = 1) -> str:
+    """Says plainly that the report (or the filtered part of it) does not cover the question."""
+    if filtered and not matching:
+        return (
+            '<div class="latm-abstain"><p><strong>No passage matches the selected filters.</strong> '
+            "Remove a council model or a part in the sidebar and ask again.</p></div>"
+        )
+    where = "The passages matching your filters do not" if filtered else "The report does not"
+    # not_in_report: names the question uses that the report never mentions (newer SearchResult only)
+    missing = tuple(getattr(result, "not_in_report", ()) or ())
+    never = f" It never mentions {_esc(', '.join(missing))}." if missing else ""
+    items = "".join(f"<li>{citation_html(p)}</li>" for p in result.suggestions)
+    nearest = f'<div class="latm-label">Nearest sections</div><ul>{items}</ul>' if items else ""
+    return (
+        f'<div class="latm-abstain"><p><strong>{where} cover this question.</strong>{never} '
+        "The report covers six whole-council models (commissioning, cooperative, entrepreneurial, enabling, "
+        f"sharing and holistic): their key features, benefits, challenges and case studies.</p>{nearest}</div>"
+    )
+
+
+def summary_html(manifest: dict) -> str:
+    rows = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in index_summary(manifest).items())
+    return f'<div class="latm-info"><dl>{rows}</dl></div>'
+
+
+def note_html(text: str, css: str = "latm-note") -> str:
+    return f'<div class="{css}">{_esc(text)}</div>'
+
+
+# --- Markdown export ------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$&!])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(?=\s|$)", re.M)
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape what Markdown would interpret, so passages and questions read literally."""
+    return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", text))
+
+
+def _md_passage(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        start, end = max(start, pos), min(end, len(text))
+        piece = text[start:end].strip()
+        if not piece:
+            continue
+        out += [escape_markdown(text[pos:start]), f"**{escape_markdown(piece)}**"]
+        pos = end
+    out.append(escape_markdown(text[pos:]))
+    return "\n".join("> " + line if line.strip() else ">" for line in "".join(out).split("\n"))
+
+
+def conversation_markdown(turns: list[Turn], manifest: dict | None = None, now: datetime | None = None) -> str:
+    """The whole conversation as Markdown: questions, answers with citations, the passages shown."""
+    now = now or datetime.now(UTC)
+    lines = [f"# {REPORT} — conversation", "", f"Source: *{REPORT}* ({PUBLISHER}). Exported {now:%d %b %Y, %H:%M} UTC."]
+    if manifest:
+        info = index_summary(manifest)
+        lines[-1] += f" Index built {info['Ingested']} with {info['Model']}, {info['Passages']} passages."
+    for n, turn in enumerate(turns, 1):
+        lines += ["", f"## {n}. {escape_markdown(turn.question)}", ""]
+        if turn.rewritten:
+            lines.append(f"*Searched as a follow-up:* {escape_markdown(turn.query)}  ")
+        if turn.filters.chapters or turn.filters.parts:
+            lines.append(f"*Filters:* {describe_filters(turn.filters)}  ")
+        result = turn.result
+        if result is None:
+            lines.append(f"*Not searched:* {escape_markdown(turn.error)}")
+            continue
+        if result.truncated:
+            lines.append("*The question was long and only its beginning was searched.*  ")
+        if result.abstained:
+            lines.append("**Not covered:** the report does not seem to answer this question.")
+            if result.suggestions:
+                lines += ["", "Nearest sections:", ""]
+                lines += [f"- {escape_markdown(citation(p))}" for p in result.suggestions]
+            continue
+        if result.answer:
+            lines += [f"**Answer:** {escape_markdown(result.answer)}", f"— *{escape_markdown(result.answer_citation)}*"]
+        lines += ["", "Passages:"]
+        for hit in result.hits:
+            head = f"{hit.rank}\\. **{escape_markdown(citation(hit.passage))}**"
+            lines += ["", head, "", _md_passage(hit.passage.text, hit.highlights)]
+    return "\n".join(lines).rstrip() + "\n"

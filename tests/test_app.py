@@ -1,0 +1,266 @@
+"""The chat page, driven by Streamlit's AppTest on the real model and a real index, plus its pure helpers."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from latm_qa import LatmQaError, chat
+from latm_qa.feedback import latest_votes, read_feedback, record_feedback
+from latm_qa.types import Hit, Passage, SearchResult
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")  # AppTest resolves relative paths from this file
+WARRINGTON = "Which council runs commercial skills training for its staff?"
+CAKE = "What is the recipe for a Victoria sponge cake?"
+
+
+@pytest.fixture
+def page(app_index_dir, tmp_path, monkeypatch):
+    """A fresh chat page over the session's markdown index, saving feedback into tmp_path."""
+    monkeypatch.setenv("LATM_QA_INDEX", str(app_index_dir))
+    monkeypatch.setenv("LATM_QA_FEEDBACK_DIR", str(tmp_path / "feedback"))
+    return AppTest.from_file(APP, default_timeout=120).run()
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page says, HTML entities decoded."""
+    kinds = ("title", "markdown", "caption", "info", "warning", "error", "success")
+    parts = [str(e.value) for kind in kinds for e in at.get(kind)]
+    parts += [html.unescape(e.value) for e in at.get("html")]
+    return "\n".join(parts)
+
+
+def turns(at: AppTest) -> list[chat.Turn]:
+    return list(at.session_state["turns"]) if "turns" in at.session_state else []
+
+
+def test_first_visit_explains_the_report_and_offers_examples(page):
+    said = texts(page)
+    assert not page.exception
+    assert "Local Authority Transformational Models" in said and "2016" in said
+    for model in ("Commissioning", "Cooperative", "Entrepreneurial", "Enabling", "Sharing", "Holistic"):
+        assert model in said
+    examples = [b for b in page.button if b.key and b.key.startswith("example_")]
+    assert 4 <= len(examples) <= 6
+    examples[0].click().run()
+    assert not page.exception
+    assert turns(page)[0].question == examples[0].label
+    assert "Try one of these questions" not in texts(page)  # the welcome gives way to the conversation
+
+
+def test_paraphrase_is_answered_with_warrington_case_study_and_vote_is_stored(page, tmp_path):
+    ask(page, WARRINGTON)
+    result = turns(page)[0].result
+    assert result is not None and not result.abstained
+    top = result.hits[0].passage
+    assert top.section == "4.4" and top.section_title.startswith("Warrington Borough Council")
+    said = texts(page)
+    assert "§4.4" in said and "Warrington Borough Council (2011-Present)" in said
+    assert any("<mark>" in h.value for h in page.get("html"))  # best sentences highlighted
+    assert len(page.expander) == len(result.hits)  # every card can show its whole section
+    assert len(page.feedback) == 1
+    assert not page.error
+
+    page.feedback[0].set_value(1).run()
+    assert not page.exception
+    records = read_feedback(tmp_path / "feedback")
+    assert len(records) == 1
+    vote = records[0]
+    assert vote.vote == "up" and vote.question == WARRINGTON
+    assert vote.passage_ids == tuple(h.passage.passage_id for h in result.hits)
+    assert vote.citations[0].startswith("§4.4 Case studies — Warrington")
+    assert datetime.fromisoformat(vote.timestamp).tzinfo is not None
+    line = json.loads((tmp_path / "feedback" / "feedback.jsonl").read_text(encoding="utf-8"))
+    assert {"timestamp", "question", "passage_ids", "vote"} <= set(line)
+
+    ask(page, CAKE)  # the download covers the whole conversation, citations included
+    button = page.download_button[0]
+    assert not button.disabled
+    exported = chat.conversation_markdown(turns(page), manifest={})
+    assert "## 1. Which council runs commercial skills training for its staff?" in exported
+    assert "§4.4 Case studies — Warrington Borough Council (2011-Present)" in exported
+    assert "## 2. What is the recipe for a Victoria sponge cake?" in exported
+    assert "**Not covered:**" in exported
+
+
+def test_unanswerable_question_says_it_is_not_covered(page):
+    ask(page, CAKE)
+    result = turns(page)[0].result
+    assert result is not None and result.abstained and not result.hits
+    said = texts(page)
+    assert "The report does not cover this question." in said
+    assert "Nearest sections" in said
+    assert not page.expander  # no passages pretend to answer
+
+
+def test_model_and_part_filters_restrict_citations(page, md_index):
+    page.multiselect(key="chapters").set_value(["3"]).run()
+    page.multiselect(key="parts").set_value(["case studies"]).run()
+    matching = chat.count_matching(md_index, chat.build_filters(["3"], ["case studies"]))
+    assert f"{matching} of {len(md_index.passages)} passages match these filters." in texts(page)
+    ask(page, "How do councils earn money by trading services?")  # Essex's question, asked of cooperatives
+    result = turns(page)[0].result
+    assert result.hits and all(h.passage.section == "3.4" for h in result.hits)
+    assert "Filtered to: Cooperative · Case studies" in texts(page)
+    cited = [html.unescape(h.value) for h in page.get("html") if 'class="latm-hit"' in h.value]
+    assert cited and all("§3.4" in c and "§4" not in c for c in cited)
+
+
+def test_followup_keeps_the_model_of_the_previous_question(page):
+    ask(page, "What are the benefits of being a cooperative council?")
+    ask(page, "and what did Oldham do?")
+    followup = turns(page)[1]
+    assert followup.rewritten and followup.query == "and what did Oldham do? (Cooperative councils)"
+    assert followup.result.hits[0].passage.section_title.startswith("Oldham Council")
+    assert "Follow-up: searched as “and what did Oldham do? (Cooperative councils)”" in texts(page)
+    ask(page, "and what about cake?")  # the previous model's name must not turn nonsense into an answer
+    assert turns(page)[2].result.abstained
+
+
+def test_questions_are_shown_escaped_blank_ones_ignored_long_ones_cut(page):
+    ask(page, "   ")
+    ask(page, "?!")
+    assert turns(page) == []
+    ask(page, "<script>alert(1)</script> **Essex** # What did Essex earn from traded services?")
+    bodies = [h.value for h in page.get("html")]
+    assert not any("<script" in b for b in bodies)
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt; **Essex** # What" in b for b in bodies)
+    assert not any("<script" in m.value for m in page.markdown)
+    ask(page, "What did Essex earn from traded services? " * 80)
+    assert turns(page)[-1].result.truncated
+    assert any("only its first 2000 characters were searched" in str(i.value) for i in page.info)
+
+
+def test_missing_index_shows_how_to_build_it_and_the_button_builds_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("LATM_QA_INDEX", str(tmp_path / "no-index-here"))
+    monkeypatch.setenv("LATM_QA_FEEDBACK_DIR", str(tmp_path / "feedback"))
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    assert not at.exception and not at.error
+    assert "latm-qa ingest" in at.info[0].value and str(tmp_path / "no-index-here") in at.info[0].value
+    assert not at.chat_input
+    at.button[0].click().run()  # "Build the index now": ingests ingest/ into the temporary directory
+    assert not at.exception and not at.error
+    assert (tmp_path / "no-index-here" / "manifest.json").exists()
+    assert at.chat_input  # the page reloaded with the new index
+    ask(at, WARRINGTON)
+    assert turns(at)[0].result.hits[0].passage.section == "4.4"
+
+
+# --- the pure helpers behind the page --------------------------------------------------------------
+
+
+def _passage(text: str, **kw) -> Passage:
+    base = dict(
+        passage_id="p1", document="d", document_title="Report", section="3.4",
+        section_title="Oldham Council (2011-Present)", chapter_title="Cooperative councils",
+        heading_path=("3. Cooperative councils", "3.4. Case studies", "Oldham"),
+        text=text, start=0, end=len(text), pages=(7,), section_kind="case_study",
+    )
+    return Passage(**{**base, **kw})
+
+
+def _turn(question: str, query: str | None = None, passage: Passage | None = None) -> chat.Turn:
+    hits = (Hit(rank=1, score=1.0, passage=passage),) if passage else ()
+    return chat.Turn(question=question, query=query or question, result=SearchResult(question=question, hits=hits))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("and what did Oldham do?", "and what did Oldham do? (Cooperative councils)"),
+        ("What about Plymouth?", "What about Plymouth? (Cooperative councils)"),
+        ("Challenges?", "Challenges? (Cooperative councils)"),
+        ("How much did they save?", "How much did they save? (Cooperative councils)"),
+        ("and what about commissioning councils?", "and what about commissioning councils?"),  # names a model
+        (WARRINGTON, WARRINGTON),  # a full question of its own, though it has "its"
+        ("Who wrote the report?", "Who wrote the report?"),
+    ],
+)
+def test_rewrite_followup(question, expected):
+    previous = _turn("What is a co-operative council?")
+    assert chat.rewrite_followup(question, chat.followup_context(previous)) == expected
+
+
+def test_followup_context_comes_from_the_named_model_or_the_top_hit():
+    assert chat.followup_context(None) == ""
+    assert chat.followup_context(_turn("Tell me about holistic councils")) == "Holistic/person-centred councils"
+    assert chat.followup_context(_turn("Who trains staff?", passage=_passage("x"))) == "Cooperative councils"
+    intro = _passage("x", section="1", chapter_title="Introduction", section_kind="chapter")
+    assert chat.followup_context(_turn("Who wrote it?", passage=intro)) == ""  # not a model: no context
+    chained = _turn("and Oldham?", query="and Oldham? (Cooperative councils)")
+    assert chat.followup_context(chained) == "Cooperative councils"
+
+
+def test_html_escapes_document_text_and_marks_highlights():
+    text = "Plain *star* # hash <script>x()</script> & then the best sentence.\n\nNext."
+    start = text.index("the best")
+    out = chat.highlight_html(text, ((start, start + len("the best sentence.")),))
+    assert "<script>" not in out and "&lt;script&gt;x()&lt;/script&gt;" in out
+    assert "*star* # hash" in out and "&amp; then" in out
+    assert "<mark>the best sentence.</mark>" in out and out.endswith("<br><br>Next.")
+    card = chat.hit_html(Hit(rank=2, score=0.5, passage=_passage(text, section_title="<b>Bad</b>")), 0.5)
+    assert "<b>Bad</b>" not in card and "&lt;b&gt;Bad&lt;/b&gt;" in card and "width:50%" in card
+
+
+def test_markdown_export_escapes_and_cites():
+    passage = _passage("Costs fell by 10% * 2 <b>x</b>\n- not a list\n# not a heading")
+    result = SearchResult(
+        question="q", hits=(Hit(1, 1.0, passage, ((0, 17),)),), answer="Costs fell by 10%", answer_citation="§3.4 X"
+    )
+    turn = chat.Turn(question="Why *bold* <i>?", query="Why *bold* <i>?", result=result)
+    md = chat.conversation_markdown([turn], now=datetime(2026, 1, 2, 3, 4))
+    assert "## 1. Why \\*bold\\* \\<i\\>?" in md
+    assert "1\\. **§3.4 Case studies — Oldham Council (2011-Present), p. 7**" in md
+    assert "> **Costs fell by 10%** \\* 2 \\<b\\>x\\</b\\>" in md
+    assert "> \\- not a list" in md and "> \\# not a heading" in md
+    assert "Exported 02 Jan 2026, 03:04 UTC" in md
+
+
+def test_section_passages_are_the_whole_section_in_order():
+    a = _passage("a", passage_id="a", ordinal=5)
+    b = _passage("b", passage_id="b", ordinal=3)
+    other = _passage("c", passage_id="c", ordinal=4, heading_path=("3. Cooperative councils", "3.1. Key features"))
+    assert [p.passage_id for p in chat.section_passages([a, other, b], a)] == ["b", "a"]
+
+
+def test_relevance_confidence_and_progress():
+    assert chat.relevance(0.5, 1.0) == 0.5 and chat.relevance(2.0, 1.0) == 1.0 and chat.relevance(1.0, 0.0) == 0.0
+    assert [chat.confidence_label(c) for c in (0.7, 0.45, 0.2)] == ["high", "medium", "low"]
+    tracker = chat.IngestProgress()
+    assert tracker.update("reading", 1, 1)[0] == pytest.approx(0.05)
+    assert tracker.update("embedding passages", 40, 80) == (pytest.approx(0.2), "Embedding passages: 40 of 80")
+    assert tracker.update("embedding sentences", 300, 300)[0] == pytest.approx(1.0)
+
+
+def test_feedback_round_trip_and_latest_vote(tmp_path):
+    assert read_feedback(tmp_path) == []
+    record_feedback(tmp_path, "q1", ["a", "b"], 1, turn_id="t1")
+    record_feedback(tmp_path, "q1", ["a", "b"], 0, turn_id="t1")  # changed their mind
+    record_feedback(tmp_path, "q2", ["c"], "up", turn_id="t2")
+    record_feedback(tmp_path, "q2", ["c"], None, turn_id="t2")  # withdrawn
+    (tmp_path / "feedback.jsonl").open("a", encoding="utf-8").write('{"cut short\n')
+    records = read_feedback(tmp_path)
+    assert [r.vote for r in records] == ["up", "down", "up", None]
+    assert records[0].passage_ids == ("a", "b")
+    assert {k: r.vote for k, r in latest_votes(records).items()} == {"t1": "down"}
+    with pytest.raises(LatmQaError, match="feedback.jsonl:5"):
+        read_feedback(tmp_path, strict=True)
+    with pytest.raises(LatmQaError, match="not understood"):
+        record_feedback(tmp_path, "q", [], 3)
+
+
+def test_report_mentions_guards_follow_ups_from_nonsense(md_index):
+    assert not chat.report_mentions(md_index, "and what about cake?")
+    assert chat.report_mentions(md_index, "and how much did they save?")
+    assert chat.report_mentions(md_index, "and what did Oldham do?")
