@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from latm_qa import chat
+from latm_qa import chat, render
 from latm_qa.config import Settings, load_settings
 from latm_qa.errors import IndexMismatchError, IndexMissingError, LatmQaError
 from latm_qa.feedback import record_feedback
@@ -128,7 +128,7 @@ def render_sidebar_footer(index: Index, turns: list[chat.Turn]) -> None:
         st.divider()
         st.download_button(
             "Download conversation (.md)",
-            chat.conversation_markdown(turns, index.manifest),
+            render.conversation_markdown(turns, index.manifest),
             file_name="latm-conversation.md",
             mime="text/markdown",
             icon=":material/download:",
@@ -137,7 +137,7 @@ def render_sidebar_footer(index: Index, turns: list[chat.Turn]) -> None:
         )
         st.button("New conversation", icon=":material/refresh:", on_click=clear_conversation, disabled=not turns,
                   width="stretch")
-        st.html(chat.summary_html(index.manifest))
+        st.html(render.summary_html(index.manifest))
 
 
 def clear_conversation() -> None:
@@ -177,13 +177,13 @@ def save_vote(turn: chat.Turn, index: Index, settings: Settings) -> None:
 def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
     with st.chat_message("user"):
         shown = turn.question if len(turn.question) <= 1200 else turn.question[:1200] + " …"
-        st.html(chat.note_html(shown, "latm-question"))
+        st.html(render.note_html(shown, "latm-question"))
     with st.chat_message("assistant", avatar=":material/menu_book:"):
         notes = [f"Follow-up: searched as “{turn.query}”"] if turn.rewritten else []
         if turn.filters.chapters or turn.filters.parts:
             notes.append(f"Filtered to: {chat.describe_filters(turn.filters)}")
         if notes:
-            st.html(chat.note_html("\n".join(notes)))
+            st.html(render.note_html("\n".join(notes)))
         result = turn.result
         if result is None:
             st.warning(turn.error)
@@ -192,16 +192,16 @@ def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
             st.info(f"Your question was long: only its first {settings.max_question_chars} characters were searched.")
         if result.abstained:
             filtered = bool(turn.filters.chapters or turn.filters.parts)
-            st.html(chat.abstain_html(result, filtered, chat.count_matching(index, turn.filters) if filtered else 1))
+            st.html(render.abstain_html(result, filtered, chat.count_matching(index, turn.filters) if filtered else 1))
         else:
-            st.html(chat.answer_html(result, chat.confidence_label(result.confidence)))
+            st.html(render.answer_html(result, chat.confidence_label(result.confidence)))
             top = result.hits[0].score if result.hits else 0.0
             for hit in result.hits:
                 with st.container(border=True):
-                    st.html(chat.hit_html(hit, chat.relevance(hit.score, top)))
+                    st.html(render.hit_html(hit, chat.relevance(hit.score, top)))
                     section = chat.section_passages(index.passages, hit.passage)
                     with st.expander(f"Show the whole section ({len(section)} passage{'s' * (len(section) > 1)})"):
-                        st.html(chat.section_html(section, hit))
+                        st.html(render.section_html(section, hit))
         st.feedback("thumbs", key=f"vote_{turn.turn_id}", on_change=save_vote, args=(turn, index, settings))
 
 

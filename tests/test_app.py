@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from latm_qa import LatmQaError, chat
+from latm_qa import LatmQaError, chat, render
 from latm_qa.feedback import latest_votes, read_feedback, record_feedback
 from latm_qa.types import Hit, Passage, SearchResult
 
@@ -87,7 +87,7 @@ def test_paraphrase_is_answered_with_warrington_case_study_and_vote_is_stored(pa
     ask(page, CAKE)  # the download covers the whole conversation, citations included
     button = page.download_button[0]
     assert not button.disabled
-    exported = chat.conversation_markdown(turns(page), manifest={})
+    exported = render.conversation_markdown(turns(page), manifest={})
     assert "## 1. Which council runs commercial skills training for its staff?" in exported
     assert "§4.4 Case studies — Warrington Borough Council (2011-Present)" in exported
     assert "## 2. What is the recipe for a Victoria sponge cake?" in exported
@@ -205,11 +205,11 @@ def test_followup_context_comes_from_the_named_model_or_the_top_hit():
 def test_html_escapes_document_text_and_marks_highlights():
     text = "Plain *star* # hash <script>x()</script> & then the best sentence.\n\nNext."
     start = text.index("the best")
-    out = chat.highlight_html(text, ((start, start + len("the best sentence.")),))
+    out = render.highlight_html(text, ((start, start + len("the best sentence.")),))
     assert "<script>" not in out and "&lt;script&gt;x()&lt;/script&gt;" in out
     assert "*star* # hash" in out and "&amp; then" in out
     assert "<mark>the best sentence.</mark>" in out and out.endswith("<br><br>Next.")
-    card = chat.hit_html(Hit(rank=2, score=0.5, passage=_passage(text, section_title="<b>Bad</b>")), 0.5)
+    card = render.hit_html(Hit(rank=2, score=0.5, passage=_passage(text, section_title="<b>Bad</b>")), 0.5)
     assert "<b>Bad</b>" not in card and "&lt;b&gt;Bad&lt;/b&gt;" in card and "width:50%" in card
 
 
@@ -219,7 +219,7 @@ def test_markdown_export_escapes_and_cites():
         question="q", hits=(Hit(1, 1.0, passage, ((0, 17),)),), answer="Costs fell by 10%", answer_citation="§3.4 X"
     )
     turn = chat.Turn(question="Why *bold* <i>?", query="Why *bold* <i>?", result=result)
-    md = chat.conversation_markdown([turn], now=datetime(2026, 1, 2, 3, 4))
+    md = render.conversation_markdown([turn], now=datetime(2026, 1, 2, 3, 4))
     assert "## 1. Why \\*bold\\* \\<i\\>?" in md
     assert "1\\. **§3.4 Case studies — Oldham Council (2011-Present), p. 7**" in md
     assert "> **Costs fell by 10%** \\* 2 \\<b\\>x\\</b\\>" in md
