@@ -228,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="results directory (default eval/results)")
     p.add_argument("--beir", help="also export the set in BEIR layout into this directory")
     p.add_argument("--ablations", action="store_true", help="add rows with each technique of the default retriever off")
+    p.add_argument("--feedback", help="also score the chat page's up-voted answers stored in this directory")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="open the chat page (streamlit run app.py)")

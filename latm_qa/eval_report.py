@@ -11,7 +11,16 @@ import numpy as np
 
 from .config import PROJECT_ROOT, Settings
 from .errors import LatmQaError
-from .evaluate import NAIVE, breakdown, is_relevant, load_questions, run_naive, run_retriever, score_run
+from .evaluate import (
+    NAIVE,
+    breakdown,
+    feedback_questions,
+    is_relevant,
+    load_questions,
+    run_naive,
+    run_retriever,
+    score_run,
+)
 from .search import Index
 
 DEFAULT_RETRIEVERS = ["naive", "dense", "bm25", "hybrid", "fused"]
@@ -23,11 +32,21 @@ ABLATIONS = {
     "fused-no-headings": {"embed_headings": False},
 }
 COLUMNS = [
-    ("hit_rate@1", "Hit@1"), ("hit_rate@3", "Hit@3"), ("hit_rate@5", "Hit@5"), ("hit_rate@10", "Hit@10"),
-    ("mrr@10", "MRR@10"), ("ndcg@10", "nDCG@10"), ("citation_accuracy", "Cite acc"),
-    ("top1_section_accuracy", "Top-1 §"), ("abstention_precision", "Abst P"), ("abstention_recall", "Abst R"),
-    ("false_abstention_rate", "False abst"), ("median_passage_words", "Med words"),
-    ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms"), ("latency_vs_floor", "p50/floor"),
+    ("hit_rate@1", "Hit@1"),
+    ("hit_rate@3", "Hit@3"),
+    ("hit_rate@5", "Hit@5"),
+    ("hit_rate@10", "Hit@10"),
+    ("mrr@10", "MRR@10"),
+    ("ndcg@10", "nDCG@10"),
+    ("citation_accuracy", "Cite acc"),
+    ("top1_section_accuracy", "Top-1 §"),
+    ("abstention_precision", "Abst P"),
+    ("abstention_recall", "Abst R"),
+    ("false_abstention_rate", "False abst"),
+    ("median_passage_words", "Med words"),
+    ("latency_p50_ms", "p50 ms"),
+    ("latency_p95_ms", "p95 ms"),
+    ("latency_vs_floor", "p50/floor"),
 ]
 
 
@@ -44,7 +63,9 @@ def evaluate_index(index: Index, questions: list[dict], retrievers: list[str]) -
         else:
             choices = ", ".join(["naive", "dense", "bm25", "hybrid", "fused", *ABLATIONS])
             raise LatmQaError(f"unknown retriever {name!r}: choose from {choices}")
-    splits = sorted({q.get("split", "all") for q in questions}) + (["all"] if len({q.get("split") for q in questions}) > 1 else [])
+    splits = sorted({q.get("split", "all") for q in questions}) + (
+        ["all"] if len({q.get("split") for q in questions}) > 1 else []
+    )
     table: dict[str, dict[str, dict]] = {}
     for split in splits:
         subset = [q for q in questions if split == "all" or q.get("split") == split]
@@ -88,17 +109,31 @@ def run_ablation(index: Index, questions: list[dict], name: str):
 
 
 def markdown_table(results: dict, title: str) -> str:
-    lines = [f"## {title}", "", f"Query floor (bare model encode): p50 {results['floor_p50_ms']} ms, p95 {results['floor_p95_ms']} ms", ""]
+    lines = [
+        f"## {title}",
+        "",
+        f"Query floor (bare model encode): p50 {results['floor_p50_ms']} ms, p95 {results['floor_p95_ms']} ms",
+        "",
+    ]
     for split, rows in results["table"].items():
         n = next(iter(rows.values()))["questions"]
-        lines += [f"### {split} ({n} questions)", "", "| retriever | " + " | ".join(c for _, c in COLUMNS) + " |",
-                  "|---|" + "---:|" * len(COLUMNS)]
+        lines += [
+            f"### {split} ({n} questions)",
+            "",
+            "| retriever | " + " | ".join(c for _, c in COLUMNS) + " |",
+            "|---|" + "---:|" * len(COLUMNS),
+        ]
         for name, m in rows.items():
             lines.append(f"| {name} | " + " | ".join(str(m.get(k, "–")) for k, _ in COLUMNS) + " |")
         lines.append("")
     for label, key in (("question kind", "by_kind"), ("difficulty", "by_difficulty")):
         default = "fused" if "fused" in results[key] else next(iter(results[key]))
-        lines += [f"### {default}: by {label} (all questions evaluated)", "", "| group | n | Hit@1 | Hit@5 | MRR@10 |", "|---|---:|---:|---:|---:|"]
+        lines += [
+            f"### {default}: by {label} (all questions evaluated)",
+            "",
+            "| group | n | Hit@1 | Hit@5 | MRR@10 |",
+            "|---|---:|---:|---:|---:|",
+        ]
         for group, m in results[key][default].items():
             lines.append(f"| {group} | {m['n']} | {m['hit@1']} | {m['hit@5']} | {m['mrr@10']} |")
         lines.append("")
@@ -113,7 +148,12 @@ def write_chart(results: dict, path: Path, title: str) -> None:
 
     split = "test" if "test" in results["table"] else next(iter(results["table"]))
     rows = results["table"][split]
-    metrics = [("hit_rate@1", "Hit@1"), ("hit_rate@5", "Hit@5"), ("mrr@10", "MRR@10"), ("citation_accuracy", "Cite acc")]
+    metrics = [
+        ("hit_rate@1", "Hit@1"),
+        ("hit_rate@5", "Hit@5"),
+        ("mrr@10", "MRR@10"),
+        ("citation_accuracy", "Cite acc"),
+    ]
     fig, ax = plt.subplots(figsize=(9, 4.5))
     width = 0.8 / max(1, len(rows))
     for i, (name, m) in enumerate(rows.items()):
@@ -133,10 +173,25 @@ def export_beir(index: Index, questions: list[dict], directory: Path) -> None:
     (directory / "qrels").mkdir(parents=True, exist_ok=True)
     with open(directory / "corpus.jsonl", "w", encoding="utf-8") as fh:
         for p in index.passages:
-            fh.write(json.dumps({"_id": p.passage_id, "title": " > ".join(p.heading_path), "text": p.text}, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {"_id": p.passage_id, "title": " > ".join(p.heading_path), "text": p.text}, ensure_ascii=False
+                )
+                + "\n"
+            )
     with open(directory / "queries.jsonl", "w", encoding="utf-8") as fh:
         for q in questions:
-            fh.write(json.dumps({"_id": q["id"], "text": q["question"], "metadata": {k: q.get(k) for k in ("section", "kind", "difficulty", "split")}}, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "_id": q["id"],
+                        "text": q["question"],
+                        "metadata": {k: q.get(k) for k in ("section", "kind", "difficulty", "split")},
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     with open(directory / "qrels" / "test.tsv", "w", encoding="utf-8") as fh:
         fh.write("query-id\tcorpus-id\tscore\n")
         for q in questions:
@@ -148,6 +203,10 @@ def export_beir(index: Index, questions: list[dict], directory: Path) -> None:
 def evaluate_and_write(args, settings: Settings) -> int:
     index = Index.load(settings.index_dir, settings=settings)
     questions = load_questions(Path(args.questions or PROJECT_ROOT / "eval" / "questions.jsonl"), args.split)
+    if args.feedback:
+        extra = feedback_questions(Path(args.feedback))
+        print(f"Read {len(extra)} up-voted answers from {args.feedback} as extra judgements (split 'feedback')")
+        questions += extra
     if not questions:
         raise LatmQaError(f"no questions in split {args.split!r}")
     retrievers = [r.strip() for r in (args.retrievers or ",".join(DEFAULT_RETRIEVERS)).split(",") if r.strip()]
@@ -160,8 +219,10 @@ def evaluate_and_write(args, settings: Settings) -> int:
     title = f"latm-qa eval — {', '.join(s['file'] for s in index.manifest['sources'])}"
     results.update(
         manifest={k: index.manifest[k] for k in ("created", "model", "dimension", "settings", "sources", "passages")},
-        search_settings={k: getattr(settings, k) for k in ("retriever", "rrf_k", "sentence_weight", "bm25_weight",
-                                                             "prior_weight", "abstain_below")},
+        search_settings={
+            k: getattr(settings, k)
+            for k in ("retriever", "rrf_k", "sentence_weight", "bm25_weight", "prior_weight", "abstain_below")
+        },
         questions_file=str(args.questions or "eval/questions.jsonl"),
         seconds=round(time.perf_counter() - began, 1),
     )

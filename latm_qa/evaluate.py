@@ -30,6 +30,37 @@ def is_relevant(passage_text: str, answers: list[str]) -> bool:
     return any(normalise(a) in body for a in answers if a.strip())
 
 
+def judged(question: dict, passage_id: str, text: str) -> bool:
+    """Relevant by the question's answer strings, or by passage ids judged by a person (feedback)."""
+    return passage_id in question.get("relevant_ids", ()) or is_relevant(text, question.get("answers", []))
+
+
+def answerable(question: dict) -> bool:
+    return bool(question.get("answers") or question.get("relevant_ids"))
+
+
+def feedback_questions(directory: Path) -> list[dict]:
+    """Up-votes from the chat page as extra judgements: the passage shown first answered the question."""
+    from .feedback import latest_votes, read_feedback
+
+    questions = []
+    for turn_id, record in latest_votes(read_feedback(directory)).items():
+        if record.vote == "up" and record.passage_ids and not record.abstained:
+            questions.append(
+                {
+                    "id": f"feedback-{turn_id}",
+                    "question": record.query or record.question,
+                    "answers": [],
+                    "relevant_ids": [record.passage_ids[0]],
+                    "section": None,
+                    "kind": "feedback",
+                    "difficulty": "feedback",
+                    "split": "feedback",
+                }
+            )
+    return questions
+
+
 def load_questions(path: Path, split: str = "all") -> list[dict]:
     try:
         rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -95,30 +126,32 @@ def score_run(run: RunResult, questions: list[dict]) -> dict:
     """Every metric of one run; ranking metrics from ranx over our answer-containment judgements."""
     from ranx import Qrels, Run, evaluate
 
-    answerable = [q for q in questions if q["answers"]]
-    unanswerable = [q for q in questions if not q["answers"]]
+    answered = [q for q in questions if answerable(q)]
+    unanswerable = [q for q in questions if not answerable(q)]
     qrels, runs = {}, {}
     cited, relevant_hits, top_cited = 0, 0, 0
-    for q in answerable:
+    for q in answered:
         ranked = run.ranked[q["id"]]
-        rel = {pid: 1 for pid, _, _, text in ranked if is_relevant(text, q["answers"])}
+        rel = {pid: 1 for pid, _, _, text in ranked if judged(q, pid, text)}
         qrels[q["id"]] = rel or {"__none__": 1}
         runs[q["id"]] = {pid: float(len(ranked) - i) for i, (pid, *_rest) in enumerate(ranked)}
         for pid, _score, section, _text in ranked:
             if pid in rel:
                 relevant_hits += 1
-                cited += section == q.get("section")
-        top_cited += bool(ranked) and ranked[0][2] == q.get("section")
-    scores = evaluate(Qrels(qrels), Run(runs), METRICS, make_comparable=True) if answerable else {}
+                cited += q.get("section") is None or section == q.get("section")
+        top_cited += bool(ranked) and (
+            q.get("section") is None and ranked[0][0] in rel or ranked[0][2] == q.get("section")
+        )
+    scores = evaluate(Qrels(qrels), Run(runs), METRICS, make_comparable=True) if answered else {}
     out = {m: round(float(scores.get(m, 0.0)), 4) for m in METRICS}
     out["citation_accuracy"] = round(cited / relevant_hits, 4) if relevant_hits else 0.0
-    out["top1_section_accuracy"] = round(top_cited / len(answerable), 4) if answerable else 0.0
+    out["top1_section_accuracy"] = round(top_cited / len(answered), 4) if answered else 0.0
     abstained_ok = sum(run.abstained[q["id"]] for q in unanswerable)
-    false_abstain = sum(run.abstained[q["id"]] for q in answerable)
+    false_abstain = sum(run.abstained[q["id"]] for q in answered)
     total_abstained = abstained_ok + false_abstain
     out["abstention_precision"] = round(abstained_ok / total_abstained, 4) if total_abstained else 0.0
     out["abstention_recall"] = round(abstained_ok / len(unanswerable), 4) if unanswerable else 0.0
-    out["false_abstention_rate"] = round(false_abstain / len(answerable), 4) if answerable else 0.0
+    out["false_abstention_rate"] = round(false_abstain / len(answered), 4) if answered else 0.0
     out["median_passage_words"] = statistics.median(run.passage_words) if run.passage_words else 0
     out["latency_p50_ms"] = round(float(np.percentile(run.latency_ms, 50)), 2)
     out["latency_p95_ms"] = round(float(np.percentile(run.latency_ms, 95)), 2)
@@ -133,13 +166,13 @@ def breakdown(run: RunResult, questions: list[dict], key: str) -> dict[str, dict
     """Hit@1, Hit@5 and MRR@10 per value of a question field (kind, difficulty)."""
     groups: dict[str, list[dict]] = {}
     for q in questions:
-        if q["answers"]:
+        if answerable(q):
             groups.setdefault(str(q.get(key)), []).append(q)
     out = {}
     for name, group in sorted(groups.items()):
         firsts = []
         for q in group:
-            ranks = [i for i, (_, _, _, text) in enumerate(run.ranked[q["id"]], 1) if is_relevant(text, q["answers"])]
+            ranks = [i for i, (pid, _, _, text) in enumerate(run.ranked[q["id"]], 1) if judged(q, pid, text)]
             firsts.append(ranks[0] if ranks else 0)
         out[name] = {
             "n": len(group),

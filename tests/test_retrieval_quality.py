@@ -76,3 +76,17 @@ def test_acronyms_are_expanded_both_ways(md_index):
     from latm_qa.retrieve import acronym_table
 
     assert acronym_table(["the Local Government Association (2012) said"])["LGA"] == "Local Government Association"
+
+
+def test_feedback_votes_become_extra_judgements(md_index, tmp_path):
+    from latm_qa.evaluate import feedback_questions, run_retriever, score_run
+    from latm_qa.feedback import record_feedback
+
+    question = "Which council runs commercial skills training for its staff?"
+    shown = [h.passage.passage_id for h in md_index.search(question, k=3)]
+    record_feedback(tmp_path, question, shown, "up", turn_id="t1")
+    record_feedback(tmp_path, "What is a sponge cake?", shown, "down", turn_id="t2")
+    extra = feedback_questions(tmp_path)
+    assert [q["relevant_ids"] for q in extra] == [[shown[0]]]
+    metrics = score_run(run_retriever(md_index, extra, "fused"), extra)
+    assert metrics["hit_rate@1"] == 1.0 and metrics["questions"] == 1
