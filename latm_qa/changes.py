@@ -3,9 +3,66 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .types import Document
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    index_dir: str
+    documents: int
+    sections: int
+    passages: int
+    embedded: int
+    kept: int
+    dropped: int
+    seconds: float
+    per_document: tuple[dict, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()
+    duplicates: tuple[tuple[str, str], ...] = ()
+    documents_added: tuple[str, ...] = ()
+    documents_updated: tuple[str, ...] = ()
+    documents_removed: tuple[str, ...] = ()
+    sections_added: tuple[str, ...] = ()
+    sections_removed: tuple[str, ...] = ()
+    sections_changed: tuple[str, ...] = ()
+    full_rebuild_reason: str = ""
+    notes: tuple[str, ...] = field(default=())
+    changed: bool = True
+    version: str = ""
+    previous_version: str = ""
+    sentences_embedded: int = 0
+
+    def summary(self, limit: int = 12) -> list[str]:
+        """The lines `latm-qa ingest` prints: what changed, then the next command."""
+        size = f"{self.documents} document(s), {self.sections} sections, {self.passages} passages"
+        if not self.changed:
+            return [f"Index at {self.index_dir} is up to date ({size}): nothing changed, nothing embedded, "
+                    f"nothing written ({self.seconds:.1f} s)."]
+        lines = [f"Index at {self.index_dir} is now version {self.version} ({size}), in {self.seconds:.1f} s."]
+        if self.full_rebuild_reason:
+            lines.append(f"  Full rebuild: {self.full_rebuild_reason}.")
+        named = {"added": self.documents_added, "updated": self.documents_updated, "removed": self.documents_removed}
+        docs = [f"{len(v)} {k} ({', '.join(v)})" for k, v in named.items() if v]
+        lines.append(f"  documents: {'; '.join(docs) or 'none added, updated or removed'}")
+        sections = (("+", self.sections_added), ("-", self.sections_removed), ("~", self.sections_changed))
+        if any(v for _, v in sections):
+            lines.append(f"  sections: {len(self.sections_added)} added, {len(self.sections_removed)} removed, "
+                         f"{len(self.sections_changed)} changed")
+            for mark, labels in sections:
+                lines += [f"    {mark} {label}" for label in labels[:limit]]
+                lines += [f"    {mark} ... and {len(labels) - limit} more"] if len(labels) > limit else []
+        lines.append(f"  passages: {self.kept} kept, {self.embedded} embedded, {self.dropped} dropped")
+        lines += [f"  {r['file']}: {r['sections']} sections, {r['passages']} passages" for r in self.per_document]
+        lines += [f"  {path}: same content as {original}; ingested once" for path, original in self.duplicates]
+        lines += [f"  note: {note}" for note in self.notes]
+        if self.previous_version:
+            lines.append(f"  Previous version kept: `latm-qa ingest --rollback --index {self.index_dir}` restores it.")
+        lines.append(f'Next: latm-qa search "your question" --index {self.index_dir}')
+        return lines
+
 
 
 def document_keys(documents: list[Document]) -> dict[str, Document]:

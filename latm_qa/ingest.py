@@ -17,71 +17,17 @@ from pathlib import Path
 
 import numpy as np
 
-from .changes import compare_documents
+from .changes import IngestReport, compare_documents
 from .chunk import embedding_text, split_passages, split_sentences
 from .config import Settings
 from .errors import InputFileError, LatmQaError
-from .index import document_to_json, lock_index, new_manifest, read_index_files, remove_stale, write_index
+from .index import document_to_json, new_manifest, read_index_files
 from .read import SUPPORTED, read_document
 from .sections import parse_sections
 from .types import Document, Passage
+from .versions import lock_index, remove_stale, write_index
 
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    index_dir: str
-    documents: int
-    sections: int
-    passages: int
-    embedded: int
-    kept: int
-    dropped: int
-    seconds: float
-    per_document: tuple[dict, ...] = ()
-    skipped: tuple[tuple[str, str], ...] = ()
-    duplicates: tuple[tuple[str, str], ...] = ()
-    documents_added: tuple[str, ...] = ()
-    documents_updated: tuple[str, ...] = ()
-    documents_removed: tuple[str, ...] = ()
-    sections_added: tuple[str, ...] = ()
-    sections_removed: tuple[str, ...] = ()
-    sections_changed: tuple[str, ...] = ()
-    full_rebuild_reason: str = ""
-    notes: tuple[str, ...] = field(default=())
-    changed: bool = True
-    version: str = ""
-    previous_version: str = ""
-    sentences_embedded: int = 0
-
-    def summary(self, limit: int = 12) -> list[str]:
-        """The lines `latm-qa ingest` prints: what changed, then the next command."""
-        size = f"{self.documents} document(s), {self.sections} sections, {self.passages} passages"
-        if not self.changed:
-            return [f"Index at {self.index_dir} is up to date ({size}): nothing changed, nothing embedded, "
-                    f"nothing written ({self.seconds:.1f} s)."]
-        lines = [f"Index at {self.index_dir} is now version {self.version} ({size}), in {self.seconds:.1f} s."]
-        if self.full_rebuild_reason:
-            lines.append(f"  Full rebuild: {self.full_rebuild_reason}.")
-        named = {"added": self.documents_added, "updated": self.documents_updated, "removed": self.documents_removed}
-        docs = [f"{len(v)} {k} ({', '.join(v)})" for k, v in named.items() if v]
-        lines.append(f"  documents: {'; '.join(docs) or 'none added, updated or removed'}")
-        sections = (("+", self.sections_added), ("-", self.sections_removed), ("~", self.sections_changed))
-        if any(v for _, v in sections):
-            lines.append(f"  sections: {len(self.sections_added)} added, {len(self.sections_removed)} removed, "
-                         f"{len(self.sections_changed)} changed")
-            for mark, labels in sections:
-                lines += [f"    {mark} {label}" for label in labels[:limit]]
-                lines += [f"    {mark} ... and {len(labels) - limit} more"] if len(labels) > limit else []
-        lines.append(f"  passages: {self.kept} kept, {self.embedded} embedded, {self.dropped} dropped")
-        lines += [f"  {r['file']}: {r['sections']} sections, {r['passages']} passages" for r in self.per_document]
-        lines += [f"  {path}: same content as {original}; ingested once" for path, original in self.duplicates]
-        lines += [f"  note: {note}" for note in self.notes]
-        if self.previous_version:
-            lines.append(f"  Previous version kept: `latm-qa ingest --rollback --index {self.index_dir}` restores it.")
-        lines.append(f'Next: latm-qa search "your question" --index {self.index_dir}')
-        return lines
 
 
 def collect_sources(paths: Iterable[Path]) -> list[Path]:
@@ -208,7 +154,8 @@ def ingest(
 
 def rollback(settings: Settings) -> dict:
     """Make the previous index version current again; returns the manifest now in force."""
-    from .index import read_manifest, rollback_index
+    from .index import read_manifest
+    from .versions import rollback_index
 
     read_manifest(settings.index_dir)  # a clear error when there is no index at all
     with lock_index(settings.index_dir):
@@ -265,7 +212,8 @@ def _read_all(files: list[Path], settings: Settings, skip_bad: bool, progress: P
         unchanged = "nothing was ingested and the index was not changed"
         if not documents:
             head = "" if len(errors) == 1 else f"none of the {len(files)} files can be ingested; {unchanged}:\n  "
-            raise InputFileError(head + "\n  ".join(errors) + ("; the index was not changed" if len(errors) == 1 else ""))
+            tail = "; the index was not changed" if len(errors) == 1 else ""
+            raise InputFileError(head + "\n  ".join(errors) + tail)
         good = f"pass --skip-bad to ingest the {len(documents)} good file(s)"
         if len(errors) == 1:
             raise InputFileError(f"{errors[0]}; {unchanged} (fix or remove the file, or {good})")
