@@ -57,6 +57,43 @@ def indexes(md_index, pdf_index, pdf_no_outline_index):
     return {"md": md_index, "pdf": pdf_index, "pdf_no_outline": pdf_no_outline_index}
 
 
+# --- re-ingestion and bad input: a private index to change, the CLI as a user runs it, file hashes ---
+
+
+@pytest.fixture
+def md_index_copy(md_index, tmp_path):
+    """A private copy of the session's markdown index directory, free to re-ingest into."""
+    import shutil
+
+    target = tmp_path / "index"
+    shutil.copytree(md_index.path, target)
+    return target
+
+
+def run_cli(*args, env: dict | None = None, timeout: float = 300):
+    """`python -m latm_qa.cli ARGS` in a subprocess, offline, with no LATM_QA_* settings from outside."""
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("LATM_QA_")}
+    return subprocess.run(
+        [sys.executable, "-m", "latm_qa.cli", *map(str, args)],
+        capture_output=True, text=True, cwd=ROOT, timeout=timeout,
+        env={**clean, "HF_HUB_OFFLINE": "1", **(env or {})},
+    )
+
+
+def tree_hashes(path: Path) -> dict[str, str]:
+    """sha256 of every file under path (hidden ones too), by relative path: "byte-identical" made checkable."""
+    import hashlib
+
+    return {
+        str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(Path(path).rglob("*"))
+        if p.is_file()
+    }
+
+
 @pytest.fixture(scope="session")
 def app_index_dir(md_index) -> Path:
     """The directory of the session-built markdown index, for the chat page's LATM_QA_INDEX."""
