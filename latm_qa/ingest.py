@@ -85,8 +85,14 @@ def ingest(
     """Build or update the index in settings.index_dir from exactly the given files and folders."""
     began = time.perf_counter()
     if not settings.max_file_mb > 0:
-        raise LatmQaError(f"the file size limit must be a positive number of MB, got {settings.max_file_mb!r}")
-    files = collect_sources(paths)
+        raise LatmQaError(
+            f"the file size limit must be a positive number of MB, got {settings.max_file_mb!r}: set --max-file-mb "
+            "or LATM_QA_MAX_FILE_MB to e.g. 50. The index was not changed."
+        )
+    try:
+        files = collect_sources(paths)
+    except InputFileError as exc:
+        raise InputFileError(f"{_sentence(str(exc))} The index was not changed.") from None
     documents, skipped, duplicates = _read_all(files, settings, skip_bad, progress)
     documents = distinct_titles(documents)
     passages = _passages(documents, settings)
@@ -208,22 +214,30 @@ def _read_all(files: list[Path], settings: Settings, skip_bad: bool, progress: P
         seen[raw.sha256] = str(path)
         documents.append(parse_sections(raw))
     errors = [reason for _, reason in skipped]
-    if errors and not skip_bad:
-        unchanged = "nothing was ingested and the index was not changed"
-        if not documents:
-            head = "" if len(errors) == 1 else f"none of the {len(files)} files can be ingested; {unchanged}:\n  "
-            tail = "; the index was not changed" if len(errors) == 1 else ""
-            raise InputFileError(head + "\n  ".join(errors) + tail)
-        good = f"pass --skip-bad to ingest the {len(documents)} good file(s)"
-        if len(errors) == 1:
-            raise InputFileError(f"{errors[0]}; {unchanged} (fix or remove the file, or {good})")
-        raise InputFileError(
-            f"{len(errors)} of {len(files)} files cannot be ingested; {unchanged} (fix or remove them, or {good}):\n  "
-            + "\n  ".join(errors)
-        )
+    unchanged = "The index was not changed."
+    if not documents and len(errors) == 1:
+        raise InputFileError(f"{_sentence(errors[0])} {unchanged}")
     if not documents:
-        raise InputFileError("no readable report among the given files; the index was not changed")
+        raise InputFileError(f"None of the {len(files)} files can be ingested. {unchanged}\n  " + "\n  ".join(errors))
+    if errors and not skip_bad:
+        good = f"pass --skip-bad to ingest the {_files(len(documents), 'good')}"
+        if len(errors) == 1:
+            raise InputFileError(
+                f"{_sentence(errors[0])} Nothing was ingested: fix or remove the file, or {good}. {unchanged}"
+            )
+        raise InputFileError(
+            f"{len(errors)} of {len(files)} files cannot be ingested, so nothing was: fix or remove them, or {good}. "
+            f"{unchanged}\n  " + "\n  ".join(errors)
+        )
     return documents, skipped, duplicates
+
+
+def _sentence(message: str) -> str:
+    return message if message.endswith((".", "?", "!")) else message + "."
+
+
+def _files(count: int, kind: str) -> str:
+    return f"{count} {kind} file" + ("" if count == 1 else "s")
 
 
 def _vector_key(text: str) -> str:

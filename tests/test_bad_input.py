@@ -96,8 +96,8 @@ CASES = {
     "size limit not positive": (lambda d: (MARKDOWN, ["--max-file-mb", "0"], {}),
                                 "the file size limit must be a positive number of MB, got 0.0"),
     "good and bad together": (lambda d: folder(d / "reports", {"report.md": MARKDOWN.read_bytes(), "bad.pdf": NOISE}),
-                              "nothing was ingested and the index was not changed (fix or remove the file, or pass "
-                              "--skip-bad to ingest the 1 good file(s))"),
+                              "renamed to .pdf? Nothing was ingested: fix or remove the file, or pass --skip-bad to "
+                              "ingest the 1 good file. The index was not changed."),
 }
 
 
@@ -121,6 +121,7 @@ def test_bad_input_gives_one_clear_line_and_changes_nothing(case, tmp_path, inde
     lines = out.stderr.splitlines()
     assert len(lines) == 1, out.stderr
     assert lines[0].startswith("latm-qa: error: ") and expected in lines[0], lines[0]
+    assert lines[0].endswith("The index was not changed.") or "LATM_QA_MAX_FILE_MB='fifty'" in lines[0]
     if path != MARKDOWN:
         assert str(path) in lines[0] or path.name in lines[0]
     assert tree_hashes(index_dir) == before
@@ -132,7 +133,7 @@ def test_unreadable_file(tmp_path, index_dir):
     path.chmod(0)
     out = run_cli("ingest", path, "--index", index_dir, timeout=60)
     assert out.returncode == 2 and out.stderr.splitlines() == [
-        f"latm-qa: error: {path}: permission denied; make the file readable (chmod +r); the index was not changed"
+        f"latm-qa: error: {path}: permission denied; make the file readable (chmod +r). The index was not changed."
     ]
 
 
@@ -148,10 +149,20 @@ def test_several_bad_files_are_each_named(tmp_path, index_dir):
     out = run_cli("ingest", reports, "--index", index_dir, timeout=60)
     lines = out.stderr.splitlines()
     assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert lines[0] == ("latm-qa: error: 3 of 4 files cannot be ingested; nothing was ingested and the index was not "
-                        "changed (fix or remove them, or pass --skip-bad to ingest the 1 good file(s)):")
+    assert lines[0] == ("latm-qa: error: 3 of 4 files cannot be ingested, so nothing was: fix or remove them, or pass "
+                        "--skip-bad to ingest the 1 good file. The index was not changed.")
     assert [line.split(":")[0].strip() for line in lines[1:]] == [str(reports / n) for n in ("a.md", "b.pdf", "c.docx")]
     assert tree_hashes(index_dir) == before
+
+
+def test_skip_bad_with_only_bad_files_still_fails(tmp_path, index_dir):
+    reports = folder(tmp_path / "reports", {"a.md": b"", "b.pdf": NOISE})
+    before = tree_hashes(index_dir)
+    out = run_cli("ingest", reports, "--skip-bad", "--index", index_dir, timeout=60)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    lines = out.stderr.splitlines()
+    assert lines[0] == "latm-qa: error: None of the 2 files can be ingested. The index was not changed."
+    assert len(lines) == 3 and tree_hashes(index_dir) == before
 
 
 def test_skip_bad_ingests_only_the_good_files(tmp_path, md_index_copy):
