@@ -54,8 +54,12 @@ def lock_index(index_dir: Path) -> Iterator[None]:
                 f"{index_dir} is not a latm-qa index (no manifest.json, holds {strangers[0]!r}); "
                 "give an empty or new folder with --index"
             )
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / LOCK, "a") as fh:
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        fh = open(index_dir / LOCK, "a")  # noqa: SIM115 - closed below, after the lock is released
+    except OSError as exc:
+        raise LatmQaError(f"cannot write an index at {index_dir} ({exc.strerror}); choose another --index") from None
+    with fh:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -91,14 +95,19 @@ def write_index(
     entry.update(history or {})
     manifest = {**manifest, "current": name, "previous": previous, "history": _history(old, entry)}
     tmp = index_dir / f"{BUILDING}{name}-{os.getpid()}"
-    tmp.mkdir(parents=True)
     try:
+        tmp.mkdir(parents=True)
         write_version_files(tmp, manifest, documents, passages, vectors, sentences, sentence_vectors)
         os.rename(tmp, index_dir / name)
+        _publish(index_dir, manifest)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise LatmQaError(
+            f"could not write the index at {index_dir} ({exc.strerror or exc}); the index was not changed"
+        ) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _publish(index_dir, manifest)
     remove_stale(index_dir)
     return manifest
 

@@ -179,11 +179,16 @@ def test_skip_bad_ingests_only_the_good_files(tmp_path, md_index_copy):
     assert "0 embedded" in out.stdout
 
 
-def test_index_path_that_is_a_file_is_refused(tmp_path):
+def test_index_path_that_is_a_file_or_unwritable_is_refused(tmp_path):
     target = write(tmp_path / "index", "not a folder")
     out = run_cli("ingest", MARKDOWN, "--index", target, timeout=60)
     assert out.returncode == 2 and out.stderr.splitlines() == [
         f"latm-qa: error: {target} is a file, not an index directory: choose another --index"
+    ]
+    out = run_cli("ingest", MARKDOWN, "--index", "/proc/latm-qa-index", timeout=60)  # unwritable, even for root
+    assert out.returncode == 2 and out.stderr.splitlines() == [
+        "latm-qa: error: cannot write an index at /proc/latm-qa-index (No such file or directory); "
+        "choose another --index"
     ]
 
 
