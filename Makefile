@@ -39,4 +39,4 @@ eval: index
 	$(VENV)/bin/latm-qa eval
 
 clean:
-	rm -rf index .index.previous eval/results/*.tmp
+	rm -rf index
