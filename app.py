@@ -83,7 +83,7 @@ def render_build_panel(settings: Settings, problem: str = "") -> None:
     st.info(
         f"There is no usable index at `{settings.index_dir}` yet. Build it from the reports in "
         f"`{settings.ingest_dir}` with `latm-qa ingest` (or `make index`), or with the button below. "
-        "It takes about a minute."
+        "It takes about ten seconds."
     )
     if problem:
         st.error(problem)
