@@ -22,6 +22,7 @@ _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _TERMINAL = ".!?:;\"'”’)"
 
 
@@ -138,11 +139,16 @@ def _markdown_blocks(text: str) -> list[Block]:
     for line in text.split("\n"):
         heading = _HEADING.match(line)
         item = _ITEM.match(line)
+        setext = _SETEXT.match(line)
         if heading:
             flush()
             title = clean_inline(heading.group(2))
             if title:
                 blocks.append(Block(kind="heading", text=title, heading_hint=len(heading.group(1))))
+        elif setext and len(para) == 1 and kind == "paragraph":  # "Title" underlined with === or ---
+            title, para = clean_inline(para[0]), []
+            if title:
+                blocks.append(Block(kind="heading", text=title, heading_hint=1 if setext.group(1)[0] == "=" else 2))
         elif _RULE.match(line) or not line.strip():
             flush()
         elif item:

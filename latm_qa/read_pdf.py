@@ -14,9 +14,13 @@ from pathlib import Path
 from .errors import InputFileError
 from .types import Block, OutlineEntry, RawDocument
 
-_BULLETS = {"•", "▪", "◦", "●", "○", "■", "□", "‣", "⁃", "∙", "·", ""}
+# Bullet glyphs as fonts deliver them: Unicode, the Symbol font's private-use bullet, and the
+# DEL byte some generators (reportlab's standard fonts) emit for "•".
+_BULLETS = {"•", "▪", "◦", "●", "○", "■", "□", "‣", "⁃", "∙", "·", "\uf0b7", "\uf0a7", "\x7f", "\x95"}
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
 _WORD = re.compile(r"[A-Za-z]+")
+_PAGE_NUMBER = re.compile(r"(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?", re.I)
+_DATED_HEADING = re.compile(r"\((?:19|20)\d\d\s*[-–]\s*(?:[Pp]resent|(?:19|20)\d\d)\)$")
 
 
 @dataclass
@@ -123,16 +127,20 @@ def _page_lines(page, number: int) -> list[_Line]:
         frags.append((m[4], m[5], float(size or 0) * scale, bold, text))
 
     page.extract_text(visitor_text=visit)
+    sizes: Counter[float] = Counter()
+    for _x, _y, size, _bold, text in frags:
+        sizes[round(size, 1)] += len(text.strip())
+    page_size = sizes.most_common(1)[0][0] if sizes else 0.0
     lines: list[_Line] = []
-    bullets: set[float] = set()
+    bullets: list[tuple[float, float]] = []
     footnote_mark = ""
     for x, y, size, bold, text in frags:
         stripped = text.strip()
         last = lines[-1] if lines else None
         if stripped in _BULLETS and stripped:
-            bullets.add(round(y))
+            bullets.append((x, y))
             continue
-        if stripped.isdigit() and last is not None and size < 0.8 * last.size:
+        if stripped.isdigit() and last is not None and size < 0.85 * min(last.size or page_size, page_size):
             if abs(y - last.y) < 0.6 * last.size and x > last.x:
                 continue  # a footnote reference mark raised above the line: "Parliament.¹ So"
             footnote_mark = stripped  # the number that starts a footnote
@@ -155,27 +163,40 @@ def _page_lines(page, number: int) -> list[_Line]:
         for glyph in _BULLETS:
             if glyph and line.text.startswith(glyph + " "):
                 line.text, line.bullet = line.text[2:].strip(), True
-        line.bullet = line.bullet or round(line.y) in bullets
+        # a bullet glyph drawn separately: on this line's row, just left of its text (not another column's)
+        line.bullet = line.bullet or any(abs(by - line.y) < 2 and 0 < line.x - bx < 6 * line.size for bx, by in bullets)
         if line.text:
             out.append(line)
     return out
 
 
 def _drop_running_lines(lines: list[_Line], page_count: int) -> list[_Line]:
-    """Drop lines that repeat on many pages (running headers, footers) and bare page numbers."""
-    if page_count < 3:
-        return lines
+    """Drop running headers, footers and page numbers: lines in a page's top or bottom two rows that
+    repeat (digits aside) on many pages, or that are a bare page number. Body lines are never
+    candidates, however often they repeat ("2.1. Key features" heads every chapter)."""
+    rows: dict[int, list[float]] = {}
+    for line in lines:
+        rows.setdefault(line.page, []).append(round(line.y))
+    margins = {}
+    for page, ys in rows.items():
+        ordered = sorted(set(ys), reverse=True)
+        margins[page] = set(ordered[:2]) | set(ordered[-2:])
+
+    def marginal(line: _Line) -> bool:
+        return round(line.y) in margins[line.page]
+
     def key(line: _Line) -> tuple[str, float]:
         return re.sub(r"\d+", "#", line.text.lower()), round(line.size)
 
-    pages_with = Counter()
-    for k, _page in {(key(line), line.page) for line in lines}:
+    pages_with: Counter[tuple[str, float]] = Counter()
+    for k, _page in {(key(line), line.page) for line in lines if marginal(line)}:
         pages_with[k] += 1
-    threshold = max(3, page_count // 2)
+    threshold = max(3, page_count // 2) if page_count >= 3 else page_count + 1
     return [
         line
         for line in lines
-        if pages_with[key(line)] < threshold and not re.fullmatch(r"(page\s*)?\d{1,4}", line.text, re.I)
+        if not marginal(line)
+        or (pages_with[key(line)] < threshold and not _PAGE_NUMBER.fullmatch(line.text))
     ]
 
 
@@ -192,27 +213,44 @@ def _norm(text: str) -> str:
 
 
 def _mark_headings(lines: list[_Line], body: float, outline: tuple[OutlineEntry, ...]) -> None:
-    """Heading lines by font (larger than body, or bold and numbered) and by the outline's titles."""
+    """Heading lines: by font (larger than body, or bold and numbered, with their wrapped lines), runs
+    of bold lines that end like a case-study heading ("... (2013-Present)"), and the outline's titles."""
     key = 0
     previous: _Line | None = None
     for line in lines:
         big = line.size >= body * 1.08 and bool(_WORD.search(line.text))
         bold_numbered = line.bold and bool(_NUMBERED.match(line.text)) and len(line.text) < 90
-        if big or bold_numbered:
-            wrapped = (
-                previous is not None
-                and previous.heading > 0
-                and previous.page == line.page
-                and abs(previous.size - line.size) < 0.5
-                and 0 < previous.y - line.y < 2.2 * line.size
-                and not _NUMBERED.match(line.text)
-            )
+        wrapped = (
+            previous is not None
+            and previous.heading > 0
+            and (big or line.bold)
+            and _close_below(previous, line)
+            and not _NUMBERED.match(line.text)
+        )
+        if big or bold_numbered or wrapped:
             if not wrapped:
                 key += 1
             line.heading = key
         previous = line
+    run: list[_Line] = []
+    for line in [*lines, None]:
+        if line is not None and line.bold and not line.heading and (not run or _close_below(run[-1], line)):
+            run.append(line)
+            continue
+        joined = " ".join(ln.text for ln in run)
+        if run and len(joined) < 250 and _DATED_HEADING.search(joined):
+            key += 1
+            for ln in run:
+                ln.heading = key
+        run = [line] if line is not None and line.bold and not line.heading else []
     for entry in outline:
         key = _apply_outline_entry(lines, entry, key)
+
+
+def _close_below(previous: _Line, line: _Line) -> bool:
+    """The next line of the same block: same page and size, just below."""
+    same_block = previous.page == line.page and abs(previous.size - line.size) < 0.5
+    return same_block and 0 < previous.y - line.y < 2.2 * line.size
 
 
 def _apply_outline_entry(lines: list[_Line], entry: OutlineEntry, key: int) -> int:
@@ -281,6 +319,8 @@ def _blocks(lines: list[_Line]) -> list[Block]:
 
 def _join(before: str, after: str, vocab: set[str]) -> str:
     """Join a wrapped line; keep a hyphen at the break unless the unbroken word is used elsewhere."""
+    if before.endswith("/"):
+        return before + after  # "shared/" + "joint commissioning"
     if not before.endswith("-") or before.endswith(" -"):
         return f"{before} {after}"
     head = re.search(r"([A-Za-z]+)-$", before)

@@ -1,0 +1,73 @@
+"""Other layouts of the report for tests: the markdown rendered to PDF by reportlab in 1-3 columns,
+no outline, a running header and a "Page N" footer, headings larger than the body or bold at body size."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+from latm_qa.read import read_document
+
+HEADER = "Local Authority Transformational Models — LGA"
+
+
+def _level(heading: str) -> int:
+    if re.match(r"^\d+\.\s", heading) or heading == "About Localis":
+        return 1
+    return 2 if re.match(r"^\d+\.\d+", heading) else 3
+
+
+def render_pdf(markdown: Path, out: Path, columns: int = 2, heading_scale: float = 1.0) -> Path:
+    blocks = read_document(markdown).blocks
+    body = ParagraphStyle("body", fontName="Times-Roman", fontSize=9.5, leading=11.5, spaceAfter=5)
+    item = ParagraphStyle("item", parent=body, leftIndent=10, bulletIndent=2)
+    note = ParagraphStyle("note", parent=body, fontSize=7.5, leading=9)
+    heads = {
+        level: ParagraphStyle(
+            f"h{level}",
+            fontName="Helvetica-Bold",
+            fontSize=size * heading_scale,
+            leading=(size + 2) * heading_scale,
+            spaceBefore=6,
+            spaceAfter=4,
+        )
+        for level, size in ((1, 14), (2, 12), (3, 10.5))
+    }
+
+    def esc(text: str) -> str:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    story = []
+    for block in blocks:
+        if block.kind == "heading":
+            story.append(Paragraph(esc(block.text), heads[_level(block.text)]))
+        elif block.kind == "item":
+            story.append(Paragraph(esc(block.text), item, bulletText="•"))
+        elif block.kind == "footnote":
+            number, text = re.match(r"\[(\d+)\]\s*(.*)", block.text).groups()
+            story.append(Paragraph(f"<super>{number}</super> {esc(text)}", note))
+        else:
+            story.append(Paragraph(esc(block.text), body))
+    width, height = A4
+    margin, gap = 18 * mm, 8 * mm
+    column = (width - 2 * margin - (columns - 1) * gap) / columns
+    frames = [
+        Frame(margin + i * (column + gap), margin, column, height - 2 * margin, id=f"c{i}") for i in range(columns)
+    ]
+
+    def decorate(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(margin, height - 12 * mm, HEADER)
+        canvas.drawRightString(width - margin, 10 * mm, f"Page {doc.page}")
+        canvas.restoreState()
+
+    doc = BaseDocTemplate(str(out), pagesize=A4, title="Local Authority Transformational Models")
+    doc.addPageTemplates([PageTemplate(frames=frames, onPage=decorate)])
+    doc.build(story)
+    return out

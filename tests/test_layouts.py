@@ -1,0 +1,80 @@
+"""Section detection follows the report's numbering in layouts other than the shipped files."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import MARKDOWN, REPORTS
+from pdf_layouts import HEADER, render_pdf
+
+from latm_qa.chunk import split_sentences
+from latm_qa.read import read_document
+from latm_qa.sections import parse_sections
+
+LAYOUTS = {
+    "two-columns": {"columns": 2},
+    "three-columns-wrapped-headings": {"columns": 3},
+    "bold-headings-at-body-size": {"columns": 1, "heading_scale": 0.905},
+}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return parse_sections(read_document(MARKDOWN))
+
+
+@pytest.fixture(scope="module", params=list(LAYOUTS))
+def layout(request, tmp_path_factory):
+    path = render_pdf(MARKDOWN, tmp_path_factory.mktemp("layouts") / f"{request.param}.pdf", **LAYOUTS[request.param])
+    return request.param, parse_sections(read_document(path))
+
+
+def test_numbered_sections_and_case_studies_found(layout, reference):
+    _, doc = layout
+
+    def paths(document) -> list[tuple[str, ...]]:  # reportlab may break an over-long word in a narrow column
+        return [tuple(re.sub(r"\s+", "", label) for label in s.heading_path) for s in document.sections]
+
+    assert paths(doc) == paths(reference)
+    assert sum(s.kind in ("chapter", "subsection") for s in doc.sections) == 38
+    assert sum(s.kind == "case_study" for s in doc.sections) == 14
+
+
+def test_running_header_and_page_footer_dropped(layout):
+    _, doc = layout
+    assert HEADER not in doc.text and not re.search(r"Page \d+", doc.text)
+
+
+def test_text_survives_columns_and_page_breaks(layout, reference):
+    name, doc = layout
+    text = _norm(doc.text)
+    sentences = [_norm(reference.text[s:e]) for s, e in split_sentences(reference.text)]
+    sentences = [s for s in sentences if len(s.split()) >= 4]
+    kept = sum(s in text for s in sentences) / len(sentences)
+    # narrow columns split long e-mail addresses without a hyphen; nothing else is lost
+    assert kept >= (0.97 if name.startswith("three") else 0.995)
+    assert "ethnic and/or socio-economic lines" in text and "•" not in text and "\x7f" not in text
+
+
+def test_shipped_pdfs_read_exactly_as_the_markdown(reference):
+    for name in ("pdf", "pdf_no_outline"):
+        assert parse_sections(read_document(REPORTS[name])).text == reference.text
+
+
+def test_markdown_with_setext_and_flat_headings(tmp_path, reference):
+    md = MARKDOWN.read_text(encoding="utf-8")
+    flat = re.sub(
+        r"^#+\s*(\*\*)?(\d+\.\d*)\.?\s*", lambda m: f"## {m.group(1) or ''}{m.group(2).rstrip('.')} ", md, flags=re.M
+    )
+    setext = re.sub(r"^## (\d+ [^\n]+)$", lambda m: f"{m.group(1)}\n{'=' * len(m.group(1))}", flat, flags=re.M)
+    assert setext.count("\n====") == 8
+    for variant in (flat, setext):
+        path = tmp_path / "variant.md"
+        path.write_text(variant, encoding="utf-8")
+        doc = parse_sections(read_document(path))
+        assert [s.number for s in doc.sections] == [s.number for s in reference.sections]
