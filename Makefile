@@ -30,6 +30,7 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 test: setup browser-deps
+	$(VENV)/bin/ruff check latm_qa tests app.py
 	$(PY) -m pytest -q
 
 lint: setup

@@ -27,7 +27,9 @@ def _progress():
 
     def update(stage: str, n: int, total: int) -> None:
         if stage not in bars:
-            bars[stage] = tqdm(total=total, desc=stage, unit="", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
+            bars[stage] = tqdm(
+                total=total, desc=stage, unit="", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False
+            )
         bars[stage].update(n)
 
     return update, bars
@@ -45,11 +47,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             raise LatmQaError("--rollback takes no files: it restores the index version before the last ingest")
         manifest = rollback(settings)
         if args.json:
-            print(json.dumps({"index_dir": str(settings.index_dir), "version": manifest["current"],
-                              "previous_version": manifest["previous"], "history": manifest["history"]}, indent=2))
+            print(
+                json.dumps(
+                    {
+                        "index_dir": str(settings.index_dir),
+                        "version": manifest["current"],
+                        "previous_version": manifest["previous"],
+                        "history": manifest["history"],
+                    },
+                    indent=2,
+                )
+            )
             return 0
-        print(f"Rolled back {settings.index_dir} to version {manifest['current']} (built {manifest['created']}: "
-              f"{manifest['documents']} document(s), {manifest['passages']} passages, model {manifest['model']}).")
+        print(
+            f"Rolled back {settings.index_dir} to version {manifest['current']} (built {manifest['created']}: "
+            f"{manifest['documents']} document(s), {manifest['passages']} passages, model {manifest['model']})."
+        )
         print(f"  `latm-qa ingest --rollback --index {settings.index_dir}` again returns to {manifest['previous']}.")
         return 0
     paths = [Path(p) for p in args.paths] or [settings.ingest_dir]
@@ -102,7 +115,13 @@ def cmd_search(args: argparse.Namespace) -> int:
                 out = result_to_json(result, row.get("id"))
             except QueryError as exc:
                 failed += 1
-                out = {"id": row.get("id"), "question": row.get("question"), "abstained": False, "hits": [], "error": str(exc)}
+                out = {
+                    "id": row.get("id"),
+                    "question": row.get("question"),
+                    "abstained": False,
+                    "hits": [],
+                    "error": str(exc),
+                }
             print(json.dumps(out, ensure_ascii=False) if args.json else _plain_batch(out), flush=True)
         return 0 if not failed else 3
     if not args.question:
@@ -138,7 +157,9 @@ def _read_queries(path: Path) -> list[dict]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError:
-            raise LatmQaError(f'{path}:{number}: not a JSON object; each line must be {{"id": ..., "question": ...}}') from None
+            raise LatmQaError(
+                f'{path}:{number}: not a JSON object; each line must be {{"id": ..., "question": ...}}'
+            ) from None
         if not isinstance(row, dict) or "question" not in row:
             raise LatmQaError(f'{path}:{number}: missing "question"; each line must be {{"id": ..., "question": ...}}')
         rows.append(row)
@@ -165,8 +186,10 @@ def cmd_sections(args: argparse.Namespace) -> int:
         label = row["heading_path"][-1]
         indent = "  " * max(1, row["level"])
         print(f"{indent}{label:<{max(10, 64 - len(indent))}} {pages:>9}  {row['passages']:>3} passages")
-    print(f"{sum(r['kind'] in ('chapter', 'subsection') for r in rows)} numbered sections, "
-          f"{sum(r['kind'] == 'case_study' for r in rows)} case studies, {len(index.passages)} passages")
+    print(
+        f"{sum(r['kind'] in ('chapter', 'subsection') for r in rows)} numbered sections, "
+        f"{sum(r['kind'] == 'case_study' for r in rows)} case studies, {len(index.passages)} passages"
+    )
     return 0
 
 
@@ -188,7 +211,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="latm-qa", description="Cited answers from the Local Authority Transformational Models report.")
+    parser = argparse.ArgumentParser(
+        prog="latm-qa", description="Cited answers from the Local Authority Transformational Models report."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="build or update the index from report files or folders (default: ingest/)")
