@@ -33,16 +33,15 @@ def citation(passage: Passage, with_document: bool = False) -> str:
 
 
 def best_sentences(
-    query_vector: np.ndarray,
-    sentence_rows: list[int],
-    sentences: list[dict],
-    sentence_vectors: np.ndarray,
-    limit: int = 2,
+    sentence_scores: np.ndarray, sentence_rows: list[int], sentences: list[dict], limit: int = 2
 ) -> list[tuple[int, int, float]]:
-    """The passage's sentences closest to the question: [(start, end, score)], best first."""
+    """The passage's sentences closest to the question: [(start, end, score)], best first.
+
+    ``sentence_scores`` holds every sentence's cosine to the question; ``sentence_rows`` this passage's.
+    """
     if not sentence_rows:
         return []
-    scores = sentence_vectors[sentence_rows] @ query_vector
+    scores = sentence_scores[sentence_rows]
     order = np.argsort(-scores)
     best = float(scores[order[0]])
     chosen = [order[0]] + [i for i in order[1:limit] if scores[i] >= best - 0.06]

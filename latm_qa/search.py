@@ -116,7 +116,7 @@ class Index:
         return next((d for d in self.documents if d.doc_id == doc_id), None)
 
     def scores(self, question: str, retriever: Retriever | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(final scores, dense scores, query vector) over every passage, for an already-cleaned question.
+        """(final scores and dense scores of every passage, cosine of every sentence) for a cleaned question.
 
         fused (default): dense cosine + best-sentence cosine + scaled BM25 + a structure prior (the
         part of the model the question asks about, or contact details); hybrid: RRF of dense and BM25.
@@ -125,18 +125,19 @@ class Index:
         question = expand_acronyms(question, self._acronym_table, self._vocabulary, self._acronyms)
         query = self.embedder.encode_query(question)
         dense = dense_scores(self.vectors, query)
+        per_sentence = self.sentence_vectors @ query  # for the fused score and for highlights
         if retriever == "dense":
-            return dense.astype("float64"), dense, query
+            return dense.astype("float64"), dense, per_sentence
         bm25 = self.bm25.scores(question)
         if retriever == "bm25":
-            return bm25.astype("float64"), dense, query
+            return bm25.astype("float64"), dense, per_sentence
         if retriever == "hybrid":
-            return rrf([dense, bm25], [1.0, 1.0], self.settings.rrf_k), dense, query
-        sentences = sentence_max(self.sentence_vectors @ query, self._sentence_starts, len(self.passages))
+            return rrf([dense, bm25], [1.0, 1.0], self.settings.rrf_k), dense, per_sentence
+        sentences = sentence_max(per_sentence, self._sentence_starts, len(self.passages))
         prior = intent_prior(question, self._parts, self._has_contact)
         s = self.settings
         final = fuse(dense, sentences, bm25, prior, s.sentence_weight, s.bm25_weight, s.prior_weight)
-        return final.astype("float64"), dense, query
+        return final.astype("float64"), dense, per_sentence
 
     def search(
         self, question: str, k: int = 5, retriever: Retriever | None = None, filters: Filters | None = None
@@ -155,13 +156,13 @@ class Index:
     ) -> SearchResult:
         """Answer a question: ranked hits with highlights and a short answer, or an abstention."""
         text, truncated = clean_question(question, self.settings.max_question_chars)
-        final, dense, query = self.scores(text, retriever)
+        final, dense, per_sentence = self.scores(text, retriever)
         mask = filters.mask(self.passages) if filters else np.ones(len(self.passages), dtype=bool)
         order = [int(i) for i in np.argsort(-final, kind="stable") if mask[i]][: max(1, k)]
         confidence = float(dense[mask].max()) if mask.any() else 0.0
         hits = []
         for rank, row in enumerate(order, 1):
-            spans = best_sentences(query, self._sentence_rows[row], self.sentences, self.sentence_vectors)
+            spans = best_sentences(per_sentence, self._sentence_rows[row], self.sentences)
             hits.append(
                 Hit(
                     rank=rank,
