@@ -4,36 +4,18 @@ from __future__ import annotations
 
 import io
 import logging
-import math
 import re
 import warnings
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputFileError
+from .pdf_lines import Line, body_size, drop_running_lines, page_lines
 from .types import Block, OutlineEntry, RawDocument
 
-# Bullet glyphs as fonts deliver them: Unicode, the Symbol font's private-use bullet, and the
-# DEL byte some generators (reportlab's standard fonts) emit for "•".
-_BULLETS = {"•", "▪", "◦", "●", "○", "■", "□", "‣", "⁃", "∙", "·", "\uf0b7", "\uf0a7", "\x7f", "\x95"}
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
 _WORD = re.compile(r"[A-Za-z]+")
-_PAGE_NUMBER = re.compile(r"(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?", re.I)
 _DATED_HEADING = re.compile(r"\((?:19|20)\d\d\s*[-–]\s*(?:[Pp]resent|(?:19|20)\d\d)\)$")
-
-
-@dataclass
-class _Line:
-    page: int
-    x: float
-    y: float
-    size: float
-    bold: bool
-    text: str
-    bullet: bool = False
-    footnote: bool = False
-    heading: int = 0  # 0 = body; otherwise a key shared by the lines of one heading
 
 
 def read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
@@ -74,7 +56,7 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
                     "e.g. `qpdf --decrypt --password=PASSWORD in.pdf out.pdf`"
                 )
         pages = list(reader.pages)
-        lines = [line for number, page in enumerate(pages, 1) for line in _page_lines(page, number)]
+        lines = [line for number, page in enumerate(pages, 1) for line in page_lines(page, number)]
         outline = _outline(reader)
         title = str((reader.metadata or {}).get("/Title") or "").strip()
     except InputFileError:
@@ -91,8 +73,8 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
         raise InputFileError(
             f"{path}: the PDF has no text layer (scanned or image-only); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
         )
-    lines = _drop_running_lines(lines, len(pages))
-    body = _body_size(lines)
+    lines = drop_running_lines(lines, len(pages))
+    body = body_size(lines)
     _mark_headings(lines, body, outline)
     blocks = _blocks(lines)
     if not title:
@@ -102,121 +84,15 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
     )
 
 
-def _mult(a: list[float], b: list[float]) -> list[float]:
-    return [
-        a[0] * b[0] + a[1] * b[2],
-        a[0] * b[1] + a[1] * b[3],
-        a[2] * b[0] + a[3] * b[2],
-        a[2] * b[1] + a[3] * b[3],
-        a[4] * b[0] + a[5] * b[2] + b[4],
-        a[4] * b[1] + a[5] * b[3] + b[5],
-    ]
-
-
-def _page_lines(page, number: int) -> list[_Line]:
-    """Fragments in content-stream order, grouped into lines by baseline."""
-    frags: list[tuple[float, float, float, bool, str]] = []
-
-    def visit(text, cm, tm, font, size):  # noqa: ANN001 - pypdf's callback signature
-        if not text or not text.strip("\n"):
-            return
-        m = _mult([float(v) for v in tm], [float(v) for v in cm])
-        scale = math.hypot(m[2], m[3]) or 1.0
-        name = str((font or {}).get("/BaseFont", "")) if hasattr(font, "get") else ""
-        bold = bool(re.search(r"bold|black|heavy|semibold|demi", name, re.I))
-        frags.append((m[4], m[5], float(size or 0) * scale, bold, text))
-
-    page.extract_text(visitor_text=visit)
-    sizes: Counter[float] = Counter()
-    for _x, _y, size, _bold, text in frags:
-        sizes[round(size, 1)] += len(text.strip())
-    page_size = sizes.most_common(1)[0][0] if sizes else 0.0
-    lines: list[_Line] = []
-    bullets: list[tuple[float, float]] = []
-    footnote_mark = ""
-    for x, y, size, bold, text in frags:
-        stripped = text.strip()
-        last = lines[-1] if lines else None
-        if stripped in _BULLETS and stripped:
-            bullets.append((x, y))
-            continue
-        if stripped.isdigit() and last is not None and size < 0.85 * min(last.size or page_size, page_size):
-            if abs(y - last.y) < 0.6 * last.size and x > last.x:
-                continue  # a footnote reference mark raised above the line: "Parliament.¹ So"
-            footnote_mark = stripped  # the number that starts a footnote
-            continue
-        if last is not None and abs(last.y - y) < 0.35 * max(size, 1.0):
-            last.text += text
-            if stripped:
-                last.bold = last.bold and bold
-                last.size = max(last.size, size)
-            continue
-        if not stripped:
-            continue
-        line = _Line(page=number, x=x, y=y, size=size, bold=bold, text=text)
-        if footnote_mark:
-            line.footnote, line.text, footnote_mark = True, f"[{footnote_mark}] {text}", ""
-        lines.append(line)
-    out = []
-    for line in lines:
-        line.text = re.sub(r"\s+", " ", line.text).strip()
-        for glyph in _BULLETS:
-            if glyph and line.text.startswith(glyph + " "):
-                line.text, line.bullet = line.text[2:].strip(), True
-        # a bullet glyph drawn separately: on this line's row, just left of its text (not another column's)
-        line.bullet = line.bullet or any(abs(by - line.y) < 2 and 0 < line.x - bx < 6 * line.size for bx, by in bullets)
-        if line.text:
-            out.append(line)
-    return out
-
-
-def _drop_running_lines(lines: list[_Line], page_count: int) -> list[_Line]:
-    """Drop running headers, footers and page numbers: lines in a page's top or bottom two rows that
-    repeat (digits aside) on many pages, or that are a bare page number. Body lines are never
-    candidates, however often they repeat ("2.1. Key features" heads every chapter)."""
-    rows: dict[int, list[float]] = {}
-    for line in lines:
-        rows.setdefault(line.page, []).append(round(line.y))
-    margins = {}
-    for page, ys in rows.items():
-        ordered = sorted(set(ys), reverse=True)
-        margins[page] = set(ordered[:2]) | set(ordered[-2:])
-
-    def marginal(line: _Line) -> bool:
-        return round(line.y) in margins[line.page]
-
-    def key(line: _Line) -> tuple[str, float]:
-        return re.sub(r"\d+", "#", line.text.lower()), round(line.size)
-
-    pages_with: Counter[tuple[str, float]] = Counter()
-    for k, _page in {(key(line), line.page) for line in lines if marginal(line)}:
-        pages_with[k] += 1
-    threshold = max(3, page_count // 2) if page_count >= 3 else page_count + 1
-    return [
-        line
-        for line in lines
-        if not marginal(line)
-        or (pages_with[key(line)] < threshold and not _PAGE_NUMBER.fullmatch(line.text))
-    ]
-
-
-def _body_size(lines: list[_Line]) -> float:
-    weights: Counter[float] = Counter()
-    for line in lines:
-        if line.size > 0:
-            weights[round(line.size, 1)] += len(line.text)
-    return weights.most_common(1)[0][0] if weights else 10.0
-
-
 def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
-def _mark_headings(lines: list[_Line], body: float, outline: tuple[OutlineEntry, ...]) -> None:
+def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, ...]) -> None:
     """Heading lines: by font (larger than body, or bold and numbered, with their wrapped lines), runs
     of bold lines that end like a case-study heading ("... (2013-Present)"), and the outline's titles."""
     key = 0
-    previous: _Line | None = None
+    previous: Line | None = None
     for line in lines:
         big = line.size >= body * 1.08 and bool(_WORD.search(line.text))
         bold_numbered = line.bold and bool(_NUMBERED.match(line.text)) and len(line.text) < 90
@@ -232,7 +108,7 @@ def _mark_headings(lines: list[_Line], body: float, outline: tuple[OutlineEntry,
                 key += 1
             line.heading = key
         previous = line
-    run: list[_Line] = []
+    run: list[Line] = []
     for line in [*lines, None]:
         if line is not None and line.bold and not line.heading and (not run or _close_below(run[-1], line)):
             run.append(line)
@@ -247,13 +123,13 @@ def _mark_headings(lines: list[_Line], body: float, outline: tuple[OutlineEntry,
         key = _apply_outline_entry(lines, entry, key)
 
 
-def _close_below(previous: _Line, line: _Line) -> bool:
+def _close_below(previous: Line, line: Line) -> bool:
     """The next line of the same block: same page and size, just below."""
     same_block = previous.page == line.page and abs(previous.size - line.size) < 0.5
     return same_block and 0 < previous.y - line.y < 2.2 * line.size
 
 
-def _apply_outline_entry(lines: list[_Line], entry: OutlineEntry, key: int) -> int:
+def _apply_outline_entry(lines: list[Line], entry: OutlineEntry, key: int) -> int:
     """Mark the line(s) that spell an outline title on its page as one heading."""
     target = _norm(entry.title)
     if not target:
@@ -276,7 +152,7 @@ def _apply_outline_entry(lines: list[_Line], entry: OutlineEntry, key: int) -> i
     return key
 
 
-def _blocks(lines: list[_Line]) -> list[Block]:
+def _blocks(lines: list[Line]) -> list[Block]:
     """Group lines into headings, paragraphs, list items and footnotes, across page breaks."""
     vocab = {w.lower() for line in lines for w in _WORD.findall(line.text)}
     gaps = Counter(
