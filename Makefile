@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 index: setup
-	$(VENV)/bin/latm-qa ingest --if-stale
+	$(VENV)/bin/latm-qa ingest   # writes nothing (and loads no model) when ingest/ is unchanged
 
 run: index
 	$(VENV)/bin/streamlit run app.py

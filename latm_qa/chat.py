@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import uuid
-import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +30,7 @@ CHAPTERS: dict[str, tuple[str, str]] = {
     "8": ("Recurrent themes", "Recurrent themes across Local Authority Transformational Models"),
 }
 MODEL_CHAPTERS = ("2", "3", "4", "5", "6", "7")
-PART_NAMES = tuple(PARTS)  # "key features", "benefits", "challenges", "case studies", "further reading"
+PART_NAMES = PARTS
 EXAMPLE_QUESTIONS = (
     "Which council runs commercial skills training for its staff?",
     "What are the challenges of becoming a commissioning council?",
@@ -57,7 +56,6 @@ _QUESTION_WORDS = set(
     "tell more else same for with any much many can could would should there they them their that this those these "
     "its his her she".split()
 )
-_VOCABULARY: weakref.WeakKeyDictionary[Index, set[str]] = weakref.WeakKeyDictionary()
 _PRONOUNS = {"they", "them", "their", "theirs", "it", "its", "that", "this", "those", "these", "he", "she", "his"}
 
 
@@ -144,9 +142,8 @@ def _stems(text: str) -> set[str]:
 
 def report_mentions(index: Index, question: str) -> bool:
     """Whether any content word of the question (beyond "what", "about", pronouns...) occurs in the report."""
-    if index not in _VOCABULARY:
-        _VOCABULARY[index] = set().union(*(_stems(p.text) for p in index.passages))
-    return bool(_stems(question) & _VOCABULARY[index])
+    stems = _stems(question)
+    return any(word[:5] in stems for word in index.vocabulary)
 
 
 def build_filters(chapters: list[str] | tuple[str, ...] = (), parts: list[str] | tuple[str, ...] = ()) -> Filters:

@@ -66,12 +66,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"  `latm-qa ingest --rollback --index {settings.index_dir}` again returns to {manifest['previous']}.")
         return 0
     paths = [Path(p) for p in args.paths] or [settings.ingest_dir]
-    if args.if_stale:
-        from .ingest import index_is_current
-
-        if index_is_current(paths, settings):
-            print(f"Index at {settings.index_dir} is up to date with {', '.join(map(str, paths))}.")
-            return 0
     update, bars = _progress()
     try:
         report = ingest(paths, settings, progress=update, skip_bad=args.skip_bad)
@@ -223,7 +217,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-file-mb", type=float, help="refuse larger files (default: $LATM_QA_MAX_FILE_MB or 50)")
     p.add_argument("--skip-bad", action="store_true", help="ingest the good files, skip bad ones (default: refuse all)")
     p.add_argument("--json", action="store_true", help="print the ingest report as JSON")
-    p.add_argument("--if-stale", action="store_true", help="do nothing if the index already matches the sources")
     p.add_argument("--rollback", action="store_true", help="restore the index version before the last ingest")
     p.set_defaults(func=cmd_ingest)
 

@@ -12,13 +12,6 @@ Retriever = Literal["fused", "hybrid", "dense", "bm25"]
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-ENVIRONMENT = {
-    "LATM_QA_INDEX": "index directory used by the CLI and the app (default: index/)",
-    "LATM_QA_MODEL": "embedding model name or path (default: the bundled all-MiniLM-L6-v2)",
-    "LATM_QA_FEEDBACK_DIR": "where the chat page stores feedback (default: feedback/)",
-    "LATM_QA_MAX_FILE_MB": "largest source file ingest accepts, in MB (default: 50)",
-}
-
 
 @dataclass(frozen=True)
 class Settings:

@@ -1,6 +1,6 @@
 """The index's files: manifest.json, documents.jsonl, passages.jsonl, vectors.faiss, sentences. No pickle.
 
-Since schema 2 they live in a version directory that manifest.json names (versions.py writes them):
+They live in a version directory that manifest.json names (versions.py writes them):
 
     index/
       manifest.json        the current version's manifest + "current", "previous", "history"
@@ -10,7 +10,7 @@ Since schema 2 they live in a version directory that manifest.json names (versio
       .lock                held by the one ingest allowed to write at a time
 
 Readers read manifest.json once and every other file from the version it names, so they see the
-old index or the new one, never a mix. Schema 1 (the same files, flat in index/) is still read.
+old index or the new one, never a mix.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from .errors import IndexMismatchError, IndexMissingError, LatmQaError
 from .types import Document, Passage, Section
 
 SCHEMA_VERSION = 2
-READABLE_SCHEMAS = (1, 2)
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 DOCUMENTS = "documents.jsonl"
@@ -132,9 +131,9 @@ def read_manifest(index_dir: Path) -> dict:
             f"{path} is unreadable ({exc.__class__.__name__}); rebuild with `latm-qa ingest --index {index_dir}`"
         ) from None
     schema = manifest.get("schema_version") if isinstance(manifest, dict) else None
-    if schema not in READABLE_SCHEMAS:
+    if schema != SCHEMA_VERSION:
         raise IndexMismatchError(
-            f"index at {index_dir} has schema version {schema!r}, this latm-qa reads {READABLE_SCHEMAS}: "
+            f"index at {index_dir} has schema version {schema!r}, this latm-qa reads {SCHEMA_VERSION}: "
             f"rebuild with `latm-qa ingest --index {index_dir}`"
         )
     return manifest
@@ -184,9 +183,7 @@ def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
 
 
 def data_dir(index_dir: Path, manifest: dict) -> Path:
-    """The directory holding the manifest's files: its version directory (schema 2) or the index itself (1)."""
-    if manifest.get("schema_version") == 1:
-        return index_dir
+    """The version directory holding the manifest's files."""
     name = manifest.get("current")
     if not isinstance(name, str) or not _VERSION_NAME.match(name):
         raise IndexMismatchError(

@@ -57,25 +57,6 @@ def collect_sources(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def index_is_current(paths: Iterable[Path], settings: Settings) -> bool:
-    """True when the index exists, loads, and was built from exactly these files with these settings."""
-    from .index import read_manifest
-    from .read import file_sha256
-
-    try:
-        manifest = read_manifest(settings.index_dir)
-        files = collect_sources(paths)
-        current = sorted({file_sha256(f) for f in files})
-    except (LatmQaError, OSError):
-        return False
-    built = sorted(s["sha256"] for s in manifest.get("sources", []))
-    return (
-        built == current
-        and manifest.get("model") == settings.model
-        and manifest.get("settings") == settings.chunking()
-    )
-
-
 def ingest(
     paths: Iterable[Path],
     settings: Settings,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from .retrieve import passage_part
 from .types import Hit, Passage, SearchResult
 
 
 def section_label(passage: Passage) -> str:
     """ "§4.4 Case studies — Essex County Council (2013-Present)", "§2.2 Benefits", "About Localis"."""
     if passage.section_kind == "case_study":
-        parent = passage.heading_path[-2] if len(passage.heading_path) > 1 else passage.section
-        return f"§{parent.split(' ', 1)[0].rstrip('.')} {parent.split(' ', 1)[-1]} — {passage.section_title}"
+        return f"§{passage.section} {passage_part(passage.heading_path, True)} — {passage.section_title}"
     if passage.section_kind in ("chapter", "subsection"):
         return f"§{passage.section} {passage.section_title}"
     return passage.section_title

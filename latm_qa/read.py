@@ -26,16 +26,11 @@ _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _TERMINAL = ".!?:;\"'”’)"
 
 
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def check_file(path: Path, max_mb: float = 50.0) -> bytes:
     """Return the file's bytes, or raise InputFileError naming the file and the reason."""
     if path.suffix.lower() not in SUPPORTED:
         raise InputFileError(
-            f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
-            f"latm-qa reads {', '.join(SUPPORTED)} files"
+            f"{path}: unsupported file type {path.suffix or '(none)'!r}; latm-qa reads {', '.join(SUPPORTED)} files"
         )
     try:
         info = path.stat()
@@ -64,9 +59,7 @@ def check_file(path: Path, max_mb: float = 50.0) -> bytes:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputFileError(
-                f"{path}: not valid UTF-8 text (byte {exc.start}); save it as UTF-8"
-            ) from None
+            raise InputFileError(f"{path}: not valid UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     return data
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,13 +30,7 @@ from .retrieve import (
 )
 from .types import Document, Hit, Passage, SearchResult
 
-PARTS = {
-    "key features": ("Key features",),
-    "benefits": ("Benefits",),
-    "challenges": ("Challenges",),
-    "case studies": ("Case studies",),
-    "further reading": ("Further reading",),
-}
+PARTS = ("key features", "benefits", "challenges", "case studies", "further reading")
 
 
 @dataclass(frozen=True)
@@ -50,20 +43,15 @@ class Filters:
 
     def mask(self, passages: list[Passage]) -> np.ndarray:
         keep = np.ones(len(passages), dtype=bool)
+        parts = {part.casefold() for part in self.parts}
         for i, p in enumerate(passages):
             if self.documents and not any(d in (p.document, p.document.split("#")[0]) for d in self.documents):
                 keep[i] = False
             elif self.chapters and p.section.split(".")[0] not in self.chapters and p.section not in self.chapters:
                 keep[i] = False
-            elif self.parts and not _in_parts(p, self.parts):
+            elif self.parts and passage_part(p.heading_path, p.section_kind == "case_study").casefold() not in parts:
                 keep[i] = False
         return keep
-
-
-def _in_parts(passage: Passage, parts: Iterable[str]) -> bool:
-    titles = {t for part in parts for t in PARTS.get(part.lower(), (part,))}
-    own = passage.heading_path[-2] if passage.section_kind == "case_study" else passage.heading_path[-1]
-    return any(own.lower().endswith(t.lower()) for t in titles)
 
 
 class Index:
@@ -87,7 +75,7 @@ class Index:
         self._parts = [passage_part(p.heading_path, p.section_kind == "case_study") for p in self.passages]
         self._has_contact = np.array([has_contact_details(p.text) for p in self.passages], dtype=bool)
         texts = [d.text for d in self.documents]
-        self._vocabulary = corpus_vocabulary(texts)
+        self.vocabulary = corpus_vocabulary(texts)
         self._acronym_table = acronym_table(texts)
         self._acronyms = report_acronyms(texts)
         self._embedder = None
@@ -122,7 +110,7 @@ class Index:
         part of the model the question asks about, or contact details); hybrid: RRF of dense and BM25.
         """
         retriever = retriever or self.settings.retriever
-        question = expand_acronyms(question, self._acronym_table, self._vocabulary, self._acronyms)
+        question = expand_acronyms(question, self._acronym_table, self.vocabulary, self._acronyms)
         query = self.embedder.encode_query(question)
         dense = dense_scores(self.vectors, query)
         per_sentence = self.sentence_vectors @ query  # for the fused score and for highlights
@@ -171,7 +159,7 @@ class Index:
                     highlights=tuple((s, e) for s, e, _ in spans),
                 )
             )
-        unknown = unknown_names(text, self._vocabulary)
+        unknown = unknown_names(text, self.vocabulary)
         if abstain and (unknown or confidence < self.settings.abstain_below):
             seen: dict[str, Passage] = {}
             for row in order:

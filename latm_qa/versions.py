@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -21,7 +20,6 @@ import numpy as np
 
 from .errors import IndexMismatchError, LatmQaError
 from .index import (
-    DATA_FILES,
     MANIFEST,
     SCHEMA_VERSION,
     data_dir,
@@ -87,9 +85,6 @@ def write_index(
     index_dir = Path(index_dir)
     old = readable_manifest(index_dir)
     previous = old.get("current") if old else None
-    if old and not previous:
-        previous = _adopt_flat_version(index_dir, old)
-        old = {**old, "current": previous}
     name = _new_version_name(index_dir)
     entry = {"version": name, "created": manifest["created"], "action": "ingest", **_counts(manifest)}
     entry.update(history or {})
@@ -143,9 +138,6 @@ def remove_stale(index_dir: Path) -> list[str]:
         else:
             child.unlink(missing_ok=True)
         removed.append(child.name)
-    for child in index_dir.parent.glob(f".{index_dir.name}.building-*"):  # left by latm-qa before schema 2
-        shutil.rmtree(child, ignore_errors=True)
-        removed.append(child.name)
     return removed
 
 
@@ -154,22 +146,6 @@ def _version_manifest(index_dir: Path, name: str) -> dict:
         return json.loads((index_dir / name / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexMismatchError(f"version {name} of {index_dir} is unreadable ({exc.__class__.__name__})") from None
-
-
-def _adopt_flat_version(index_dir: Path, old: dict) -> str:
-    """Move a schema-1 index (flat files) into a version directory so it can be rolled back to."""
-    name = _new_version_name(index_dir, stamp=re.sub(r"[-:]", "", str(old.get("created", "")))[:15] + "-schema1")
-    tmp = index_dir / f"{BUILDING}{name}-{os.getpid()}"
-    tmp.mkdir()
-    for file in DATA_FILES:
-        if (index_dir / file).exists():
-            shutil.copy2(index_dir / file, tmp / file)
-    write_json(tmp / MANIFEST, {**old, "schema_version": SCHEMA_VERSION, "current": name, "previous": None})
-    for child in tmp.iterdir():
-        fsync(child)
-    fsync(tmp)
-    os.rename(tmp, index_dir / name)
-    return name
 
 
 def _counts(manifest: dict) -> dict:
@@ -184,13 +160,11 @@ def _history(old: dict | None, entry: dict) -> list[dict]:
     if old is None:
         return [entry]
     earlier = list(old.get("history") or [])
-    if not earlier and old.get("schema_version") == 1:
-        earlier = [{"version": old.get("current"), "created": old.get("created"), "action": "ingest", **_counts(old)}]
     return [*earlier, entry][-HISTORY_LENGTH:]
 
 
-def _new_version_name(index_dir: Path, stamp: str = "") -> str:
-    base = "v-" + (re.sub(r"[^0-9A-Za-z.\-]", "", stamp) or datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ"))
+def _new_version_name(index_dir: Path) -> str:
+    base = "v-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     name, n = base, 1
     while (index_dir / name).exists():
         n += 1
@@ -205,8 +179,6 @@ def _publish(index_dir: Path, manifest: dict) -> None:
     fsync(tmp)
     os.replace(tmp, index_dir / MANIFEST)
     fsync(index_dir)
-    for file in DATA_FILES:  # a schema-1 index's flat files, now copied into a version
-        (index_dir / file).unlink(missing_ok=True)
 
 
 def _is_ours(name: str) -> bool:

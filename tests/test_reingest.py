@@ -363,11 +363,10 @@ def test_stale_temporaries_are_removed_and_old_versions_pruned(source, built):
     (built / ".building-v-20990101T000000.000000Z-999").mkdir()
     (built / ".building-v-20990101T000000.000000Z-999" / "passages.jsonl").write_text("{}\n")
     (built / ".manifest.json.999.tmp").write_text("{")
-    (built.parent / f".{built.name}.building-abc").mkdir()  # left by latm-qa before the versioned layout
     assert Index.load(built).passages
     ingest([source], settings_for(built))
     leftovers = [p.name for p in built.iterdir() if p.name.startswith(".") and p.name != ".lock"]
-    assert leftovers == [] and not (built.parent / f".{built.name}.building-abc").exists()
+    assert leftovers == []
     cut = [f"#### **{OLDHAM}**", "##### Warrington Borough Council (2011-Present)", "### Croydon LBC (2015-Present)"]
     for n in (1, 2, 3):  # removals only: nothing embedded
         text = without(REPORT, *cut[:n])
@@ -379,21 +378,17 @@ def test_stale_temporaries_are_removed_and_old_versions_pruned(source, built):
     )
 
 
-def test_flat_schema_1_index_is_read_and_migrated(source, built, tmp_path):
+def test_index_of_another_schema_is_refused_then_rebuilt(source, built, tmp_path):
     manifest = read_manifest(built)
-    flat = tmp_path / "flat"
-    shutil.copytree(built / manifest["current"], flat)
-    legacy = {k: v for k, v in manifest.items() if k not in ("current", "previous", "history")}
-    (flat / "manifest.json").write_text(json.dumps({**legacy, "schema_version": 1}), encoding="utf-8")
-    assert len(Index.load(flat).passages) == manifest["passages"]
+    other = tmp_path / "other"
+    shutil.copytree(built, other)
+    (other / "manifest.json").write_text(json.dumps({**manifest, "schema_version": 1}), encoding="utf-8")
+    with pytest.raises(IndexMismatchError, match=r"schema version 1.*latm-qa ingest --index"):
+        Index.load(other)
 
-    source.write_text(edited_report(), encoding="utf-8")
-    report = ingest([source], settings_for(flat))
-    assert report.previous_version.endswith("-schema1") and report.embedded >= 2
-    assert not (flat / "passages.jsonl").exists() and read_manifest(flat)["schema_version"] == 2
-    ingest_rollback = run_cli("ingest", "--rollback", "--index", flat)
-    assert ingest_rollback.returncode == 0, ingest_rollback.stderr
-    assert any(ESSEX_OLD in p.text for p in Index.load(flat).passages)
+    report = ingest([source], settings_for(other))
+    assert report.embedded == report.passages and "could not be read" in report.full_rebuild_reason
+    assert read_manifest(other)["schema_version"] == 2 and len(Index.load(other).passages) == report.passages
 
 
 def test_one_writer_at_a_time_and_foreign_folders_are_refused(source, built, tmp_path):
