@@ -226,7 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
     p.add_argument("--model", help="refuse the index unless it was built with this model")
     p.add_argument("--k", type=int, default=5, help="number of passages (default 5)")
-    p.add_argument("--retriever", choices=("fused", "hybrid", "dense", "bm25"), help="ranking method (default fused)")
+    p.add_argument(
+        "--retriever", choices=("fused", "hybrid", "dense", "bm25", "late"), help="ranking method (default fused)"
+    )
     p.add_argument("--document", help="only these documents (ids or file names, comma-separated)")
     p.add_argument("--chapter", help='only these chapters, e.g. "2,3" or "About Localis"')
     p.add_argument("--part", help="only these parts: key features, benefits, challenges, case studies, further reading")

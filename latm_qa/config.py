@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-Retriever = Literal["fused", "hybrid", "dense", "bm25"]
+Retriever = Literal["fused", "hybrid", "dense", "bm25", "late"]
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +29,7 @@ class Settings:
     sentence_weight: float = 0.3
     bm25_weight: float = 0.3
     prior_weight: float = 0.1
+    late_weight: float = 3.0
     k: int = 5
     abstain_below: float = 0.15
     max_file_mb: float = 50.0

@@ -69,26 +69,63 @@ class Embedder:
         progress: Callable[[int], None] | None = None,
     ) -> np.ndarray:
         """Normalised float32 vectors for many texts, using every core."""
+        return self.encode_with_tokens(texts, batch_size, progress, tokens=False)[0]
+
+    def encode_with_tokens(
+        self,
+        texts: Sequence[str],
+        batch_size: int = 32,
+        progress: Callable[[int], None] | None = None,
+        tokens: bool = True,
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Normalised vectors for many texts and, from the same pass, each text's token vectors
+        (normalised, one row per word piece, special tokens and punctuation left out), on every core."""
         out = np.zeros((len(texts), self.dim), dtype="float32")
+        token_rows: list[np.ndarray] = []
         with _TORCH_LOCK:
             self._torch.set_num_threads(max(1, os.cpu_count() or 1))
             try:
                 for i in range(0, len(texts), batch_size):
                     batch = list(texts[i : i + batch_size])
-                    out[i : i + len(batch)] = self.model.encode(
-                        batch, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
-                    )
+                    if tokens:
+                        outputs = self.model.encode(batch, batch_size=batch_size, output_value=None)
+                        out[i : i + len(batch)] = [_unit(o["sentence_embedding"]) for o in outputs]
+                        token_rows += [self._token_vectors(o)[0] for o in outputs]
+                    else:
+                        out[i : i + len(batch)] = self.model.encode(
+                            batch, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
+                        )
                     if progress:
                         progress(len(batch))
             finally:
                 self._torch.set_num_threads(1)
-        return out
+        return out, token_rows
 
     def encode_query(self, text: str) -> np.ndarray:
         """One normalised vector for a question, on one thread (fast and steady on a busy machine)."""
         with _TORCH_LOCK:
             vec = self.model.encode([text], normalize_embeddings=True, convert_to_numpy=True)
         return vec[0].astype("float32")
+
+    def encode_query_tokens(self, text: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """A question's vector, its token vectors and their word pieces, from one pass on one thread."""
+        with _TORCH_LOCK:
+            output = self.model.encode([text], output_value=None)[0]
+        rows, pieces = self._token_vectors(output)
+        return _unit(output["sentence_embedding"]), rows, pieces
+
+    def _token_vectors(self, output: dict) -> tuple[np.ndarray, list[str]]:
+        pieces = self.model.tokenizer.convert_ids_to_tokens(output["input_ids"].tolist())
+        special = set(self.model.tokenizer.all_special_tokens)
+        keep = [i for i, piece in enumerate(pieces) if piece not in special and any(ch.isalnum() for ch in piece)]
+        matrix = output["token_embeddings"].float().numpy()[keep] if keep else np.zeros((0, self.dim))
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return (matrix / np.maximum(norms, 1e-12)).astype("float32"), [pieces[i] for i in keep]
+
+
+def _unit(vector) -> np.ndarray:
+    vec = vector.float().numpy() if hasattr(vector, "float") else np.asarray(vector, dtype="float32")
+    return (vec / max(float(np.linalg.norm(vec)), 1e-12)).astype("float32")
 
 
 @lru_cache(maxsize=4)

@@ -23,12 +23,14 @@ from .evaluate import (
 )
 from .search import Index
 
-DEFAULT_RETRIEVERS = ["naive", "dense", "bm25", "hybrid", "fused"]
+RETRIEVERS = ["dense", "bm25", "hybrid", "late", "fused"]
+DEFAULT_RETRIEVERS = ["naive", *RETRIEVERS]
 # Each ablation turns one technique of the default "fused" retriever off.
 ABLATIONS = {
     "fused-no-sentences": {"sentence_weight": 0.0},
     "fused-no-bm25": {"bm25_weight": 0.0},
     "fused-no-structure-prior": {"prior_weight": 0.0},
+    "fused-no-late-interaction": {"late_weight": 0.0},
     "fused-no-headings": {"embed_headings": False},
 }
 COLUMNS = [
@@ -56,12 +58,12 @@ def evaluate_index(index: Index, questions: list[dict], retrievers: list[str]) -
     for name in retrievers:
         if name == "naive":
             runs[NAIVE] = run_naive(index, questions)
-        elif name in ("dense", "bm25", "hybrid", "fused"):
+        elif name in RETRIEVERS:
             runs[name] = run_retriever(index, questions, name)
         elif name in ABLATIONS:
             runs[name] = run_ablation(index, questions, name)
         else:
-            choices = ", ".join(["naive", "dense", "bm25", "hybrid", "fused", *ABLATIONS])
+            choices = ", ".join([*DEFAULT_RETRIEVERS, *ABLATIONS])
             raise LatmQaError(f"unknown retriever {name!r}: choose from {choices}")
     splits = sorted({q.get("split", "all") for q in questions}) + (
         ["all"] if len({q.get("split") for q in questions}) > 1 else []

@@ -5,7 +5,8 @@ They live in a version directory that manifest.json names (versions.py writes th
     index/
       manifest.json        the current version's manifest + "current", "previous", "history"
       v-<UTC time>/        manifest.json, documents.jsonl, passages.jsonl, vectors.faiss,
-                           sentences.jsonl, sentence_vectors.npy (never changed once written)
+                           sentences.jsonl, sentence_vectors.npy, token_vectors.npy (float16),
+                           token_counts.npy (never changed once written)
       v-<UTC time>/        the previous version, kept for `latm-qa ingest --rollback`
       .lock                held by the one ingest allowed to write at a time
 
@@ -26,16 +27,18 @@ from pathlib import Path
 import numpy as np
 
 from .errors import IndexMismatchError, IndexMissingError, LatmQaError
-from .types import Document, Passage, Section
+from .types import Document, Passage, Section, TokenVectors
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 DOCUMENTS = "documents.jsonl"
 VECTORS = "vectors.faiss"
 SENTENCES = "sentences.jsonl"
 SENTENCE_VECTORS = "sentence_vectors.npy"
-DATA_FILES = (DOCUMENTS, PASSAGES, SENTENCES, SENTENCE_VECTORS, VECTORS)
+TOKEN_VECTORS = "token_vectors.npy"
+TOKEN_COUNTS = "token_counts.npy"
+DATA_FILES = (DOCUMENTS, PASSAGES, SENTENCES, SENTENCE_VECTORS, TOKEN_VECTORS, TOKEN_COUNTS, VECTORS)
 _VERSION_NAME = re.compile(r"^v-[0-9A-Za-z.\-]+$")
 
 
@@ -92,6 +95,7 @@ def write_version_files(
     vectors: np.ndarray,
     sentences: list[dict],
     sentence_vectors: np.ndarray,
+    tokens: TokenVectors,
 ) -> None:
     """Write (and fsync) every file of one index version into an existing, empty directory."""
     import faiss
@@ -107,6 +111,8 @@ def write_version_files(
         for sentence in sentences:
             fh.write(json.dumps(sentence, ensure_ascii=False) + "\n")
     np.save(out / SENTENCE_VECTORS, sentence_vectors.astype("float32"), allow_pickle=False)
+    np.save(out / TOKEN_VECTORS, tokens.matrix.astype("float16"), allow_pickle=False)
+    np.save(out / TOKEN_COUNTS, tokens.counts.astype("int32"), allow_pickle=False)
     flat = faiss.IndexFlatIP(int(vectors.shape[1]))
     if len(vectors):
         flat.add(np.ascontiguousarray(vectors, dtype="float32"))
@@ -139,7 +145,9 @@ def read_manifest(index_dir: Path) -> dict:
     return manifest
 
 
-def read_index_files(index_dir: Path) -> tuple[dict, list[Document], list[Passage], object, list[dict], np.ndarray]:
+def read_index_files(
+    index_dir: Path,
+) -> tuple[dict, list[Document], list[Passage], object, list[dict], np.ndarray, TokenVectors]:
     """Load and cross-check every file of the current version; retried if an ingest swaps it meanwhile."""
     index_dir = Path(index_dir)
     for _attempt in range(5):
@@ -164,6 +172,10 @@ def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
         with open(data / SENTENCES, encoding="utf-8") as fh:
             sentences = [json.loads(line) for line in fh if line.strip()]
         sentence_vectors = np.load(data / SENTENCE_VECTORS, allow_pickle=False)
+        tokens = TokenVectors(
+            np.load(data / TOKEN_VECTORS, allow_pickle=False).astype("float32"),
+            np.load(data / TOKEN_COUNTS, allow_pickle=False).astype("int64"),
+        )
         vectors = faiss.read_index(str(data / VECTORS))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexMismatchError(f"index at {index_dir} is damaged ({exc.__class__.__name__}: {exc}); {fix}") from None
@@ -179,7 +191,9 @@ def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
         )
     if len(sentences) != len(sentence_vectors):
         raise IndexMismatchError(f"index at {index_dir}: sentence files disagree; {fix}")
-    return documents, passages, vectors, sentences, sentence_vectors
+    if len(tokens.counts) != len(passages) or int(tokens.counts.sum()) != len(tokens.matrix):
+        raise IndexMismatchError(f"index at {index_dir}: token files disagree with the passages; {fix}")
+    return documents, passages, vectors, sentences, sentence_vectors, tokens
 
 
 def data_dir(index_dir: Path, manifest: dict) -> Path:

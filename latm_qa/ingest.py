@@ -9,6 +9,7 @@ index on disk writes nothing.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -21,10 +22,10 @@ from .changes import IngestReport, compare_documents
 from .chunk import embedding_text, split_passages, split_sentences
 from .config import Settings
 from .errors import InputFileError, LatmQaError
-from .index import document_to_json, new_manifest, read_index_files
+from .index import SCHEMA_VERSION, document_to_json, new_manifest, read_index_files
 from .read import SUPPORTED, read_document
 from .sections import parse_sections
-from .types import Document, Passage
+from .types import Document, Passage, TokenVectors
 from .versions import lock_index, remove_stale, write_index
 
 Progress = Callable[[str, int, int], None]
@@ -114,7 +115,7 @@ def ingest(
 
             embedder = load_embedder(settings.model)
         dim = embedder.dim if embedder is not None else int(old.dimension or 0)
-        vectors = _vectors(keys, texts, todo, old.vectors, dim, embedder, progress, "embedding passages")
+        vectors, tokens = _passage_vectors(keys, texts, todo, old, dim, embedder, progress)
         sentence_vectors = _vectors(
             sentence_keys, [s["text"] for s in sentences], sentence_todo, old.vectors, dim, embedder, progress,
             "embedding sentences",
@@ -130,7 +131,7 @@ def ingest(
         history = {"embedded": len(todo), "kept": len(passages) - len(todo), "dropped": dropped,
                    **{k: list(v) for k, v in changes.items() if k.startswith("documents_")}}
         written = write_index(
-            settings.index_dir, manifest, documents, passages, vectors, sentences, sentence_vectors, history
+            settings.index_dir, manifest, documents, passages, vectors, sentences, sentence_vectors, tokens, history
         )
     return replace(
         report, embedded=len(todo), kept=len(passages) - len(todo), sentences_embedded=len(sentence_todo),
@@ -237,6 +238,30 @@ def _vectors(keys, texts, todo, old, dim, embedder, progress, stage) -> np.ndarr
     return out
 
 
+def _passage_vectors(keys, texts, todo, old, dim, embedder, progress) -> tuple[np.ndarray, TokenVectors]:
+    """Passage vectors and word-piece vectors: the old ones where the text is unchanged, fresh ones for todo."""
+    out = np.zeros((len(keys), dim), dtype="float32")
+    rows: list[np.ndarray] = [old.tokens.get(key, np.zeros((0, dim), "float32")) for key in keys]
+    for i, key in enumerate(keys):
+        if key in old.vectors:
+            out[i] = old.vectors[key]
+    if todo:
+        tick = (lambda n: progress("embedding passages", n, len(todo))) if progress else None
+        fresh, fresh_tokens = embedder.encode_with_tokens([texts[i] for i in todo], progress=tick)
+        out[todo] = fresh
+        for i, matrix in zip(todo, fresh_tokens, strict=True):
+            rows[i] = matrix
+    return out, TokenVectors.stack(rows, dim)
+
+
+def _schema_of(index_dir: Path) -> object:
+    """The schema version an existing manifest states, or None if it cannot be read."""
+    try:
+        return json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8")).get("schema_version")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 @dataclass
 class _Previous:
     """The index being replaced: its documents and passages (to compare) and reusable vectors by text hash."""
@@ -246,6 +271,7 @@ class _Previous:
     passages: list[Passage] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    tokens: dict[str, np.ndarray] = field(default_factory=dict)
     dimension: int | None = None
     reason: str = ""
 
@@ -254,8 +280,16 @@ class _Previous:
         if not (settings.index_dir / "manifest.json").exists():
             return cls()
         try:
-            manifest, documents, passages, index, sentences, sentence_vectors = read_index_files(settings.index_dir)
+            manifest, documents, passages, index, sentences, sentence_vectors, tokens = read_index_files(
+                settings.index_dir
+            )
         except LatmQaError as exc:
+            schema = _schema_of(settings.index_dir)
+            if schema is not None and schema != SCHEMA_VERSION:
+                return cls(
+                    reason=f"the index was written in format {schema}; this latm-qa writes format {SCHEMA_VERSION} "
+                    "(it adds word-piece vectors), so everything is embedded again"
+                )
             return cls(reason=f"the existing index could not be read ({exc}), so everything is embedded again")
         keys = [_vector_key(embedding_text(p, settings.embed_headings)) for p in passages]
         old = cls(manifest=manifest, documents=documents, passages=passages, keys=keys)
@@ -271,6 +305,7 @@ class _Previous:
         matrix = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, 0), "float32")
         old.vectors = dict(zip(keys, matrix, strict=True))
         old.vectors.update(("s:" + _vector_key(s["text"]), v) for s, v in zip(sentences, sentence_vectors, strict=True))
+        old.tokens = {key: tokens.rows(i) for i, key in enumerate(keys)}
         old.dimension = int(manifest["dimension"])
         return old
 

@@ -8,6 +8,7 @@ import unicodedata
 import numpy as np
 
 from .errors import QueryError
+from .types import TokenVectors
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
@@ -129,20 +130,44 @@ def sentence_max(sentence_scores: np.ndarray, starts: np.ndarray, count: int) ->
     return out
 
 
+# Word pieces of a question that say nothing about its topic: bm25s's English stop words and question words.
+QUESTION_STOP_WORDS = frozenset(
+    "a an and are as at be but by for if in into is it no not of on or such that the their then there these they "
+    "this to was will with what which who whom whose how why when where does did do can could would should its "
+    "from were has have had".split()
+)
+
+
+def late_interaction(query_tokens: np.ndarray, pieces: list[str], tokens: TokenVectors) -> np.ndarray:
+    """Per passage, the mean over the question's content word pieces of their best cosine with any word
+    piece of the passage (late interaction, as in ColBERT, on the embedder's own token vectors)."""
+    out = np.zeros(len(tokens.counts), dtype="float32")
+    keep = [i for i, piece in enumerate(pieces) if piece.lstrip("#").lower() not in QUESTION_STOP_WORDS]
+    present = tokens.counts > 0
+    if not keep or not present.any():
+        return out
+    similarity = query_tokens[keep] @ tokens.matrix.T
+    out[present] = np.maximum.reduceat(similarity, tokens.starts[present], axis=1).mean(axis=0)
+    return out
+
+
 def fuse(
     dense: np.ndarray,
     sentences: np.ndarray,
     bm25: np.ndarray,
     prior: np.ndarray,
-    sentence_weight: float,
-    bm25_weight: float,
-    prior_weight: float,
+    late: np.ndarray,
+    weights: tuple[float, float, float, float],
 ) -> np.ndarray:
-    """Linear fusion on the dense scale: BM25 is min-max scaled to the spread of the dense scores."""
+    """Linear fusion on the dense scale: BM25 is min-max scaled to the spread of the dense scores.
+
+    weights: (best sentence, BM25, structure prior, late interaction), each added to the dense cosine.
+    """
+    sentence_weight, bm25_weight, prior_weight, late_weight = weights
     spread = float(dense.max() - dense.min()) if len(dense) else 0.0
     low, high = (float(bm25.min()), float(bm25.max())) if len(bm25) else (0.0, 0.0)
     scaled = (bm25 - low) / (high - low) * spread if high > low else np.zeros_like(bm25)
-    return dense + sentence_weight * sentences + bm25_weight * scaled + prior_weight * prior
+    return dense + sentence_weight * sentences + bm25_weight * scaled + prior_weight * prior + late_weight * late
 
 
 _NAME_OR_YEAR = re.compile(r"(?<![\w'])(?:[A-Z][a-z][\w'-]*|(?:19|20)\d\d)\b")
@@ -179,7 +204,13 @@ _MINOR = {"of", "and", "the", "for", "in", "on", "to", "&"}
 
 
 def _initials(words: list[str]) -> str:
-    return "".join(w[0] for w in words if w.lower() not in _MINOR).upper()
+    """Initials of the significant words, hyphenated parts counted apart ("arm's-length" -> AL)."""
+    parts = [part for w in words if w.lower() not in _MINOR for part in w.split("-") if part]
+    return "".join(part[0] for part in parts).upper()
+
+
+def _same_phrase(a: str, b: str) -> bool:
+    return re.sub(r"[\s-]+", " ", a).casefold() == re.sub(r"[\s-]+", " ", b).casefold()
 
 
 def acronym_table(texts: list[str]) -> dict[str, str]:
@@ -228,6 +259,8 @@ def expand_acronyms(question: str, table: dict[str, str], vocabulary: set[str], 
                 continue
             acronym = _initials(phrase)
             capitalised = all(w[0].isupper() for w in phrase if w.lower() not in _MINOR)
-            if acronym in acronyms and (len(acronym) >= 3 or capitalised) and acronym not in question:
+            # a lower-case phrase counts only as the report's own long form ("carried it out" is not CIO)
+            defined = _same_phrase(table.get(acronym, ""), " ".join(phrase))
+            if acronym in acronyms and (capitalised or defined) and acronym not in question:
                 extra.append(acronym)
     return question if not extra else f"{question} ({'; '.join(dict.fromkeys(extra))})"

@@ -22,6 +22,7 @@ from .retrieve import (
     fuse,
     has_contact_details,
     intent_prior,
+    late_interaction,
     passage_part,
     report_acronyms,
     rrf,
@@ -60,9 +61,10 @@ class Index:
     def __init__(self, path: Path, settings: Settings) -> None:
         self.path = Path(path)
         self.settings = settings
-        (self.manifest, self.documents, self.passages, self.vectors, self.sentences, self.sentence_vectors) = (
-            read_index_files(self.path)
-        )
+        (
+            self.manifest, self.documents, self.passages, self.vectors, self.sentences, self.sentence_vectors,
+            self.tokens,
+        ) = read_index_files(self.path)
         self.model_name: str = self.manifest["model"]
         self.embed_headings = bool(self.manifest.get("settings", {}).get("embed_headings", True))
         self.bm25 = Bm25([embedding_text(p, self.embed_headings) for p in self.passages])
@@ -107,15 +109,19 @@ class Index:
         """(final scores and dense scores of every passage, cosine of every sentence) for a cleaned question.
 
         fused (default): dense cosine + best-sentence cosine + scaled BM25 + a structure prior (the
-        part of the model the question asks about, or contact details); hybrid: RRF of dense and BM25.
+        part of the model the question asks about, or contact details) + late interaction of the
+        question's and passages' word-piece vectors; hybrid: RRF of dense and BM25; late: late interaction.
         """
         retriever = retriever or self.settings.retriever
         question = expand_acronyms(question, self._acronym_table, self.vocabulary, self._acronyms)
-        query = self.embedder.encode_query(question)
+        query, query_tokens, pieces = self.embedder.encode_query_tokens(question)
         dense = dense_scores(self.vectors, query)
         per_sentence = self.sentence_vectors @ query  # for the fused score and for highlights
         if retriever == "dense":
             return dense.astype("float64"), dense, per_sentence
+        late = late_interaction(query_tokens, pieces, self.tokens)
+        if retriever == "late":
+            return late.astype("float64"), dense, per_sentence
         bm25 = self.bm25.scores(question)
         if retriever == "bm25":
             return bm25.astype("float64"), dense, per_sentence
@@ -124,7 +130,8 @@ class Index:
         sentences = sentence_max(per_sentence, self._sentence_starts, len(self.passages))
         prior = intent_prior(question, self._parts, self._has_contact)
         s = self.settings
-        final = fuse(dense, sentences, bm25, prior, s.sentence_weight, s.bm25_weight, s.prior_weight)
+        weights = (s.sentence_weight, s.bm25_weight, s.prior_weight, s.late_weight)
+        final = fuse(dense, sentences, bm25, prior, late, weights)
         return final.astype("float64"), dense, per_sentence
 
     def search(

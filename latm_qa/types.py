@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Literal
+
+import numpy as np
 
 BlockKind = Literal["heading", "paragraph", "item", "footnote"]
 SectionKind = Literal["front", "chapter", "subsection", "case_study", "unnumbered"]
@@ -154,3 +157,24 @@ class SearchResult:
     truncated: bool = False
     confidence: float = 0.0
     not_in_report: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TokenVectors:
+    """Every passage's word-piece vectors, stacked passage by passage: ``counts[i]`` rows for passage i."""
+
+    matrix: np.ndarray  # (word pieces, dimension), unit rows
+    counts: np.ndarray  # (passages,) int
+
+    @classmethod
+    def stack(cls, rows: list[np.ndarray], dim: int) -> TokenVectors:
+        matrix = np.concatenate(rows).astype("float32") if rows else np.zeros((0, dim), "float32")
+        return cls(matrix, np.array([len(r) for r in rows], dtype="int64"))
+
+    @cached_property
+    def starts(self) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum(self.counts)[:-1]]).astype("int64") if len(self.counts) else self.counts
+
+    def rows(self, i: int) -> np.ndarray:
+        start = int(self.starts[i])
+        return self.matrix[start : start + int(self.counts[i])]

@@ -30,7 +30,7 @@ from .index import (
     write_json,
     write_version_files,
 )
-from .types import Document, Passage
+from .types import Document, Passage, TokenVectors
 
 LOCK = ".lock"
 BUILDING = ".building-"
@@ -76,6 +76,7 @@ def write_index(
     vectors: np.ndarray,
     sentences: list[dict],
     sentence_vectors: np.ndarray,
+    tokens: TokenVectors,
     history: dict | None = None,
 ) -> dict:
     """Write a new version and make it current; the old current becomes the previous. Call under lock_index.
@@ -92,7 +93,7 @@ def write_index(
     tmp = index_dir / f"{BUILDING}{name}-{os.getpid()}"
     try:
         tmp.mkdir(parents=True)
-        write_version_files(tmp, manifest, documents, passages, vectors, sentences, sentence_vectors)
+        write_version_files(tmp, manifest, documents, passages, vectors, sentences, sentence_vectors, tokens)
         os.rename(tmp, index_dir / name)
         _publish(index_dir, manifest)
     except OSError as exc:
