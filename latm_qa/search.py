@@ -11,6 +11,7 @@ from .chunk import embedding_text
 from .config import Retriever, Settings, load_settings
 from .errors import IndexMismatchError
 from .index import read_index_files
+from .places import Gazetteer
 from .present import best_sentences, citation
 from .retrieve import (
     Bm25,
@@ -80,6 +81,7 @@ class Index:
         self.vocabulary = corpus_vocabulary(texts)
         self._acronym_table = acronym_table(texts)
         self._acronyms = report_acronyms(texts)
+        self.places = Gazetteer.from_texts(texts)
         self._embedder = None
 
     @classmethod
@@ -114,6 +116,7 @@ class Index:
         """
         retriever = retriever or self.settings.retriever
         question = expand_acronyms(question, self._acronym_table, self.vocabulary, self._acronyms)
+        question = self.places.expand(question)
         query, query_tokens, pieces = self.embedder.encode_query_tokens(question)
         dense = dense_scores(self.vectors, query)
         per_sentence = self.sentence_vectors @ query  # for the fused score and for highlights
@@ -166,7 +169,7 @@ class Index:
                     highlights=tuple((s, e) for s, e, _ in spans),
                 )
             )
-        unknown = unknown_names(text, self.vocabulary)
+        unknown = unknown_names(text, self.vocabulary | self.places.known_words(text))
         if abstain and (unknown or confidence < self.settings.abstain_below):
             seen: dict[str, Passage] = {}
             for row in order:

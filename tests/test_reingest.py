@@ -101,9 +101,13 @@ def test_edited_copy_reembeds_only_the_changed_passages(source, built):
     old_matrix = before.vectors.reconstruct_n(0, len(before.passages))
     old_vectors = {embedding_text(p): v for p, v in zip(before.passages, old_matrix, strict=True)}
     new_matrix = after.vectors.reconstruct_n(0, len(after.passages))
+    old_tokens = {embedding_text(p): before.tokens.rows(i) for i, p in enumerate(before.passages)}
     for row, passage in enumerate(after.passages):
         if passage not in fresh:
             assert np.array_equal(new_matrix[row], old_vectors[embedding_text(passage)])  # kept, not re-embedded
+            assert np.array_equal(after.tokens.rows(row), old_tokens[embedding_text(passage)])
+        else:
+            assert len(after.tokens.rows(row)) > 0  # fresh word-piece vectors came with the fresh vector
 
     hits = after.search("How much net revenue do Essex's traded services generate each year?", k=5)
     assert any("£9.5 million" in h.passage.text for h in hits)

@@ -137,3 +137,39 @@ def test_cli_errors_have_no_traceback(tmp_path):
     assert run.returncode != 0 and "Traceback" not in run.stderr
     assert "notes.docx" in run.stderr and "unsupported file type" in run.stderr
     assert not (tmp_path / "idx").exists()
+
+
+def test_late_interaction_is_mean_best_cosine_over_content_word_pieces():
+    import numpy as np
+
+    from latm_qa.retrieve import late_interaction
+    from latm_qa.types import TokenVectors
+
+    e = np.eye(3, dtype="float32")
+    tokens = TokenVectors.stack([e[[0, 1]], e[[2]], np.zeros((0, 3), "float32")], dim=3)
+    assert list(tokens.starts) == [0, 2, 3] and np.array_equal(tokens.rows(1), e[[2]])
+    query = np.array([[1, 0, 0], [0, 0.6, 0.8], [0, 0, 1]], dtype="float32")
+    scores = late_interaction(query, ["essex", "the", "income"], tokens)  # "the" is a stop word
+    assert scores == pytest.approx([(1 + 0) / 2, (0 + 1) / 2, 0.0])
+    assert not late_interaction(query, ["the", "what", "of"], tokens).any()
+
+
+def test_index_keeps_word_piece_vectors_for_every_passage(md_index):
+    import numpy as np
+
+    tokens = md_index.tokens
+    assert len(tokens.counts) == len(md_index.passages) and (tokens.counts > 0).all()
+    assert np.allclose(np.linalg.norm(tokens.matrix, axis=1), 1, atol=1e-2)  # stored as float16 unit rows
+    top = md_index.search("Which council gives its employees training in commercial skills?", k=1, retriever="late")
+    assert top[0].passage.section == "4.4" and top[0].passage.section_title.startswith("Warrington")
+
+
+def test_acronyms_expand_only_from_names_and_the_reports_own_long_forms(md_index):
+    from latm_qa.retrieve import expand_acronyms
+
+    def expand(question):
+        return expand_acronyms(question, md_index._acronym_table, md_index.vocabulary, md_index._acronyms)
+
+    assert expand("Who paid for this research and who carried it out?").endswith("out?")  # not "(CIO)"
+    assert expand("Who runs an arm's length management organisation?").endswith("(ALMO)")
+    assert expand("Is there an LGA guide?").endswith("(Local Government Association)")

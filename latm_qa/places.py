@@ -1,0 +1,199 @@
+"""Places: officers describe councils by where they are ("a north-west borough", "the East Anglian
+districts", "a Cheshire council"). A gazetteer of UK councils (data/councils.tsv: name, aliases,
+kind, ceremonial county, region) tells which councils the report names lie in a described place,
+so a question can be expanded with their names, and a place word is not mistaken for something
+the report never mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+COUNCIL_WORDS = r"(?:\s+(?:City|Borough|District|County|Metropolitan\s+Borough|Town))?\s+Council\b"
+
+
+@dataclass(frozen=True)
+class Council:
+    name: str
+    aliases: tuple[str, ...]
+    kind: str
+    county: str
+    region: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """A way of describing where councils are: a regex over the question and which councils it covers."""
+
+    label: str
+    pattern: re.Pattern[str]
+    covers: Callable[[Council], bool]
+
+
+@lru_cache(maxsize=1)
+def load_councils() -> tuple[Council, ...]:
+    """The bundled gazetteer of UK principal councils."""
+    text = resources.files("latm_qa").joinpath("data/councils.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines()[1:] if line.strip()]
+    return tuple(
+        Council(name, tuple(a for a in aliases.split("|") if a), kind, county, region)
+        for name, aliases, kind, county, region in rows
+    )
+
+
+def _phrase(text: str) -> str:
+    """A name as a regex: any whitespace or hyphen between words, "and" or "&"."""
+    words = re.split(r"[\s-]+", text.strip())
+    parts = [r"(?:and|&)" if w.lower() == "and" else re.escape(w) for w in words]
+    return r"(?<![\w-])" + r"[\s-]+".join(parts) + r"(?![\w-])"
+
+
+def _compile(*phrases: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in phrases), re.IGNORECASE)
+
+
+def _in_regions(*regions: str) -> Callable[[Council], bool]:
+    return lambda c: c.region in regions
+
+
+def _in_counties(*counties: str) -> Callable[[Council], bool]:
+    return lambda c: c.county in counties or c.name in counties
+
+
+# Informal areas and adjectives beyond the ONS regions and ceremonial counties.
+_AREAS = [
+    ("the North", r"(?:the\s+north\s+of\s+england|northern\s+england|the\s+north(?![\w-]))",
+     _in_regions("North East", "North West", "Yorkshire and the Humber")),
+    ("the Midlands", r"(?<![\w-])(?:midlands?)(?![\w-])", _in_regions("East Midlands", "West Midlands")),
+    ("East Anglia", r"(?<![\w-])east[\s-]+anglian?(?![\w-])", _in_counties("Norfolk", "Suffolk", "Cambridgeshire")),
+    ("the Home Counties", _phrase("Home Counties"),
+     _in_counties("Surrey", "Kent", "Essex", "Hertfordshire", "Buckinghamshire", "Berkshire")),
+    ("the Thames Valley", _phrase("Thames Valley"), _in_counties("Berkshire", "Buckinghamshire", "Oxfordshire")),
+    ("the West Country", _phrase("West Country"), _in_regions("South West")),
+    ("the Black Country", _phrase("Black Country"),
+     lambda c: c.name in ("Dudley", "Sandwell", "Walsall", "Wolverhampton")),
+    ("southern England", r"(?:southern\s+england|the\s+south\s+of\s+england)",
+     _in_regions("South East", "South West", "London")),
+    ("Cornwall", r"(?<![\w-])cornish(?![\w-])", _in_counties("Cornwall")),
+    ("Wales", r"(?<![\w-])(?:wales|welsh)(?![\w-])", _in_regions("Wales")),
+    ("Scotland", r"(?<![\w-])(?:scotland|scottish)(?![\w-])", _in_regions("Scotland")),
+    ("Northern Ireland", r"(?<![\w-])northern[\s-]+ir(?:eland|ish)(?![\w-])", _in_regions("Northern Ireland")),
+    ("a metropolitan borough", r"(?<![\w-])metropolitan(?![\w-])", lambda c: c.kind == "metropolitan borough"),
+    ("a unitary authority", r"(?<![\w-])unitar(?:y|ies)(?![\w-])", lambda c: c.kind == "unitary"),
+    ("a London borough", _phrase("London borough"), lambda c: c.kind == "London borough"),
+    ("a shire county", r"(?<![\w-])shire[\s-]+count(?:y|ies)(?![\w-])", lambda c: c.kind == "county"),
+]
+
+
+def _region_pattern(region: str) -> str:
+    """"North West" also as "north-west", "northwest", "north-western"; "East of England" as "eastern England"."""
+    compass = re.fullmatch(r"(North|South) (East|West)", region)
+    if compass:
+        a, b = compass.group(1), compass.group(2)
+        return rf"(?<![\w-]){a}[\s-]?{b}(?:ern)?(?![\w-])"
+    if region == "East of England":
+        return r"(?:east\s+of\s+england|eastern\s+england)"
+    if region == "Yorkshire and the Humber":
+        return r"(?<![\w-])(?:yorkshire(?:\s+and\s+the\s+humber)?|humber(?:side)?)(?![\w-])"
+    return _phrase(region)
+
+
+@lru_cache(maxsize=1)
+def known_places() -> tuple[Place, ...]:
+    """Every way of describing a place the gazetteer can resolve: regions, counties, informal areas."""
+    councils = load_councils()
+    regions = sorted({c.region for c in councils} - {"Wales", "Scotland", "Northern Ireland"})
+    counties = sorted({c.county for c in councils if c.county})
+    places = [Place(r, re.compile(_region_pattern(r), re.IGNORECASE), _in_regions(r)) for r in regions]
+    places += [Place(c, _compile(_phrase(c)), _in_counties(c)) for c in counties if c != "Greater London"]
+    places += [Place(label, _compile(pattern), covers) for label, pattern, covers in _AREAS]
+    return tuple(places)
+
+
+@lru_cache(maxsize=1)
+def _any_place() -> re.Pattern[str]:
+    """One pattern for every place description: most questions name none and stop here."""
+    return re.compile("|".join(f"(?:{place.pattern.pattern})" for place in known_places()), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _council_names() -> re.Pattern[str]:
+    """Every council name of more than one word ("North East Lincolnshire", "West Oxfordshire")."""
+    names = sorted({n for c in load_councils() for n in (c.name, *c.aliases) if re.search(r"[\s-]", n)}, key=len)
+    return re.compile("|".join(_phrase(n) for n in reversed(names)), re.IGNORECASE)
+
+
+def _name_pattern(council: Council, lower_words: set[str]) -> re.Pattern[str] | None:
+    """How a council's name is recognised in the report. A one-word name that is also an ordinary word
+    of the report ("Reading", "Bath") counts only when followed by "Council", "Borough Council"..."""
+    names = [council.name, *council.aliases]
+    phrases = []
+    for name in names:
+        if " " not in name and name.lower() in lower_words:
+            phrases.append(_phrase(name) + COUNCIL_WORDS)
+        else:
+            phrases.append(_phrase(name))
+    return re.compile("|".join(f"(?:{p})" for p in phrases)) if phrases else None
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """The councils a set of report texts names, and how a question's place words map onto them."""
+
+    councils: tuple[Council, ...]  # named in the report
+    report_text: str  # the report lower-cased, whitespace collapsed
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> Gazetteer:
+        text = " ".join(texts)
+        lower_words = set(re.findall(r"(?<![A-Za-z])[a-z][\w'-]*", text))
+        named = []
+        for council in load_councils():
+            pattern = _name_pattern(council, lower_words)
+            if pattern is not None and pattern.search(text):
+                named.append(council)
+        return cls(tuple(named), re.sub(r"\s+", " ", text).lower())
+
+    def described(self, question: str) -> list[tuple[str, str, tuple[Council, ...]]]:
+        """Place descriptions in the question the report does not itself use, each with the report's
+        councils inside it: [(words as written, place label, councils), ...]. A place used as a
+        council's name ("Manchester City Council") is a name, not a description, and is skipped."""
+        out: list[tuple[str, str, tuple[Council, ...]]] = []
+        if not _any_place().search(question):
+            return out
+        named = [m.span() for m in _council_names().finditer(question)]
+        for place in known_places():
+            for match in place.pattern.finditer(question):
+                words = match.group(0)
+                if re.match(COUNCIL_WORDS, question[match.end():]):
+                    continue
+                if any(start <= match.start() < end or start < match.end() <= end for start, end in named):
+                    continue
+                if re.search(_phrase(words.lower()), self.report_text):
+                    continue
+                inside = tuple(c for c in self.councils if place.covers(c))
+                if re.match(r"[\s-]+count(?:y|ies)\b", question[match.end():], re.IGNORECASE):  # "a Midlands county"
+                    inside = tuple(c for c in inside if c.kind == "county" or c.name == c.county)
+                out.append((words, place.label, inside))
+        return out
+
+    def expand(self, question: str) -> str:
+        """Add the names of the report's councils in each place the question describes."""
+        names = []
+        for _, _, inside in self.described(question):
+            names += [c.name for c in inside if c.name.lower() not in question.lower()]
+        names = list(dict.fromkeys(names))
+        return question if not names else f"{question} ({'; '.join(names)})"
+
+    def known_words(self, question: str) -> set[str]:
+        """Lower-cased words of place descriptions that cover councils the report names."""
+        return {
+            word
+            for words, _, inside in self.described(question)
+            if inside
+            for word in re.split(r"[\s-]+", words.lower())
+        }

@@ -1,0 +1,85 @@
+"""Places: councils described by region or county are found, and place words are not "unknown names"."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from latm_qa.places import Gazetteer, load_councils
+
+KINDS = {
+    "county", "district", "unitary", "metropolitan borough", "London borough", "sui generis",
+    "Welsh principal area", "Scottish council area", "Northern Ireland district",
+}
+REGIONS = {
+    "North East", "North West", "Yorkshire and the Humber", "East Midlands", "West Midlands", "East of England",
+    "London", "South East", "South West", "Wales", "Scotland", "Northern Ireland",
+}
+
+
+def test_gazetteer_is_complete_and_well_formed():
+    councils = load_councils()
+    assert {c.kind for c in councils} <= KINDS and {c.region for c in councils} <= REGIONS
+    kinds = Counter(c.kind for c in councils)
+    assert kinds["London borough"] == 32 and kinds["metropolitan borough"] == 36
+    assert kinds["Welsh principal area"] == 22 and kinds["Scottish council area"] == 32
+    names = [n.casefold() for c in councils for n in (c.name, *c.aliases)]
+    assert len(names) == len(set(names))
+    by_name = {c.name: c for c in councils}
+    assert (by_name["Warrington"].county, by_name["Warrington"].region) == ("Cheshire", "North West")
+    assert (by_name["Oldham"].county, by_name["Oldham"].region) == ("Greater Manchester", "North West")
+    assert by_name["Suffolk Coastal"].county == "Suffolk" and by_name["Cotswold"].county == "Gloucestershire"
+
+
+def test_councils_named_in_the_report(md_index):
+    names = {c.name for c in md_index.places.councils}
+    assert {"Warrington", "Oldham", "Essex", "Barnet", "Suffolk Coastal", "Waveney", "South Hams", "Croydon"} <= names
+    assert not names & {"Kent", "Birmingham", "Manchester", "Glasgow", "Reading", "Bath and North East Somerset"}
+
+
+def test_the_pdfs_name_the_same_councils(md_index, pdf_index, pdf_no_outline_index):
+    expected = md_index.places.councils
+    assert pdf_index.places.councils == expected and pdf_no_outline_index.places.councils == expected
+
+
+def test_descriptions_expand_to_the_councils_inside_them():
+    places = Gazetteer.from_texts(["Warrington Borough Council and Oldham Council lead; Waveney District Council too."])
+    assert places.expand("Which north-west boroughs lend money?").endswith("(Oldham; Warrington)")
+    assert places.expand("What did the Greater Manchester council do?").endswith("(Oldham)")
+    assert places.expand("the East Anglian district").endswith("(Waveney)")
+    assert places.expand("What did they do?") == "What did they do?"
+    # a council's own name is a name, not a description of a region
+    assert places.described("What did North East Lincolnshire Council do?") == []
+    assert places.described("What did Manchester City Council do?") == []
+    # a description covering none of the report's councils is kept, with nothing inside it
+    assert places.described("a Kent district") == [("Kent", "Kent", ())]
+    assert places.known_words("a Kent district") == set()
+
+
+@pytest.mark.parametrize(
+    ("question", "section", "council"),
+    [
+        ("Which North West council trains its staff in commercial skills?", "4.4", "Warrington"),
+        ("What did the Greater Manchester borough do to involve residents?", "3.4", "Oldham"),
+        ("Which East Anglian districts share one staff structure?", "6.4", "West Suffolk"),
+    ],
+)
+def test_a_council_described_by_place_is_found_not_abstained(md_index, question, section, council):
+    result = md_index.ask(question)
+    assert not result.abstained and not result.not_in_report
+    top = result.hits[0].passage
+    assert top.section == section and top.section_title.startswith(council), top.section_title
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("How much did Kent County Council save from traded services?", "Kent"),
+        ("What did Manchester City Council save through outsourcing?", "Manchester"),
+        ("What have Welsh councils done about shared services?", "Welsh"),
+    ],
+)
+def test_places_the_report_never_covers_still_abstain(md_index, question, unknown):
+    result = md_index.ask(question)
+    assert result.abstained and unknown in result.not_in_report
