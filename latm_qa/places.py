@@ -127,17 +127,16 @@ def _council_names() -> re.Pattern[str]:
     return re.compile("|".join(_phrase(n) for n in reversed(names)), re.IGNORECASE)
 
 
-def _name_pattern(council: Council, lower_words: set[str]) -> re.Pattern[str] | None:
-    """How a council's name is recognised in the report. A one-word name that is also an ordinary word
-    of the report ("Reading", "Bath") counts only when followed by "Council", "Borough Council"..."""
-    names = [council.name, *council.aliases]
-    phrases = []
-    for name in names:
-        if " " not in name and name.lower() in lower_words:
-            phrases.append(_phrase(name) + COUNCIL_WORDS)
-        else:
-            phrases.append(_phrase(name))
-    return re.compile("|".join(f"(?:{p})" for p in phrases)) if phrases else None
+_SUFFIXES = ("Council", *(f"{kind} Council" for kind in ("City", "Borough", "District", "County", "Town")))
+
+
+def _words(text: str) -> list[str]:
+    """Words as names are compared: "&" is "and", possessives dropped, hyphens and commas separate, case kept."""
+    return ["and" if w == "&" else re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w'’]+|&", text)]
+
+
+def _ngrams(words: list[str], longest: int) -> set[str]:
+    return {" ".join(words[i : i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1)}
 
 
 @dataclass(frozen=True)
@@ -149,37 +148,27 @@ class Gazetteer:
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Gazetteer:
+        """The councils the texts name, as capitalised word sequences. A one-word name that is also an
+        ordinary word of the texts ("Reading", "Bath") counts only when "Council" or "Borough Council"... follows."""
         text = " ".join(texts)
-        lower_words = set(re.findall(r"(?<![A-Za-z])[a-z][\w'-]*", text))
-        named = []
-        for council in load_councils():
-            pattern = _name_pattern(council, lower_words)
-            if pattern is not None and pattern.search(text):
-                named.append(council)
-        return cls(tuple(named), re.sub(r"\s+", " ", text).lower())
+        words = _words(text)
+        lower_words = {w for w in words if w.islower()}
+        grams = _ngrams(words, 8)
+
+        def named(name: str) -> bool:
+            key = " ".join(_words(name))
+            if " " not in key and key.lower() in lower_words:
+                return any(f"{key} {suffix}" in grams for suffix in _SUFFIXES)
+            return key in grams
+
+        councils = tuple(c for c in load_councils() if any(named(n) for n in (c.name, *c.aliases)))
+        return cls(councils, re.sub(r"\s+", " ", text).lower())
 
     def described(self, question: str) -> list[tuple[str, str, tuple[Council, ...]]]:
         """Place descriptions in the question the report does not itself use, each with the report's
         councils inside it: [(words as written, place label, councils), ...]. A place used as a
         council's name ("Manchester City Council") is a name, not a description, and is skipped."""
-        out: list[tuple[str, str, tuple[Council, ...]]] = []
-        if not _any_place().search(question):
-            return out
-        named = [m.span() for m in _council_names().finditer(question)]
-        for place in known_places():
-            for match in place.pattern.finditer(question):
-                words = match.group(0)
-                if re.match(COUNCIL_WORDS, question[match.end():]):
-                    continue
-                if any(start <= match.start() < end or start < match.end() <= end for start, end in named):
-                    continue
-                if re.search(_phrase(words.lower()), self.report_text):
-                    continue
-                inside = tuple(c for c in self.councils if place.covers(c))
-                if re.match(r"[\s-]+count(?:y|ies)\b", question[match.end():], re.IGNORECASE):  # "a Midlands county"
-                    inside = tuple(c for c in inside if c.kind == "county" or c.name == c.county)
-                out.append((words, place.label, inside))
-        return out
+        return list(_described(self, question))
 
     def expand(self, question: str) -> str:
         """Add the names of the report's councils in each place the question describes."""
@@ -197,3 +186,26 @@ class Gazetteer:
             if inside
             for word in re.split(r"[\s-]+", words.lower())
         }
+
+
+@lru_cache(maxsize=512)
+def _described(gazetteer: Gazetteer, question: str) -> tuple[tuple[str, str, tuple[Council, ...]], ...]:
+    """Gazetteer.described, cached: a question's scoring and its abstention check both ask."""
+    if not _any_place().search(question):
+        return ()
+    out = []
+    named = [m.span() for m in _council_names().finditer(question)]
+    for place in known_places():
+        for match in place.pattern.finditer(question):
+            words = match.group(0)
+            if re.match(COUNCIL_WORDS, question[match.end():]):
+                continue
+            if any(start <= match.start() < end or start < match.end() <= end for start, end in named):
+                continue
+            if re.search(_phrase(words.lower()), gazetteer.report_text):
+                continue
+            inside = tuple(c for c in gazetteer.councils if place.covers(c))
+            if re.match(r"[\s-]+count(?:y|ies)\b", question[match.end():], re.IGNORECASE):  # "a Midlands county"
+                inside = tuple(c for c in inside if c.kind == "county" or c.name == c.county)
+            out.append((words, place.label, inside))
+    return tuple(out)
