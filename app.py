@@ -8,7 +8,7 @@ from latm_qa import chat, render
 from latm_qa.config import Settings, load_settings
 from latm_qa.errors import IndexMismatchError, IndexMissingError, LatmQaError
 from latm_qa.feedback import record_feedback
-from latm_qa.present import citation
+from latm_qa.present import citation, place_note
 from latm_qa.search import Index
 
 CSS = """
@@ -182,6 +182,8 @@ def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
         notes = [f"Follow-up: searched as “{turn.query}”"] if turn.rewritten else []
         if turn.filters.chapters or turn.filters.parts:
             notes.append(f"Filtered to: {chat.describe_filters(turn.filters)}")
+        if turn.result is not None:
+            notes += [f"Read {place_note(reading)}" for reading in getattr(turn.result, "places", ())]
         if notes:
             st.html(render.note_html("\n".join(notes)))
         result = turn.result

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .retrieve import passage_part
-from .types import Hit, Passage, SearchResult
+from .types import Hit, Passage, PlaceReading, SearchResult
 
 
 def section_label(passage: Passage) -> str:
@@ -94,7 +94,13 @@ def result_to_json(result: SearchResult, question_id: object = None) -> dict:
         "truncated": result.truncated,
         "confidence": round(result.confidence, 4),
         "not_in_report": list(result.not_in_report),
+        "places": [{"words": r.words, "place": r.place, "councils": list(r.councils)} for r in result.places],
     }
+
+
+def place_note(reading: PlaceReading) -> str:
+    """ "“north-west” as North West: Oldham, Warrington" """
+    return f"“{reading.words}” as {reading.place}: {', '.join(reading.councils)}"
 
 
 def format_plain(result: SearchResult) -> str:
@@ -102,6 +108,7 @@ def format_plain(result: SearchResult) -> str:
     lines: list[str] = []
     if result.truncated:
         lines.append("(the question was long and has been cut)")
+    lines += [f"(read {place_note(r)})" for r in result.places]
     if result.abstained:
         missing = f" (it never mentions {', '.join(result.not_in_report)})" if result.not_in_report else ""
         lines.append(f"The report does not seem to answer this question{missing}.")

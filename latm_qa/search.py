@@ -30,7 +30,7 @@ from .retrieve import (
     sentence_max,
     unknown_names,
 )
-from .types import Document, Hit, Passage, SearchResult
+from .types import Document, Hit, Passage, PlaceReading, SearchResult
 
 PARTS = ("key features", "benefits", "challenges", "case studies", "further reading")
 
@@ -170,6 +170,11 @@ class Index:
                 )
             )
         unknown = unknown_names(text, self.vocabulary | self.places.known_words(text))
+        places = tuple(
+            PlaceReading(words, label, tuple(c.name for c in inside))
+            for words, label, inside in self.places.described(text)
+            if inside
+        )
         if abstain and (unknown or confidence < self.settings.abstain_below):
             seen: dict[str, Passage] = {}
             for row in order:
@@ -183,6 +188,7 @@ class Index:
                 truncated=truncated,
                 confidence=confidence,
                 not_in_report=tuple(unknown),
+                places=places,
             )
         answer, answer_citation = "", ""
         if hits and hits[0].highlights:
@@ -196,6 +202,7 @@ class Index:
             truncated=truncated,
             confidence=confidence,
             not_in_report=tuple(unknown),
+            places=places,
         )
 
     def sections(self) -> list[dict]:

@@ -145,6 +145,15 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class PlaceReading:
+    """How a place the question describes was read: "north-west" as North West: Oldham, Warrington."""
+
+    words: str
+    place: str
+    councils: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SearchResult:
     """The answer to one question: ranked hits, or an abstention with the nearest sections."""
 
@@ -157,6 +166,7 @@ class SearchResult:
     truncated: bool = False
     confidence: float = 0.0
     not_in_report: tuple[str, ...] = ()
+    places: tuple[PlaceReading, ...] = ()  # place descriptions read as the report's councils
 
 
 @dataclass(frozen=True)

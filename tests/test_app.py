@@ -264,3 +264,11 @@ def test_report_mentions_guards_follow_ups_from_nonsense(md_index):
     assert not chat.report_mentions(md_index, "and what about cake?")
     assert chat.report_mentions(md_index, "and how much did they save?")
     assert chat.report_mentions(md_index, "and what did Oldham do?")
+
+
+def test_a_place_description_is_answered_and_its_reading_shown(page):
+    ask(page, "What did the Greater Manchester borough do to involve residents?")
+    result = turns(page)[0].result
+    assert result is not None and not result.abstained
+    assert result.hits[0].passage.section_title.startswith("Oldham")
+    assert "Read “Greater Manchester” as Greater Manchester: Oldham" in texts(page)

@@ -83,3 +83,13 @@ def test_a_council_described_by_place_is_found_not_abstained(md_index, question,
 def test_places_the_report_never_covers_still_abstain(md_index, question, unknown):
     result = md_index.ask(question)
     assert result.abstained and unknown in result.not_in_report
+
+
+def test_the_reading_of_a_place_is_reported_in_json_and_plain_text(md_index):
+    from latm_qa.present import format_plain, result_to_json
+
+    result = md_index.ask("Which North West council trains its staff in commercial skills?")
+    data = result_to_json(result)
+    assert data["places"] == [{"words": "North West", "place": "North West", "councils": ["Oldham", "Warrington"]}]
+    assert format_plain(result).startswith("(read “North West” as North West: Oldham, Warrington)")
+    assert result_to_json(md_index.ask("What did Essex earn from traded services?"))["places"] == []
