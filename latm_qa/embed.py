@@ -115,6 +115,8 @@ class Embedder:
         return _unit(output["sentence_embedding"]), rows, pieces
 
     def _token_vectors(self, output: dict) -> tuple[np.ndarray, list[str]]:
+        if "token_embeddings" not in output or "input_ids" not in output:  # a model without token outputs
+            return np.zeros((0, self.dim), dtype="float32"), []  # (late interaction then adds nothing)
         pieces = self.model.tokenizer.convert_ids_to_tokens(output["input_ids"].tolist())
         special = set(self.model.tokenizer.all_special_tokens)
         keep = [i for i, piece in enumerate(pieces) if piece not in special and any(ch.isalnum() for ch in piece)]
