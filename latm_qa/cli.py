@@ -7,6 +7,9 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import get_args
+
+from .config import Retriever
 
 
 def _settings(args: argparse.Namespace):
@@ -227,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="refuse the index unless it was built with this model")
     p.add_argument("--k", type=int, default=5, help="number of passages (default 5)")
     p.add_argument(
-        "--retriever", choices=("fused", "hybrid", "dense", "bm25", "late"), help="ranking method (default fused)"
+        "--retriever", choices=get_args(Retriever), help="ranking method (default fused)"
     )
     p.add_argument("--document", help="only these documents (ids or file names, comma-separated)")
     p.add_argument("--chapter", help='only these chapters, e.g. "2,3" or "About Localis"')

@@ -20,7 +20,7 @@ import json
 import os
 import re
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -87,35 +87,38 @@ def new_manifest(
     }
 
 
-def write_version_files(
-    directory: Path,
-    manifest: dict,
-    documents: list[Document],
-    passages: list[Passage],
-    vectors: np.ndarray,
-    sentences: list[dict],
-    sentence_vectors: np.ndarray,
-    tokens: TokenVectors,
-) -> None:
+@dataclass(frozen=True)
+class VersionFiles:
+    """What one index version holds besides its manifest, as ingest hands it over to be written."""
+
+    documents: list[Document]
+    passages: list[Passage]
+    vectors: np.ndarray  # row i: passage i
+    sentences: list[dict]
+    sentence_vectors: np.ndarray
+    tokens: TokenVectors
+
+
+def write_version_files(directory: Path, manifest: dict, files: VersionFiles) -> None:
     """Write (and fsync) every file of one index version into an existing, empty directory."""
     import faiss
 
     out = Path(directory)
     with open(out / DOCUMENTS, "w", encoding="utf-8") as fh:
-        for doc in documents:
+        for doc in files.documents:
             fh.write(json.dumps(document_to_json(doc), ensure_ascii=False) + "\n")
     with open(out / PASSAGES, "w", encoding="utf-8") as fh:
-        for passage in passages:
+        for passage in files.passages:
             fh.write(json.dumps(passage.to_json(), ensure_ascii=False) + "\n")
     with open(out / SENTENCES, "w", encoding="utf-8") as fh:
-        for sentence in sentences:
+        for sentence in files.sentences:
             fh.write(json.dumps(sentence, ensure_ascii=False) + "\n")
-    np.save(out / SENTENCE_VECTORS, sentence_vectors.astype("float32"), allow_pickle=False)
-    np.save(out / TOKEN_VECTORS, tokens.matrix.astype("float16"), allow_pickle=False)
-    np.save(out / TOKEN_COUNTS, tokens.counts.astype("int32"), allow_pickle=False)
-    flat = faiss.IndexFlatIP(int(vectors.shape[1]))
-    if len(vectors):
-        flat.add(np.ascontiguousarray(vectors, dtype="float32"))
+    np.save(out / SENTENCE_VECTORS, files.sentence_vectors.astype("float32"), allow_pickle=False)
+    np.save(out / TOKEN_VECTORS, files.tokens.matrix.astype("float16"), allow_pickle=False)
+    np.save(out / TOKEN_COUNTS, files.tokens.counts.astype("int32"), allow_pickle=False)
+    flat = faiss.IndexFlatIP(int(files.vectors.shape[1]))
+    if len(files.vectors):
+        flat.add(np.ascontiguousarray(files.vectors, dtype="float32"))
     faiss.write_index(flat, str(out / VECTORS))
     write_json(out / MANIFEST, manifest)
     for child in out.iterdir():

@@ -22,7 +22,7 @@ from .changes import IngestReport, compare_documents
 from .chunk import embedding_text, split_passages, split_sentences
 from .config import Settings
 from .errors import InputFileError, LatmQaError
-from .index import SCHEMA_VERSION, document_to_json, new_manifest, read_index_files
+from .index import SCHEMA_VERSION, VersionFiles, document_to_json, new_manifest, read_index_files
 from .read import SUPPORTED, read_document
 from .sections import parse_sections
 from .types import Document, Passage, TokenVectors
@@ -115,8 +115,10 @@ def ingest(
 
             embedder = load_embedder(settings.model)
         dim = embedder.dim if embedder is not None else int(old.dimension or 0)
-        vectors, tokens = _passage_vectors(keys, texts, todo, old, dim, embedder, progress)
-        sentence_vectors = _vectors(
+        vectors, tokens = _vectors(
+            keys, texts, todo, old.vectors, dim, embedder, progress, "embedding passages", old_tokens=old.tokens
+        )
+        sentence_vectors, _ = _vectors(
             sentence_keys, [s["text"] for s in sentences], sentence_todo, old.vectors, dim, embedder, progress,
             "embedding sentences",
         )
@@ -130,9 +132,8 @@ def ingest(
         )
         history = {"embedded": len(todo), "kept": len(passages) - len(todo), "dropped": dropped,
                    **{k: list(v) for k, v in changes.items() if k.startswith("documents_")}}
-        written = write_index(
-            settings.index_dir, manifest, documents, passages, vectors, sentences, sentence_vectors, tokens, history
-        )
+        files = VersionFiles(documents, passages, vectors, sentences, sentence_vectors, tokens)
+        written = write_index(settings.index_dir, manifest, files, history)
     return replace(
         report, embedded=len(todo), kept=len(passages) - len(todo), sentences_embedded=len(sentence_todo),
         version=written["current"], previous_version=written.get("previous") or "",
@@ -226,30 +227,21 @@ def _vector_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _vectors(keys, texts, todo, old, dim, embedder, progress, stage) -> np.ndarray:
-    """Old vectors where the text is unchanged, fresh ones for the rows in todo."""
+def _vectors(keys, texts, todo, old, dim, embedder, progress, stage, old_tokens=None):
+    """Old vectors where the text is unchanged, fresh ones for the rows in todo. With ``old_tokens``
+    (passages), also the word-piece vectors, reused or computed in the same pass."""
     out = np.zeros((len(keys), dim), dtype="float32")
+    rows = [old_tokens.get(key, np.zeros((0, dim), "float32")) for key in keys] if old_tokens is not None else []
     for i, key in enumerate(keys):
         if key in old:
             out[i] = old[key]
     if todo:
         tick = (lambda n: progress(stage, n, len(todo))) if progress else None
-        out[todo] = embedder.encode([texts[i] for i in todo], progress=tick)
-    return out
-
-
-def _passage_vectors(keys, texts, todo, old, dim, embedder, progress) -> tuple[np.ndarray, TokenVectors]:
-    """Passage vectors and word-piece vectors: the old ones where the text is unchanged, fresh ones for todo."""
-    out = np.zeros((len(keys), dim), dtype="float32")
-    rows: list[np.ndarray] = [old.tokens.get(key, np.zeros((0, dim), "float32")) for key in keys]
-    for i, key in enumerate(keys):
-        if key in old.vectors:
-            out[i] = old.vectors[key]
-    if todo:
-        tick = (lambda n: progress("embedding passages", n, len(todo))) if progress else None
-        fresh, fresh_tokens = embedder.encode_with_tokens([texts[i] for i in todo], progress=tick)
+        fresh, fresh_tokens = embedder.encode_with_tokens(
+            [texts[i] for i in todo], progress=tick, tokens=old_tokens is not None
+        )
         out[todo] = fresh
-        for i, matrix in zip(todo, fresh_tokens, strict=True):
+        for i, matrix in zip(todo, fresh_tokens, strict=False):
             rows[i] = matrix
     return out, TokenVectors.stack(rows, dim)
 

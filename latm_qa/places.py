@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .types import PlaceReading
+
 COUNCIL_WORDS = r"(?:\s+(?:City|Borough|District|County|Metropolitan\s+Borough|Town))?\s+Council\b"
 
 
@@ -164,32 +166,25 @@ class Gazetteer:
         councils = tuple(c for c in load_councils() if any(named(n) for n in (c.name, *c.aliases)))
         return cls(councils, re.sub(r"\s+", " ", text).lower())
 
-    def described(self, question: str) -> list[tuple[str, str, tuple[Council, ...]]]:
-        """Place descriptions in the question the report does not itself use, each with the report's
-        councils inside it: [(words as written, place label, councils), ...]. A place used as a
+    def described(self, question: str) -> tuple[PlaceReading, ...]:
+        """Place descriptions in the question the report does not itself use, each with the names of the
+        report's councils inside it (none: a place the report does not cover). A place used as a
         council's name ("Manchester City Council") is a name, not a description, and is skipped."""
-        return list(_described(self, question))
+        return _described(self, question)
 
     def expand(self, question: str) -> str:
         """Add the names of the report's councils in each place the question describes."""
-        names = []
-        for _, _, inside in self.described(question):
-            names += [c.name for c in inside if c.name.lower() not in question.lower()]
+        names = [n for r in self.described(question) for n in r.councils if n.lower() not in question.lower()]
         names = list(dict.fromkeys(names))
         return question if not names else f"{question} ({'; '.join(names)})"
 
     def known_words(self, question: str) -> set[str]:
         """Lower-cased words of place descriptions that cover councils the report names."""
-        return {
-            word
-            for words, _, inside in self.described(question)
-            if inside
-            for word in re.split(r"[\s-]+", words.lower())
-        }
+        return {word for r in self.described(question) if r.councils for word in re.split(r"[\s-]+", r.words.lower())}
 
 
 @lru_cache(maxsize=512)
-def _described(gazetteer: Gazetteer, question: str) -> tuple[tuple[str, str, tuple[Council, ...]], ...]:
+def _described(gazetteer: Gazetteer, question: str) -> tuple[PlaceReading, ...]:
     """Gazetteer.described, cached: a question's scoring and its abstention check both ask."""
     if not _any_place().search(question):
         return ()
@@ -207,5 +202,5 @@ def _described(gazetteer: Gazetteer, question: str) -> tuple[tuple[str, str, tup
             inside = tuple(c for c in gazetteer.councils if place.covers(c))
             if re.match(r"[\s-]+count(?:y|ies)\b", question[match.end():], re.IGNORECASE):  # "a Midlands county"
                 inside = tuple(c for c in inside if c.kind == "county" or c.name == c.county)
-            out.append((words, place.label, inside))
+            out.append(PlaceReading(words, place.label, tuple(c.name for c in inside)))
     return tuple(out)

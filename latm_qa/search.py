@@ -30,7 +30,7 @@ from .retrieve import (
     sentence_max,
     unknown_names,
 )
-from .types import Document, Hit, Passage, PlaceReading, SearchResult
+from .types import Document, Hit, Passage, SearchResult
 
 PARTS = ("key features", "benefits", "challenges", "case studies", "further reading")
 
@@ -170,11 +170,7 @@ class Index:
                 )
             )
         unknown = unknown_names(text, self.vocabulary | self.places.known_words(text))
-        places = tuple(
-            PlaceReading(words, label, tuple(c.name for c in inside))
-            for words, label, inside in self.places.described(text)
-            if inside
-        )
+        places = tuple(r for r in self.places.described(text) if r.councils)
         if abstain and (unknown or confidence < self.settings.abstain_below):
             seen: dict[str, Passage] = {}
             for row in order:

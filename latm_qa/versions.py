@@ -16,12 +16,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-
 from .errors import IndexMismatchError, LatmQaError
 from .index import (
     MANIFEST,
     SCHEMA_VERSION,
+    VersionFiles,
     data_dir,
     fsync,
     read_manifest,
@@ -30,7 +29,6 @@ from .index import (
     write_json,
     write_version_files,
 )
-from .types import Document, Passage, TokenVectors
 
 LOCK = ".lock"
 BUILDING = ".building-"
@@ -71,12 +69,7 @@ def lock_index(index_dir: Path) -> Iterator[None]:
 def write_index(
     index_dir: Path,
     manifest: dict,
-    documents: list[Document],
-    passages: list[Passage],
-    vectors: np.ndarray,
-    sentences: list[dict],
-    sentence_vectors: np.ndarray,
-    tokens: TokenVectors,
+    files: VersionFiles,
     history: dict | None = None,
 ) -> dict:
     """Write a new version and make it current; the old current becomes the previous. Call under lock_index.
@@ -93,7 +86,7 @@ def write_index(
     tmp = index_dir / f"{BUILDING}{name}-{os.getpid()}"
     try:
         tmp.mkdir(parents=True)
-        write_version_files(tmp, manifest, documents, passages, vectors, sentences, sentence_vectors, tokens)
+        write_version_files(tmp, manifest, files)
         os.rename(tmp, index_dir / name)
         _publish(index_dir, manifest)
     except OSError as exc:

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 
 from latm_qa.places import Gazetteer, load_councils
+from latm_qa.types import PlaceReading
 
 KINDS = {
     "county", "district", "unitary", "metropolitan borough", "London borough", "sui generis",
@@ -50,10 +51,10 @@ def test_descriptions_expand_to_the_councils_inside_them():
     assert places.expand("the East Anglian district").endswith("(Waveney)")
     assert places.expand("What did they do?") == "What did they do?"
     # a council's own name is a name, not a description of a region
-    assert places.described("What did North East Lincolnshire Council do?") == []
-    assert places.described("What did Manchester City Council do?") == []
+    assert places.described("What did North East Lincolnshire Council do?") == ()
+    assert places.described("What did Manchester City Council do?") == ()
     # a description covering none of the report's councils is kept, with nothing inside it
-    assert places.described("a Kent district") == [("Kent", "Kent", ())]
+    assert places.described("a Kent district") == (PlaceReading("Kent", "Kent", ()),)
     assert places.known_words("a Kent district") == set()
 
 
