@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 import time
 from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -40,6 +41,15 @@ TOKEN_VECTORS = "token_vectors.npy"
 TOKEN_COUNTS = "token_counts.npy"
 DATA_FILES = (DOCUMENTS, PASSAGES, SENTENCES, SENTENCE_VECTORS, TOKEN_VECTORS, TOKEN_COUNTS, VECTORS)
 _VERSION_NAME = re.compile(r"^v-[0-9A-Za-z.\-]+$")
+# numpy reads a .npy header with ast.literal_eval, and CPython 3.11's AST conversion is not thread-safe
+# ("SystemError: AST constructor recursion depth mismatch" when two threads load at once): one at a time.
+_NPY_LOCK = threading.Lock()
+
+
+def load_npy(path: Path) -> np.ndarray:
+    """np.load of a plain array (no pickle), safe to call from several threads."""
+    with _NPY_LOCK:
+        return np.load(path, allow_pickle=False)
 
 
 def library_versions() -> dict[str, str]:
@@ -174,10 +184,9 @@ def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
             passages = [Passage.from_json(json.loads(line)) for line in fh if line.strip()]
         with open(data / SENTENCES, encoding="utf-8") as fh:
             sentences = [json.loads(line) for line in fh if line.strip()]
-        sentence_vectors = np.load(data / SENTENCE_VECTORS, allow_pickle=False)
+        sentence_vectors = load_npy(data / SENTENCE_VECTORS)
         tokens = TokenVectors(
-            np.load(data / TOKEN_VECTORS, allow_pickle=False).astype("float32"),
-            np.load(data / TOKEN_COUNTS, allow_pickle=False).astype("int64"),
+            load_npy(data / TOKEN_VECTORS).astype("float32"), load_npy(data / TOKEN_COUNTS).astype("int64")
         )
         vectors = faiss.read_index(str(data / VECTORS))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
