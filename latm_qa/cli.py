@@ -229,9 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
     p.add_argument("--model", help="refuse the index unless it was built with this model")
     p.add_argument("--k", type=int, default=5, help="number of passages (default 5)")
-    p.add_argument(
-        "--retriever", choices=get_args(Retriever), help="ranking method (default fused)"
-    )
+    p.add_argument("--retriever", choices=get_args(Retriever), help="ranking method (default fused)")
     p.add_argument("--document", help="only these documents (ids or file names, comma-separated)")
     p.add_argument("--chapter", help='only these chapters, e.g. "2,3" or "About Localis"')
     p.add_argument("--part", help="only these parts: key features, benefits, challenges, case studies, further reading")
@@ -245,7 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="run the retrieval benchmark in eval/ and write eval/results/")
     p.add_argument("--questions", help="questions JSONL (default eval/questions.jsonl)")
-    p.add_argument("--retrievers", help="comma-separated: naive, dense, bm25, hybrid, fused (default: all of them)")
+    names = ", ".join(["naive", *get_args(Retriever)])
+    p.add_argument("--retrievers", help=f"comma-separated: {names} (default: all of them)")
     p.add_argument("--split", choices=("dev", "test", "all"), default="all")
     p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
     p.add_argument("--out", help="results directory (default eval/results)")

@@ -6,12 +6,12 @@ import io
 import logging
 import re
 import warnings
-from collections import Counter
 from pathlib import Path
 
 from .errors import InputFileError
+from .pdf_blocks import lines_to_blocks
 from .pdf_lines import Line, body_size, drop_running_lines, page_lines
-from .types import Block, OutlineEntry, RawDocument
+from .types import OutlineEntry, RawDocument
 
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -76,7 +76,7 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
     lines = drop_running_lines(lines, len(pages))
     body = body_size(lines)
     _mark_headings(lines, body, outline)
-    blocks = _blocks(lines)
+    blocks = lines_to_blocks(lines)
     if not title:
         title = next((b.text for b in blocks if b.kind == "heading"), path.stem)
     return RawDocument(
@@ -150,62 +150,6 @@ def _apply_outline_entry(lines: list[Line], entry: OutlineEntry, key: int) -> in
             if not target.startswith(joined):
                 break
     return key
-
-
-def _blocks(lines: list[Line]) -> list[Block]:
-    """Group lines into headings, paragraphs, list items and footnotes, across page breaks."""
-    vocab = {w.lower() for line in lines for w in _WORD.findall(line.text)}
-    gaps = Counter(
-        round(a.y - b.y)
-        for a, b in zip(lines, lines[1:], strict=False)
-        if a.page == b.page and not a.heading and not b.heading and a.y > b.y
-    )
-    line_gap = float(gaps.most_common(1)[0][0]) if gaps else 14.0
-    blocks: list[Block] = []
-    kind, text, marks, prev = "paragraph", "", [], None
-
-    def flush() -> None:
-        if text.strip():
-            hint = 1 if kind == "heading" else 0
-            blocks.append(Block(kind=kind, text=text.strip(), pages=tuple(marks), heading_hint=hint))  # type: ignore[arg-type]
-
-    for line in lines:
-        if line.heading:
-            line_kind, new = "heading", prev is None or prev.heading != line.heading
-        else:
-            line_kind = "footnote" if line.footnote else ("item" if line.bullet else "paragraph")
-            new = prev is None or bool(prev.heading) or line.footnote or line.bullet
-            if not new and prev is not None:
-                jumped = prev.page != line.page or line.y > prev.y + line_gap  # next page or column
-                if jumped:
-                    new = text.rstrip()[-1:] in ".!?:" and line.text[:1].isupper()
-                else:
-                    new = prev.y - line.y > (1.2 if kind == "footnote" else 1.45) * line_gap
-        if new:
-            flush()
-            kind, text, marks = line_kind, line.text, [(0, line.page)]
-        else:
-            if prev is not None and line.page != prev.page:
-                marks.append((len(_join(text, "x", vocab)) - 1, line.page))
-            text = _join(text, line.text, vocab)
-        prev = line
-    flush()
-    return blocks
-
-
-def _join(before: str, after: str, vocab: set[str]) -> str:
-    """Join a wrapped line; keep a hyphen at the break unless the unbroken word is used elsewhere."""
-    if before.endswith("/"):
-        return before + after  # "shared/" + "joint commissioning"
-    if not before.endswith("-") or before.endswith(" -"):
-        return f"{before} {after}"
-    head = re.search(r"([A-Za-z]+)-$", before)
-    tail = _WORD.match(after)
-    if head and tail and after[:1].islower():
-        merged = (head.group(1) + tail.group(0)).lower()
-        if merged in vocab:
-            return before[:-1] + after
-    return before + after
 
 
 def _outline(reader) -> tuple[OutlineEntry, ...]:

@@ -1,5 +1,6 @@
 """Other layouts of the report for tests: the markdown rendered to PDF by reportlab in 1-3 columns,
-no outline, a running header and a "Page N" footer, headings larger than the body or bold at body size."""
+no outline, a running header and a "Page N" footer, headings larger than the body or bold at body size,
+paragraphs set apart by a small gap or by an indented first line with no gap."""
 
 from __future__ import annotations
 
@@ -22,10 +23,13 @@ def _level(heading: str) -> int:
     return 2 if re.match(r"^\d+\.\d+", heading) else 3
 
 
-def render_pdf(markdown: Path, out: Path, columns: int = 2, heading_scale: float = 1.0) -> Path:
+def render_pdf(
+    markdown: Path, out: Path, columns: int = 2, heading_scale: float = 1.0, paragraphs: str = "spaced"
+) -> Path:
     blocks = read_document(markdown).blocks
-    body = ParagraphStyle("body", fontName="Times-Roman", fontSize=9.5, leading=11.5, spaceAfter=5)
-    item = ParagraphStyle("item", parent=body, leftIndent=10, bulletIndent=2)
+    spacing = {"spaced": {"spaceAfter": 5}, "indented": {"spaceAfter": 0, "firstLineIndent": 12}}[paragraphs]
+    body = ParagraphStyle("body", fontName="Times-Roman", fontSize=9.5, leading=11.5, **spacing)
+    item = ParagraphStyle("item", parent=body, leftIndent=10, bulletIndent=2, firstLineIndent=0)
     note = ParagraphStyle("note", parent=body, fontSize=7.5, leading=9)
     heads = {
         level: ParagraphStyle(

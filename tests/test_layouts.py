@@ -16,6 +16,7 @@ LAYOUTS = {
     "two-columns": {"columns": 2},
     "three-columns-wrapped-headings": {"columns": 3},
     "bold-headings-at-body-size": {"columns": 1, "heading_scale": 0.905},
+    "indented-paragraphs-no-gap": {"columns": 2, "paragraphs": "indented"},
 }
 
 
@@ -29,9 +30,15 @@ def reference():
 
 
 @pytest.fixture(scope="module", params=list(LAYOUTS))
-def layout(request, tmp_path_factory):
+def rendered(request, tmp_path_factory):
     path = render_pdf(MARKDOWN, tmp_path_factory.mktemp("layouts") / f"{request.param}.pdf", **LAYOUTS[request.param])
-    return request.param, parse_sections(read_document(path))
+    return request.param, read_document(path)
+
+
+@pytest.fixture(scope="module")
+def layout(rendered):
+    name, raw = rendered
+    return name, parse_sections(raw)
 
 
 def test_numbered_sections_and_case_studies_found(layout, reference):
@@ -59,6 +66,17 @@ def test_text_survives_columns_and_page_breaks(layout, reference):
     # narrow columns split long e-mail addresses without a hyphen; nothing else is lost
     assert kept >= (0.97 if name.startswith("three") else 0.995)
     assert "ethnic and/or socio-economic lines" in text and "•" not in text and "\x7f" not in text
+
+
+def test_paragraphs_start_where_the_reports_do(rendered):
+    """Paragraphs are told apart by a gap a little wider than a line or by an indented first line,
+    and run on across page and column breaks: each of the report's paragraphs starts a block."""
+    _, raw = rendered
+    report = {_norm(b.text)[:60] for b in read_document(MARKDOWN).blocks if b.kind == "paragraph"}
+    starts = {_norm(b.text)[:60] for b in raw.blocks}
+    assert len(report & starts) / len(report) >= 0.97
+    every_start = {_norm(b.text)[:60] for b in read_document(MARKDOWN).blocks}
+    assert not [b.text[:60] for b in raw.blocks if b.kind == "paragraph" and _norm(b.text)[:60] not in every_start]
 
 
 def test_shipped_pdfs_read_exactly_as_the_markdown(reference):

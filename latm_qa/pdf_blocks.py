@@ -1,0 +1,130 @@
+"""PDF lines to blocks: headings, paragraphs, list items and footnotes, with their pages.
+
+Paragraph breaks are read from the document's own layout: the gap it puts between paragraphs, an
+indented first line, the left edge list items share, and whether a line fills its column before a
+page or column break.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .pdf_lines import Line
+from .types import Block
+
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def lines_to_blocks(lines: list[Line]) -> list[Block]:
+    """Group lines into headings, paragraphs, list items and footnotes, across page breaks.
+
+    A paragraph starts after a gap wider than the line spacing (the document's own paragraph gap is
+    read from the gaps it uses most), at an indented first line, or, at a page or column break, when
+    the previous line ends a sentence short of the column's width (a full line runs on).
+    """
+    vocab = {w.lower() for line in lines for w in _WORD.findall(line.text)}
+    gaps = Counter(
+        round(a.y - b.y)
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a.page == b.page and not a.heading and not b.heading and a.y > b.y
+    )
+    line_gap = float(gaps.most_common(1)[0][0]) if gaps else 14.0
+    paragraph_gap = _paragraph_gap(gaps, line_gap)
+    full = _full_line_lengths(lines)
+    indents = [
+        _first_line_indent(above, line, below, line_gap)
+        for above, line, below in zip([None, *lines[:-1]], lines, [*lines[1:], None], strict=True)
+    ]
+    indented_style = sum(indents) >= 3
+    blocks: list[Block] = []
+    kind, text, marks, prev, lines_in_block = "paragraph", "", [], None, 0
+
+    def flush() -> None:
+        if text.strip():
+            hint = 1 if kind == "heading" else 0
+            blocks.append(Block(kind=kind, text=text.strip(), pages=tuple(marks), heading_hint=hint))  # type: ignore[arg-type]
+
+    for line, indented in zip(lines, indents, strict=True):
+        if line.heading:
+            line_kind, new = "heading", prev is None or prev.heading != line.heading
+        else:
+            line_kind = "footnote" if line.footnote else ("item" if line.bullet else "paragraph")
+            new = prev is None or bool(prev.heading) or line.footnote or line.bullet
+            if not new and prev is not None:
+                jumped = prev.page != line.page or line.y > prev.y + line_gap  # next page or column
+                if kind == "footnote":
+                    new = abs(line.size - prev.size) >= 0.5 or prev.y - line.y > min(1.2 * line_gap, paragraph_gap)
+                elif kind == "item" and not jumped:
+                    # an item's wrapped lines share one left edge (its first line may hang out to the left)
+                    shift = line.x - prev.x
+                    moved = shift < -0.5 * line.size if lines_in_block == 1 else abs(shift) > 0.15 * line.size
+                    new = moved or prev.y - line.y > paragraph_gap
+                elif indented and kind != "item":
+                    new = True
+                elif jumped:
+                    ends = text.rstrip()[-1:] in ".!?:" and line.text[:1].isupper()
+                    new = ends and not indented_style and len(prev.text) < full.get(round(prev.x), 10**6)
+                else:
+                    new = prev.y - line.y > paragraph_gap
+        if new:
+            flush()
+            kind, text, marks, lines_in_block = line_kind, line.text, [(0, line.page)], 0
+        else:
+            if prev is not None and line.page != prev.page:
+                marks.append((len(_join(text, "x", vocab)) - 1, line.page))
+            text = _join(text, line.text, vocab)
+        prev = line
+        lines_in_block += 1
+    flush()
+    return blocks
+
+
+def _paragraph_gap(gaps: Counter[int], line_gap: float) -> float:
+    """The gap above which a paragraph starts: halfway to the space the document puts between
+    paragraphs (its most common gap a little wider than a line), else 1.45 line spacings."""
+    total = sum(gaps.values())
+    wider = [(count, gap) for gap, count in gaps.items() if 1.15 * line_gap <= gap <= 2.6 * line_gap]
+    if wider:
+        count, gap = max(wider)
+        if count >= max(3, 0.02 * total):
+            return (line_gap + gap) / 2
+    return 1.45 * line_gap
+
+
+def _full_line_lengths(lines: list[Line]) -> dict[int, float]:
+    """Per left edge (a column), the length in characters of a line that fills the column."""
+    lengths: dict[int, list[int]] = {}
+    for line in lines:
+        if not line.heading and not line.footnote:
+            lengths.setdefault(round(line.x), []).append(len(line.text))
+    return {x: 0.85 * sorted(ns)[int(0.75 * (len(ns) - 1))] for x, ns in lengths.items() if len(ns) >= 5}
+
+
+def _first_line_indent(above: Line | None, line: Line, below: Line | None, line_gap: float) -> bool:
+    """An indented first line: set in from the line below it, which is back at the column's edge, as
+    the line above is (unless that one is a heading or in another column; a list item's last line is not)."""
+    if below is None or line.heading or below.heading or line.bullet or line.footnote or below.footnote:
+        return False
+    if abs(line.size - below.size) >= 0.5 or not (below.page == line.page and 0 < line.y - below.y < 1.6 * line_gap):
+        return False
+    if not 0.8 * line.size < line.x - below.x < 5 * line.size:
+        return False
+    if above is None or above.heading or above.page != line.page or not 0 < above.y - line.y < 3 * line_gap:
+        return True  # first in its column or under a heading
+    return abs(above.x - below.x) < 0.15 * line.size
+
+
+def _join(before: str, after: str, vocab: set[str]) -> str:
+    """Join a wrapped line; keep a hyphen at the break unless the unbroken word is used elsewhere."""
+    if before.endswith("/"):
+        return before + after  # "shared/" + "joint commissioning"
+    if not before.endswith("-") or before.endswith(" -"):
+        return f"{before} {after}"
+    head = re.search(r"([A-Za-z]+)-$", before)
+    tail = _WORD.match(after)
+    if head and tail and after[:1].islower():
+        merged = (head.group(1) + tail.group(0)).lower()
+        if merged in vocab:
+            return before[:-1] + after
+    return before + after
