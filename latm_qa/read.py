@@ -163,6 +163,14 @@ def looks_like_heading(line: str) -> bool:
     return len(words) <= 12 or bool(re.search(r"\((19|20)\d\d\s*[-–]\s*(Present|\d{4})\)$", line))
 
 
+def _title_case(line: str) -> bool:
+    """A heading set as a title ("About Localis", "Further Reading"): every word of four letters or
+    more capitalised, no digits or colon; as sure a heading as a markdown "#" line."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", line)
+    long_words = [w for w in words if len(w) >= 4]
+    return len(words) >= 2 and not re.search(r"[\d:]", line) and all(w[0].isupper() for w in long_words)
+
+
 def _text_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", text):
@@ -170,7 +178,8 @@ def _text_blocks(text: str) -> list[Block]:
         if not lines:
             continue
         if len(lines) == 1 and looks_like_heading(lines[0].strip()):
-            blocks.append(Block(kind="heading", text=lines[0].strip()))
+            line = lines[0].strip()
+            blocks.append(Block(kind="heading", text=line, heading_hint=1 if _title_case(line) else 0))
             continue
         current: list[str] = []
         is_item = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 
 import pytest
 from conftest import MARKDOWN, REPORTS
@@ -96,3 +97,22 @@ def test_markdown_with_setext_and_flat_headings(tmp_path, reference):
         path.write_text(variant, encoding="utf-8")
         doc = parse_sections(read_document(path))
         assert [s.number for s in doc.sections] == [s.number for s in reference.sections]
+
+
+def test_plain_text_report_wrapped_at_72_columns(tmp_path, reference):
+    """The report as plain text (lines wrapped, "•" items, blank lines between blocks): the same
+    sections as the markdown, "About Localis" included as its own section."""
+    parts = []
+    for block in read_document(MARKDOWN).blocks:
+        if block.kind == "heading":
+            parts.append(block.text)
+        elif block.kind == "item":
+            parts.append(textwrap.fill(block.text, 72, initial_indent="• ", subsequent_indent="  "))
+        else:
+            parts.append(textwrap.fill(block.text, 72))
+    path = tmp_path / "report.txt"
+    path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+    doc = parse_sections(read_document(path))
+    assert [s.heading_path for s in doc.sections] == [s.heading_path for s in reference.sections]
+    about = next(s for s in doc.sections if s.number == "About Localis")
+    assert doc.text[about.start : about.end].startswith("Localis is an independent think-tank")
