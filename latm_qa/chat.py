@@ -147,7 +147,8 @@ def report_mentions(index: Index, question: str) -> bool:
 
 
 def build_filters(chapters: list[str] | tuple[str, ...] = (), parts: list[str] | tuple[str, ...] = ()) -> Filters:
-    return Filters(chapters=tuple(chapters), parts=tuple(parts))
+    titles = tuple(CHAPTERS[c][1] for c in chapters if c in CHAPTERS)  # for a re-typeset report without numbers
+    return Filters(chapters=tuple(chapters), parts=tuple(parts), chapter_titles=titles)
 
 
 def describe_filters(filters: Filters) -> str:

@@ -37,12 +37,15 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
         for above, line, below in zip([None, *lines[:-1]], lines, [*lines[1:], None], strict=True)
     ]
     indented_style = sum(indents) >= 3
+    # heading levels for a report without numbered headings: 1 for the largest heading font, and so on
+    sizes = sorted({round(line.size * 2) for line in lines if line.heading}, reverse=True)
+    ranks = {size: rank for rank, size in enumerate(sizes, 1)}
     blocks: list[Block] = []
-    kind, text, marks, prev, lines_in_block = "paragraph", "", [], None, 0
+    kind, text, marks, prev, lines_in_block, first_size = "paragraph", "", [], None, 0, 0.0
 
     def flush() -> None:
         if text.strip():
-            hint = 1 if kind == "heading" else 0
+            hint = ranks[round(first_size * 2)] if kind == "heading" else 0
             blocks.append(Block(kind=kind, text=text.strip(), pages=tuple(marks), heading_hint=hint))  # type: ignore[arg-type]
 
     for line, indented in zip(lines, indents, strict=True):
@@ -69,7 +72,7 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
                     new = prev.y - line.y > paragraph_gap
         if new:
             flush()
-            kind, text, marks, lines_in_block = line_kind, line.text, [(0, line.page)], 0
+            kind, text, marks, lines_in_block, first_size = line_kind, line.text, [(0, line.page)], 0, line.size
         else:
             if prev is not None and line.page != prev.page:
                 marks.append((len(_join(text, "x", vocab)) - 1, line.page))

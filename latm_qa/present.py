@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from .retrieve import passage_part
@@ -9,11 +11,17 @@ from .types import Hit, Passage, PlaceReading, SearchResult
 
 
 def section_label(passage: Passage) -> str:
-    """ "§4.4 Case studies — Essex County Council (2013-Present)", "§2.2 Benefits", "About Localis"."""
+    """ "§4.4 Case studies — Essex County Council (2013-Present)", "§2.2 Benefits", "About Localis"; in a
+    report without numbered headings, the heading path: "Sharing councils › Case studies — Adur"."""
+    numbered = bool(re.match(r"\d", passage.section))
     if passage.section_kind == "case_study":
-        return f"§{passage.section} {passage_part(passage.heading_path, True)} — {passage.section_title}"
+        part = passage_part(passage.heading_path, True)
+        where = f"§{passage.section} {part}" if numbered else " › ".join(passage.heading_path[:-1])
+        return f"{where} — {passage.section_title}"
     if passage.section_kind in ("chapter", "subsection"):
         return f"§{passage.section} {passage.section_title}"
+    if passage.section_kind == "unnumbered":
+        return " › ".join(passage.heading_path)
     return passage.section_title
 
 

@@ -37,11 +37,15 @@ PARTS = ("key features", "benefits", "challenges", "case studies", "further read
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrict a search: by document (id or file name), chapter number ("2", "About Localis"), part."""
+    """Restrict a search: by document (id or file name), chapter number ("2", "About Localis"), part.
+
+    ``chapter_titles`` ("Commissioning councils") also match a chapter, in reports without numbered headings.
+    """
 
     documents: tuple[str, ...] = ()
     chapters: tuple[str, ...] = ()
     parts: tuple[str, ...] = ()
+    chapter_titles: tuple[str, ...] = ()
 
     def mask(self, passages: list[Passage]) -> np.ndarray:
         keep = np.ones(len(passages), dtype=bool)
@@ -49,7 +53,11 @@ class Filters:
         for i, p in enumerate(passages):
             if self.documents and not any(d in (p.document, p.document.split("#")[0]) for d in self.documents):
                 keep[i] = False
-            elif self.chapters and p.section.split(".")[0] not in self.chapters and p.section not in self.chapters:
+            elif (self.chapters or self.chapter_titles) and not (
+                p.section.split(".")[0] in self.chapters
+                or p.section in self.chapters
+                or p.chapter_title in self.chapter_titles
+            ):
                 keep[i] = False
             elif self.parts and passage_part(p.heading_path, p.section_kind == "case_study").casefold() not in parts:
                 keep[i] = False

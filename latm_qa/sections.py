@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .levels import CASE_STUDIES_TITLE, NUMBERED, HeadingLevels, front_section, is_numbered
 from .read import ends_sentence
 from .types import Block, Document, RawDocument, Section
 
-NUMBERED = re.compile(r"^(\d{1,2})(?:\.(\d{1,2}))?\.?\s+(\S.*)$")
 CASE_STUDY_DATES = re.compile(r"\((?:19|20)\d\d\s*[-–]\s*(?:[Pp]resent|(?:19|20)\d\d)\)\s*$")
-CASE_STUDIES_TITLE = re.compile(r"case stud", re.I)
 SEPARATOR = "\n\n"
 
 
@@ -20,7 +19,8 @@ def document_id(path: str, sha256: str) -> str:
 
 
 def parse_sections(raw: RawDocument) -> Document:
-    """Turn a reader's blocks into a Document: cleaned text plus numbered sections and case studies."""
+    """Turn a reader's blocks into a Document: cleaned text plus numbered sections and case studies
+    (or, in a report without numbered headings, sections nested by heading level)."""
     blocks = _rejoin_interrupted(list(raw.blocks))
     doc_id = document_id(raw.path, raw.sha256)
     text_parts: list[str] = []
@@ -29,7 +29,7 @@ def parse_sections(raw: RawDocument) -> Document:
     open_section: dict | None = None
     finished: list[dict] = []
     pending_footnotes: list[Block] = []
-    state = _Numbering()
+    state: _Numbering | HeadingLevels = _Numbering() if is_numbered(blocks) else HeadingLevels()
 
     def append(block: Block) -> int:
         nonlocal offset
@@ -67,7 +67,8 @@ def parse_sections(raw: RawDocument) -> Document:
             pending_footnotes.append(block)
             continue
         if open_section is None:
-            open_section = {**state.front(raw.title), "heading_start": offset, "start": offset}
+            state.front_used = True
+            open_section = {**front_section(raw.title), "heading_start": offset, "start": offset}
         append(block)
     close_section()
 
@@ -135,18 +136,6 @@ class _Numbering:
         self.seen_numbered = False
         self.front_used = False
 
-    def front(self, title: str) -> dict:
-        self.front_used = True
-        return {
-            "number": "",
-            "title": title,
-            "level": 0,
-            "kind": "front",
-            "path": [title],
-            "chapter_title": title,
-            "label": title,
-        }
-
     def classify(self, block: Block, doc_title: str) -> dict | None:
         text = re.sub(r"\s+", " ", block.text).strip()
         match = NUMBERED.match(text)
@@ -185,7 +174,8 @@ class _Numbering:
         if not self.seen_numbered:
             if self.front_used or not (strong or text == doc_title):
                 return None
-            return self.front(text)
+            self.front_used = True
+            return front_section(text)
         if CASE_STUDIES_TITLE.search(self.sub_title) and (strong or CASE_STUDY_DATES.search(text)):
             return {
                 "number": self.sub_number,

@@ -1,6 +1,7 @@
 """Other layouts of the report for tests: the markdown rendered to PDF by reportlab in 1-3 columns,
 no outline, a running header and a "Page N" footer, headings larger than the body or bold at body size,
-paragraphs set apart by a small gap or by an indented first line with no gap."""
+paragraphs set apart by a small gap or by an indented first line with no gap, headings with or
+without their numbers."""
 
 from __future__ import annotations
 
@@ -24,7 +25,12 @@ def _level(heading: str) -> int:
 
 
 def render_pdf(
-    markdown: Path, out: Path, columns: int = 2, heading_scale: float = 1.0, paragraphs: str = "spaced"
+    markdown: Path,
+    out: Path,
+    columns: int = 2,
+    heading_scale: float = 1.0,
+    paragraphs: str = "spaced",
+    numbered: bool = True,
 ) -> Path:
     blocks = read_document(markdown).blocks
     spacing = {"spaced": {"spaceAfter": 5}, "indented": {"spaceAfter": 0, "firstLineIndent": 12}}[paragraphs]
@@ -49,7 +55,8 @@ def render_pdf(
     story = []
     for block in blocks:
         if block.kind == "heading":
-            story.append(Paragraph(esc(block.text), heads[_level(block.text)]))
+            title = block.text if numbered else re.sub(r"^\d{1,2}(\.\d{1,2})*\.?\s+", "", block.text)
+            story.append(Paragraph(esc(title), heads[_level(block.text)]))
         elif block.kind == "item":
             story.append(Paragraph(esc(block.text), item, bulletText="•"))
         elif block.kind == "footnote":

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 import textwrap
+from dataclasses import replace
 
 import pytest
 from conftest import MARKDOWN, REPORTS
 from pdf_layouts import HEADER, render_pdf
 
-from latm_qa.chunk import split_sentences
+from latm_qa.chat import build_filters
+from latm_qa.chunk import split_passages, split_sentences
+from latm_qa.present import citation
 from latm_qa.read import read_document
 from latm_qa.sections import parse_sections
+from latm_qa.types import Passage
 
 LAYOUTS = {
     "two-columns": {"columns": 2},
@@ -116,3 +120,52 @@ def test_plain_text_report_wrapped_at_72_columns(tmp_path, reference):
     assert [s.heading_path for s in doc.sections] == [s.heading_path for s in reference.sections]
     about = next(s for s in doc.sections if s.number == "About Localis")
     assert doc.text[about.start : about.end].startswith("Localis is an independent think-tank")
+
+
+def test_report_without_numbered_headings_nests_by_heading_level(tmp_path):
+    """A report whose headings carry no numbers (PDF: by font size; markdown: by "#" depth) still gets
+    chapters, their parts and case studies, cited by heading path."""
+    pdf = render_pdf(MARKDOWN, tmp_path / "unnumbered.pdf", columns=1, numbered=False)
+    md = tmp_path / "unnumbered.md"
+    numbers = re.compile(r"^(#+\s*(?:\*\*)?)\d+(?:\.\d+)*\.?\s*", re.M)
+    md.write_text(numbers.sub(r"\1", MARKDOWN.read_text(encoding="utf-8")), encoding="utf-8")
+    for path in (pdf, md):
+        doc = parse_sections(read_document(path))
+        paths = [s.heading_path for s in doc.sections]
+        assert ("About Localis",) in paths and not any(re.match(r"\d", s.number) for s in doc.sections)
+        essex = next(s for s in doc.sections if s.title.startswith("Essex County Council"))
+        assert essex.kind == "case_study" and "Case studies" in essex.heading_path
+        if path == pdf:  # the markdown's own "#" depths put "Further reading" beside its case studies
+            assert sum(s.kind == "case_study" for s in doc.sections) == 14
+            assert ("Entrepreneurial councils", "Benefits") in paths
+            assert essex.heading_path[0] == "Entrepreneurial councils"
+        chunk = doc.text[essex.start : essex.end]
+        assert "traded services" in chunk and "Colchester" not in chunk
+    # the page's "Council model" filter names chapters by number and by title; the title finds them here
+    passages = split_passages(parse_sections(read_document(pdf)))
+    keep = build_filters(["4"], ["case studies"]).mask(passages)
+    assert {p.section_title.split(" (")[0] for p, k in zip(passages, keep, strict=True) if k} == {
+        "Essex County Council",
+        "Colchester Borough Council",
+        "Warrington Borough Council",
+    }
+
+
+def test_citation_of_an_unnumbered_case_study():
+    passage = Passage(
+        passage_id="p",
+        document="r.pdf#1",
+        document_title="R",
+        section="Entrepreneurial councils",
+        section_title="Essex County Council (2013-Present)",
+        chapter_title="Entrepreneurial councils",
+        heading_path=("Entrepreneurial councils", "Case studies", "Essex County Council (2013-Present)"),
+        pages=(5,),
+        start=0,
+        end=1,
+        text="x",
+        section_kind="case_study",
+    )
+    assert citation(passage) == "Entrepreneurial councils › Case studies — Essex County Council (2013-Present), p. 5"
+    benefits = replace(passage, section_title="Benefits", heading_path=("Entrepreneurial councils", "Benefits"))
+    assert citation(replace(benefits, section_kind="unnumbered")) == "Entrepreneurial councils › Benefits, p. 5"
