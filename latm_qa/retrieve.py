@@ -96,6 +96,14 @@ PART_INTENTS = {
     "Further reading": r"\b(read|reading|publication|paper|guide|reference|literature|article|published)",
 }
 CONTACT_INTENT = r"\b(contact|get in touch|speak to|talk to|e-?mail|who (do|should|can) i|whom)"
+# A question about the document itself: answered by its front matter, introduction or "About" section.
+ABOUT_INTENT = (
+    r"\bthis (report|paper|study|research|publication|document)\b|\bthe authors?\b"
+    r"|\bwho (wrote|published|commissioned|produced|funded)\b"
+)
+_ABOUT_TITLE = re.compile(
+    r"^(about|introduction|foreword|preface|executive summary|summary|methodology|acknowledge?ments?)\b", re.I
+)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 
 
@@ -105,8 +113,9 @@ def passage_part(heading_path: tuple[str, ...], case_study: bool) -> str:
     return re.sub(r"^\d{1,2}(?:\.\d{1,2})*\.?\s*", "", own)
 
 
-def intent_prior(question: str, parts: list[str], has_contact: np.ndarray) -> np.ndarray:
-    """1 for each passage whose part (or contact details) the question asks for, else 0."""
+def intent_prior(question: str, parts: list[str], has_contact: np.ndarray, about: np.ndarray) -> np.ndarray:
+    """1 for each passage whose part (or contact details, or account of the report itself) the question
+    asks for, else 0."""
     text = question.lower()
     prior = np.zeros(len(parts), dtype="float32")
     for part, pattern in PART_INTENTS.items():
@@ -114,7 +123,14 @@ def intent_prior(question: str, parts: list[str], has_contact: np.ndarray) -> np
             prior += np.array([p == part for p in parts], dtype="float32")
     if re.search(CONTACT_INTENT, text):
         prior += has_contact.astype("float32")
+    if re.search(ABOUT_INTENT, text):
+        prior += about.astype("float32")
     return prior
+
+
+def about_the_report(kind: str, chapter_title: str, section_title: str) -> bool:
+    """Whether a passage tells about the report itself: front matter, introduction, "About ..." sections."""
+    return kind == "front" or bool(_ABOUT_TITLE.match(chapter_title) or _ABOUT_TITLE.match(section_title))
 
 
 def has_contact_details(text: str) -> bool:

@@ -15,6 +15,7 @@ from .places import Gazetteer
 from .present import best_sentences, citation
 from .retrieve import (
     Bm25,
+    about_the_report,
     acronym_table,
     clean_question,
     corpus_vocabulary,
@@ -85,6 +86,9 @@ class Index:
         )
         self._parts = [passage_part(p.heading_path, p.section_kind == "case_study") for p in self.passages]
         self._has_contact = np.array([has_contact_details(p.text) for p in self.passages], dtype=bool)
+        self._about = np.array(
+            [about_the_report(p.section_kind, p.chapter_title, p.section_title) for p in self.passages], dtype=bool
+        )
         texts = [d.text for d in self.documents]
         self.vocabulary = corpus_vocabulary(texts)
         self._acronym_table = acronym_table(texts)
@@ -139,7 +143,7 @@ class Index:
         if retriever == "hybrid":
             return rrf([dense, bm25], [1.0, 1.0], self.settings.rrf_k), dense, per_sentence
         sentences = sentence_max(per_sentence, self._sentence_starts, len(self.passages))
-        prior = intent_prior(question, self._parts, self._has_contact)
+        prior = intent_prior(question, self._parts, self._has_contact, self._about)
         s = self.settings
         weights = (s.sentence_weight, s.bm25_weight, s.prior_weight, s.late_weight)
         final = fuse(dense, sentences, bm25, prior, late, weights)

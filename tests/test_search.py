@@ -6,12 +6,14 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from conftest import MARKDOWN, ROOT
 
 from latm_qa import Index, IndexMismatchError, IndexMissingError, QueryError, load_settings
 from latm_qa.index import SCHEMA_VERSION
 from latm_qa.present import citation, result_to_json
+from latm_qa.retrieve import about_the_report, intent_prior
 
 PARAPHRASED = [
     ("Which council gives its employees training in commercial skills?", "4.4", "Warrington"),
@@ -140,8 +142,6 @@ def test_cli_errors_have_no_traceback(tmp_path):
 
 
 def test_late_interaction_is_mean_best_cosine_over_content_word_pieces():
-    import numpy as np
-
     from latm_qa.retrieve import late_interaction
     from latm_qa.types import TokenVectors
 
@@ -155,8 +155,6 @@ def test_late_interaction_is_mean_best_cosine_over_content_word_pieces():
 
 
 def test_index_keeps_word_piece_vectors_for_every_passage(md_index):
-    import numpy as np
-
     tokens = md_index.tokens
     assert len(tokens.counts) == len(md_index.passages) and (tokens.counts > 0).all()
     assert np.allclose(np.linalg.norm(tokens.matrix, axis=1), 1, atol=1e-2)  # stored as float16 unit rows
@@ -173,3 +171,15 @@ def test_acronyms_expand_only_from_names_and_the_reports_own_long_forms(md_index
     assert expand("Who paid for this research and who carried it out?").endswith("out?")  # not "(CIO)"
     assert expand("Who runs an arm's length management organisation?").endswith("(ALMO)")
     assert expand("Is there an LGA guide?").endswith("(Local Government Association)")
+
+
+def test_questions_about_the_report_itself_prefer_its_front_matter(md_index):
+    about = np.array([about_the_report(p.section_kind, p.chapter_title, p.section_title) for p in md_index.passages])
+    assert {p.section for p, a in zip(md_index.passages, about, strict=True) if a} == {"", "1", "About Localis"}
+    parts = [p.section_title for p in md_index.passages]
+    contact = np.zeros(len(parts), dtype=bool)
+    asked = intent_prior("Who commissioned this report, and how did the authors work?", parts, contact, about)
+    assert (asked == about).all()
+    assert not intent_prior("What does the report say about Oldham?", parts, contact, about).any()
+    hits = md_index.search("How did the authors gather the material for this study?", k=3)
+    assert hits[0].passage.section == "1" and "desk-based research" in hits[0].passage.text
