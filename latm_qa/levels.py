@@ -11,7 +11,7 @@ import re
 
 from .types import Block
 
-NUMBERED = re.compile(r"^(\d{1,2})(?:\.(\d{1,2}))?\.?\s+(\S.*)$")
+_NUMBERED = re.compile(r"^(\d{1,2})(?:\.(\d{1,2}))?\.?\s+(\S.*)$")
 CASE_STUDIES_TITLE = re.compile(r"case stud", re.I)
 
 
@@ -28,13 +28,16 @@ def front_section(title: str) -> dict:
     }
 
 
+def numbered_heading(text: str) -> re.Match[str] | None:
+    """ "2.1. Key features" -> groups (chapter "2", sub "1" or None, title "Key features"); the title is capitalised."""
+    match = _NUMBERED.match(text)
+    return match if match and match.group(3)[:1].isupper() else None
+
+
 def is_numbered(blocks: list[Block]) -> bool:
     """Whether the report numbers its headings ("1. Introduction", "2.1 Key features")."""
-    numbered = 0
-    for block in blocks:
-        match = NUMBERED.match(re.sub(r"\s+", " ", block.text).strip()) if block.kind == "heading" else None
-        numbered += bool(match and match.group(3)[:1].isupper())
-    return numbered >= 2
+    headings = [re.sub(r"\s+", " ", b.text).strip() for b in blocks if b.kind == "heading"]
+    return sum(numbered_heading(text) is not None for text in headings) >= 2
 
 
 class HeadingLevels:

@@ -8,7 +8,7 @@ import unicodedata
 import numpy as np
 
 from .errors import QueryError
-from .types import TokenVectors
+from .types import Passage, TokenVectors
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
@@ -128,9 +128,10 @@ def intent_prior(question: str, parts: list[str], has_contact: np.ndarray, about
     return prior
 
 
-def about_the_report(kind: str, chapter_title: str, section_title: str) -> bool:
+def about_the_report(passage: Passage) -> bool:
     """Whether a passage tells about the report itself: front matter, introduction, "About ..." sections."""
-    return kind == "front" or bool(_ABOUT_TITLE.match(chapter_title) or _ABOUT_TITLE.match(section_title))
+    titles = (passage.chapter_title, passage.section_title)
+    return passage.section_kind == "front" or any(_ABOUT_TITLE.match(title) for title in titles)
 
 
 def has_contact_details(text: str) -> bool:

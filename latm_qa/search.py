@@ -86,9 +86,7 @@ class Index:
         )
         self._parts = [passage_part(p.heading_path, p.section_kind == "case_study") for p in self.passages]
         self._has_contact = np.array([has_contact_details(p.text) for p in self.passages], dtype=bool)
-        self._about = np.array(
-            [about_the_report(p.section_kind, p.chapter_title, p.section_title) for p in self.passages], dtype=bool
-        )
+        self._about = np.array([about_the_report(p) for p in self.passages], dtype=bool)
         texts = [d.text for d in self.documents]
         self.vocabulary = corpus_vocabulary(texts)
         self._acronym_table = acronym_table(texts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .levels import CASE_STUDIES_TITLE, NUMBERED, HeadingLevels, front_section, is_numbered
+from .levels import CASE_STUDIES_TITLE, HeadingLevels, front_section, is_numbered, numbered_heading
 from .read import ends_sentence
 from .types import Block, Document, RawDocument, Section
 
@@ -138,8 +138,8 @@ class _Numbering:
 
     def classify(self, block: Block, doc_title: str) -> dict | None:
         text = re.sub(r"\s+", " ", block.text).strip()
-        match = NUMBERED.match(text)
-        if match and match.group(3)[:1].isupper():
+        match = numbered_heading(text)
+        if match:
             chapter, sub, title = int(match.group(1)), match.group(2), match.group(3).strip()
             if sub is None and chapter > self.chapter:
                 self.chapter, self.sub, self.seen_numbered = chapter, 0, True

@@ -174,7 +174,7 @@ def test_acronyms_expand_only_from_names_and_the_reports_own_long_forms(md_index
 
 
 def test_questions_about_the_report_itself_prefer_its_front_matter(md_index):
-    about = np.array([about_the_report(p.section_kind, p.chapter_title, p.section_title) for p in md_index.passages])
+    about = np.array([about_the_report(p) for p in md_index.passages])
     assert {p.section for p, a in zip(md_index.passages, about, strict=True) if a} == {"", "1", "About Localis"}
     parts = [p.section_title for p in md_index.passages]
     contact = np.zeros(len(parts), dtype=bool)
