@@ -30,6 +30,7 @@ class Settings:
     bm25_weight: float = 0.3
     prior_weight: float = 0.1
     late_weight: float = 3.0
+    topic_weight: float = 0.5
     k: int = 5
     abstain_below: float = 0.15
     max_file_mb: float = 50.0

@@ -31,6 +31,7 @@ ABLATIONS = {
     "fused-no-bm25": {"bm25_weight": 0.0},
     "fused-no-structure-prior": {"prior_weight": 0.0},
     "fused-no-late-interaction": {"late_weight": 0.0},
+    "fused-no-topic": {"topic_weight": 0.0},
     "fused-no-headings": {"embed_headings": False},
 }
 COLUMNS = [

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from .retrieve import passage_part
+from .prior import passage_part
 from .types import Hit, Passage, PlaceReading, SearchResult
 
 

@@ -8,7 +8,7 @@ import unicodedata
 import numpy as np
 
 from .errors import QueryError
-from .types import Passage, TokenVectors
+from .types import TokenVectors
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
@@ -83,59 +83,6 @@ def rrf(score_lists: list[np.ndarray], weights: list[float], k: int = 60) -> np.
     for scores, weight in zip(score_lists, weights, strict=True):
         total += weight / (k + ranks(scores))
     return total
-
-
-# What a question asks for, in the report's own structure: each model has Key features, Benefits,
-# Challenges, Case studies (with contact details) and Further reading.
-PART_INTENTS = {
-    "Benefits": r"\b(benefit|advantage|upside|pros\b|gains?\b|good about|positive|strength|why (would|should))",
-    "Challenges": r"\b(challeng|drawback|disadvantage|downside|risk|difficult|problem|obstacle|barrier|pitfall|"
-    r"concern|hurdle|cons\b|weakness|fear|worr|struggle)",
-    "Key features": r"\b(what is|what are|what does .* mean|defin|feature|characteris|principle|how does .* work|"
-    r"describe|idea behind|essence)",
-    "Further reading": r"\b(read|reading|publication|paper|guide|reference|literature|article|published)",
-}
-CONTACT_INTENT = r"\b(contact|get in touch|speak to|talk to|e-?mail|who (do|should|can) i|whom)"
-# A question about the document itself: answered by its front matter, introduction or "About" section.
-ABOUT_INTENT = (
-    r"\bthis (report|paper|study|research|publication|document)\b|\bthe authors?\b"
-    r"|\bwho (wrote|published|commissioned|produced|funded)\b"
-)
-_ABOUT_TITLE = re.compile(
-    r"^(about|introduction|foreword|preface|executive summary|summary|methodology|acknowledge?ments?)\b", re.I
-)
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
-
-
-def passage_part(heading_path: tuple[str, ...], case_study: bool) -> str:
-    """The part of its model a passage belongs to: "Benefits", "Case studies", ..."""
-    own = heading_path[-2] if case_study and len(heading_path) > 1 else heading_path[-1]
-    return re.sub(r"^\d{1,2}(?:\.\d{1,2})*\.?\s*", "", own)
-
-
-def intent_prior(question: str, parts: list[str], has_contact: np.ndarray, about: np.ndarray) -> np.ndarray:
-    """1 for each passage whose part (or contact details, or account of the report itself) the question
-    asks for, else 0."""
-    text = question.lower()
-    prior = np.zeros(len(parts), dtype="float32")
-    for part, pattern in PART_INTENTS.items():
-        if re.search(pattern, text):
-            prior += np.array([p == part for p in parts], dtype="float32")
-    if re.search(CONTACT_INTENT, text):
-        prior += has_contact.astype("float32")
-    if re.search(ABOUT_INTENT, text):
-        prior += about.astype("float32")
-    return prior
-
-
-def about_the_report(passage: Passage) -> bool:
-    """Whether a passage tells about the report itself: front matter, introduction, "About ..." sections."""
-    titles = (passage.chapter_title, passage.section_title)
-    return passage.section_kind == "front" or any(_ABOUT_TITLE.match(title) for title in titles)
-
-
-def has_contact_details(text: str) -> bool:
-    return bool(_EMAIL.search(text))
 
 
 def sentence_max(sentence_scores: np.ndarray, starts: np.ndarray, count: int) -> np.ndarray:

@@ -13,19 +13,16 @@ from .errors import IndexMismatchError
 from .index import read_index_files
 from .places import Gazetteer
 from .present import best_sentences, citation
+from .prior import Structure, passage_part, topic_bonus
 from .retrieve import (
     Bm25,
-    about_the_report,
     acronym_table,
     clean_question,
     corpus_vocabulary,
     dense_scores,
     expand_acronyms,
     fuse,
-    has_contact_details,
-    intent_prior,
     late_interaction,
-    passage_part,
     report_acronyms,
     rrf,
     sentence_max,
@@ -84,9 +81,7 @@ class Index:
         self._sentence_starts = np.array(
             [rows[0] if rows else len(self.sentences) for rows in self._sentence_rows], dtype="int64"
         )
-        self._parts = [passage_part(p.heading_path, p.section_kind == "case_study") for p in self.passages]
-        self._has_contact = np.array([has_contact_details(p.text) for p in self.passages], dtype=bool)
-        self._about = np.array([about_the_report(p) for p in self.passages], dtype=bool)
+        self.structure = Structure.of(self.passages)
         texts = [d.text for d in self.documents]
         self.vocabulary = corpus_vocabulary(texts)
         self._acronym_table = acronym_table(texts)
@@ -141,10 +136,12 @@ class Index:
         if retriever == "hybrid":
             return rrf([dense, bm25], [1.0, 1.0], self.settings.rrf_k), dense, per_sentence
         sentences = sentence_max(per_sentence, self._sentence_starts, len(self.passages))
-        prior = intent_prior(question, self._parts, self._has_contact, self._about)
+        prior = self.structure.prior(question)
         s = self.settings
         weights = (s.sentence_weight, s.bm25_weight, s.prior_weight, s.late_weight)
         final = fuse(dense, sentences, bm25, prior, late, weights)
+        if s.topic_weight:
+            final = final + s.topic_weight * topic_bonus(question, final, self.structure)
         return final.astype("float64"), dense, per_sentence
 
     def search(

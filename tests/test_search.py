@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from conftest import MARKDOWN, ROOT
 from latm_qa import Index, IndexMismatchError, IndexMissingError, QueryError, load_settings
 from latm_qa.index import SCHEMA_VERSION
 from latm_qa.present import citation, result_to_json
-from latm_qa.retrieve import about_the_report, intent_prior
+from latm_qa.prior import about_the_report, intent_prior, subject_words
 
 PARAPHRASED = [
     ("Which council gives its employees training in commercial skills?", "4.4", "Warrington"),
@@ -183,3 +184,32 @@ def test_questions_about_the_report_itself_prefer_its_front_matter(md_index):
     assert not intent_prior("What does the report say about Oldham?", parts, contact, about).any()
     hits = md_index.search("How did the authors gather the material for this study?", k=3)
     assert hits[0].passage.section == "1" and "desk-based research" in hits[0].passage.text
+
+
+def test_case_study_subjects_are_the_words_that_name_the_council(md_index):
+    subjects = {p.heading_path[-1]: subject_words(p) for p in md_index.passages if p.section_kind == "case_study"}
+    assert subjects["South Hams/West Devon (2013-Present)"] == {"hams", "devon"}
+    assert subjects["The 2020 Vision Partnership (2015-Present)"] == {"2020", "vision"}
+    assert subjects["London Borough of Barnet (2010-Present)"] == {"barnet"}
+    assert not any(subject_words(p) for p in md_index.passages if p.section_kind != "case_study")
+
+
+def test_contact_and_reading_questions_get_the_ones_on_their_topic(md_index):
+    """The topic of the best passage picks which contact or reading-list entry answers: Oldham's contact,
+    Croydon's own cabinet report, the Suffolk district's own document."""
+    top = md_index.search("Which officer at Oldham can I contact about their co-operative approach?", k=1)[0]
+    assert "Jackie Wilson" in top.passage.text
+    top = md_index.search("Where can I read about Croydon's Gateway programme?", k=1)[0]
+    assert top.passage.section == "7.5" and "Gateway Phase 2 Cabinet Report" in top.passage.text
+    top = md_index.search("What could I read about the Suffolk district's approach to enabling communities?", k=1)[0]
+    assert top.passage.section == "5.5" and "Suffolk Coastal District Council (2014)" in top.passage.text
+
+
+def test_without_the_topic_step_a_reading_question_stops_at_the_case_study(md_index):
+    settings = md_index.settings
+    question = "Where can I read about Croydon's Gateway programme?"
+    try:
+        md_index.settings = replace(settings, topic_weight=0.0)
+        assert md_index.search(question, k=1)[0].passage.section == "7.4"
+    finally:
+        md_index.settings = settings
