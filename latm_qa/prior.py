@@ -104,8 +104,7 @@ class Structure:
         )
 
     def prior(self, question: str) -> np.ndarray:
-        """1 for each passage whose part (or contact details, or account of the report itself) the question
-        asks for, else 0 (more than 1 where it asks for several that a passage is)."""
+        """The structure prior of every passage for a question (see ``intent_prior``)."""
         return intent_prior(question, self.parts, self.has_contact, self.about)
 
     def on_topic(self, top: int) -> np.ndarray:
