@@ -113,6 +113,14 @@ class Structure:
         pairs = zip(self.sections, self.words, strict=True)
         return np.array([section == own or bool(subject & words) for section, words in pairs], dtype=bool)
 
+    def topic(self, question: str, scores: np.ndarray) -> np.ndarray:
+        """1 for each further-reading or contact passage the question asks for that is on the topic of the
+        best-scoring passage, else 0."""
+        asked = asked_parts(question, self.parts, self.has_contact, TOPIC_INTENTS)
+        if not len(scores) or not asked.any():
+            return np.zeros(len(scores), dtype="float32")
+        return ((asked > 0) & self.on_topic(int(np.argmax(scores)))).astype("float32")
+
 
 def asked_parts(
     question: str, parts: Sequence[str], has_contact: np.ndarray, intents: dict[str, str] | None = None
@@ -135,12 +143,3 @@ def intent_prior(question: str, parts: Sequence[str], has_contact: np.ndarray, a
     if re.search(ABOUT_INTENT, question.lower()):
         prior += about.astype("float32")
     return prior
-
-
-def topic_bonus(question: str, scores: np.ndarray, structure: Structure) -> np.ndarray:
-    """1 for each further-reading or contact passage the question asks for that is on the topic of the
-    best-scoring passage, else 0."""
-    asked = asked_parts(question, structure.parts, structure.has_contact, TOPIC_INTENTS)
-    if not len(scores) or not asked.any():
-        return np.zeros(len(scores), dtype="float32")
-    return ((asked > 0) & structure.on_topic(int(np.argmax(scores)))).astype("float32")

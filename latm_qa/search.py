@@ -13,7 +13,7 @@ from .errors import IndexMismatchError
 from .index import read_index_files
 from .places import Gazetteer
 from .present import best_sentences, citation
-from .prior import Structure, passage_part, topic_bonus
+from .prior import Structure, passage_part
 from .retrieve import (
     Bm25,
     acronym_table,
@@ -117,7 +117,8 @@ class Index:
 
         fused (default): dense cosine + best-sentence cosine + scaled BM25 + a structure prior (the
         part of the model the question asks about, or contact details) + late interaction of the
-        question's and passages' word-piece vectors; hybrid: RRF of dense and BM25; late: late interaction.
+        question's and passages' word-piece vectors, then the topic step (contact and reading-list
+        entries on the topic of the best passage); hybrid: RRF of dense and BM25; late: late interaction.
         """
         retriever = retriever or self.settings.retriever
         question = expand_acronyms(question, self._acronym_table, self.vocabulary, self._acronyms)
@@ -141,7 +142,7 @@ class Index:
         weights = (s.sentence_weight, s.bm25_weight, s.prior_weight, s.late_weight)
         final = fuse(dense, sentences, bm25, prior, late, weights)
         if s.topic_weight:
-            final = final + s.topic_weight * topic_bonus(question, final, self.structure)
+            final = final + s.topic_weight * self.structure.topic(question, final)
         return final.astype("float64"), dense, per_sentence
 
     def search(
