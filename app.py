@@ -72,10 +72,12 @@ h1 {font-size: 2.25rem !important; line-height: 1.2 !important; padding-bottom: 
 
 
 @st.cache_resource(show_spinner="Loading the report index and the language model…", max_entries=2)
-def load_index(path: str, stamp: int, _settings: Settings) -> Index:
-    """One loaded index (and warm model) per process and index build; a new ingest changes ``stamp``."""
+def load_index(path: str, stamp: int, reranker: str, _settings: Settings) -> Index:
+    """One loaded index (and warm models) per process, index build and reranker; a new ingest changes ``stamp``."""
     index = Index.load(path, settings=_settings)
     index.embedder.encode_query("warm up")
+    if _settings.reranker:
+        index.rerank("warm up", [0])  # a missing or broken reranker is reported now, not on the first question
     return index
 
 
@@ -137,7 +139,7 @@ def render_sidebar_footer(index: Index, turns: list[chat.Turn]) -> None:
         )
         st.button("New conversation", icon=":material/refresh:", on_click=clear_conversation, disabled=not turns,
                   width="stretch")
-        st.html(render.summary_html(index.manifest))
+        st.html(render.summary_html(index.manifest, index.settings.reranker))
 
 
 def clear_conversation() -> None:
@@ -222,7 +224,7 @@ if stamp is None:
     render_build_panel(settings)
     st.stop()
 try:
-    index = load_index(str(settings.index_dir), stamp, settings)
+    index = load_index(str(settings.index_dir), stamp, settings.reranker, settings)
 except (IndexMissingError, IndexMismatchError) as exc:
     render_build_panel(settings, str(exc))
     st.stop()

@@ -185,8 +185,8 @@ def index_stamp(index_dir: Path) -> int | None:
     return manifest.stat().st_mtime_ns if manifest.exists() else None
 
 
-def index_summary(manifest: dict) -> dict[str, str]:
-    """What the sidebar says about the loaded index."""
+def index_summary(manifest: dict, reranker: str = "") -> dict[str, str]:
+    """What the sidebar says about the loaded index (and the cross-encoder re-scoring its hits, if any)."""
     created = str(manifest.get("created", ""))
     try:
         created = datetime.strptime(created, "%Y-%m-%dT%H:%M:%S%z").strftime("%d %b %Y, %H:%M %Z").strip()
@@ -202,7 +202,7 @@ def index_summary(manifest: dict) -> dict[str, str]:
         "Passages": str(manifest.get("passages", "")),
         "Ingested": created,
         "Model": model.removeprefix("bundled:") + (" (bundled)" if model.startswith("bundled:") else ""),
-    }
+    } | ({"Reranker": reranker} if reranker else {})
 
 
 class IngestProgress:

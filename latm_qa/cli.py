@@ -19,6 +19,7 @@ def _settings(args: argparse.Namespace):
         index_dir=getattr(args, "index", None),
         model=getattr(args, "model", None),
         max_file_mb=getattr(args, "max_file_mb", None),
+        reranker=getattr(args, "reranker", None),
     )
 
 
@@ -197,6 +198,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         command += ["--server.port", str(args.port)]
     if args.index:
         os.environ["LATM_QA_INDEX"] = str(args.index)
+    if args.reranker is not None:
+        os.environ["LATM_QA_RERANKER"] = args.reranker
     os.execv(sys.executable, command)
     return 0
 
@@ -234,6 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chapter", help='only these chapters, e.g. "2,3" or "About Localis"')
     p.add_argument("--part", help="only these parts: key features, benefits, challenges, case studies, further reading")
     p.add_argument("--json", action="store_true", help="print JSON (one line per question with --queries)")
+    p.add_argument(
+        "--reranker", help="folder of a cross-encoder to re-score the best passages (default: $LATM_QA_RERANKER; none)"
+    )
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("sections", help="show the detected section tree with passage counts and pages")
@@ -251,11 +257,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--beir", help="also export the set in BEIR layout into this directory")
     p.add_argument("--ablations", action="store_true", help="add rows with each technique of the default retriever off")
     p.add_argument("--feedback", help="also score the chat page's up-voted answers stored in this directory")
+    p.add_argument(
+        "--reranker", help="folder of a cross-encoder to re-score the best passages (default: $LATM_QA_RERANKER; none)"
+    )
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="open the chat page (streamlit run app.py)")
     p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
     p.add_argument("--port", type=int, help="port (default: Streamlit's, or STREAMLIT_SERVER_PORT)")
+    p.add_argument(
+        "--reranker", help="folder of a cross-encoder to re-score the best passages (default: $LATM_QA_RERANKER; none)"
+    )
     p.set_defaults(func=cmd_serve)
     return parser
 

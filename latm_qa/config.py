@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-Retriever = Literal["fused", "hybrid", "dense", "bm25", "late"]
+Retriever = Literal["fused", "hybrid", "dense", "bm25", "late", "rerank"]
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +31,8 @@ class Settings:
     prior_weight: float = 0.1
     late_weight: float = 3.0
     topic_weight: float = 0.5
+    reranker: str = ""  # a cross-encoder folder (or cached hub name); "" = none
+    rerank_depth: int = 20
     k: int = 5
     abstain_below: float = 0.15
     max_file_mb: float = 50.0
@@ -52,6 +54,8 @@ def load_settings(**overrides: object) -> Settings:
         env["index_dir"] = Path(value)
     if value := os.environ.get("LATM_QA_MODEL"):
         env["model"] = value
+    if value := os.environ.get("LATM_QA_RERANKER"):
+        env["reranker"] = value
     if value := os.environ.get("LATM_QA_FEEDBACK_DIR"):
         env["feedback_dir"] = Path(value)
     if value := os.environ.get("LATM_QA_MAX_FILE_MB"):
@@ -67,4 +71,7 @@ def load_settings(**overrides: object) -> Settings:
     for key in ("index_dir", "ingest_dir", "feedback_dir"):
         if key in given:
             given[key] = Path(given[key])  # type: ignore[arg-type]
-    return replace(Settings(), **{**env, **given})
+    settings = replace(Settings(), **{**env, **given})
+    if settings.reranker and "retriever" not in given:  # a configured reranker is used unless told otherwise
+        settings = replace(settings, retriever="rerank")
+    return settings

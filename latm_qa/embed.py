@@ -17,7 +17,18 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-_TORCH_LOCK = threading.Lock()
+TORCH_LOCK = threading.Lock()  # one model call at a time: torch's thread count is process-wide
+
+
+def quiet_transformers() -> None:
+    """No progress bars or load reports from transformers on a user's terminal."""
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+    except ImportError:
+        pass
 
 
 def resolve_model(name: str) -> str:
@@ -42,13 +53,7 @@ class Embedder:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        try:
-            from transformers.utils import logging as hf_logging
-
-            hf_logging.disable_progress_bar()
-            hf_logging.set_verbosity_error()
-        except ImportError:
-            pass
+        quiet_transformers()
         self.name = name
         location = resolve_model(name)
         try:
@@ -82,7 +87,7 @@ class Embedder:
         (normalised, one row per word piece, special tokens and punctuation left out), on every core."""
         out = np.zeros((len(texts), self.dim), dtype="float32")
         token_rows: list[np.ndarray] = []
-        with _TORCH_LOCK:
+        with TORCH_LOCK:
             self._torch.set_num_threads(max(1, os.cpu_count() or 1))
             try:
                 for i in range(0, len(texts), batch_size):
@@ -103,13 +108,13 @@ class Embedder:
 
     def encode_query(self, text: str) -> np.ndarray:
         """One normalised vector for a question, on one thread (fast and steady on a busy machine)."""
-        with _TORCH_LOCK:
+        with TORCH_LOCK:
             vec = self.model.encode([text], normalize_embeddings=True, convert_to_numpy=True)
         return vec[0].astype("float32")
 
     def encode_query_tokens(self, text: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """A question's vector, its token vectors and their word pieces, from one pass on one thread."""
-        with _TORCH_LOCK:
+        with TORCH_LOCK:
             output = self.model.encode([text], output_value=None)[0]
         rows, pieces = self._token_vectors(output)
         return _unit(output["sentence_embedding"]), rows, pieces

@@ -23,8 +23,8 @@ from .evaluate import (
 )
 from .search import Index
 
-RETRIEVERS = ["dense", "bm25", "hybrid", "late", "fused"]
-DEFAULT_RETRIEVERS = ["naive", *RETRIEVERS]
+RETRIEVERS = ["dense", "bm25", "hybrid", "late", "fused", "rerank"]
+DEFAULT_RETRIEVERS = ["naive", *RETRIEVERS[:-1]]  # and "rerank" when a reranker is configured
 # Each ablation turns one technique of the default "fused" retriever off.
 ABLATIONS = {
     "fused-no-sentences": {"sentence_weight": 0.0},
@@ -64,7 +64,7 @@ def evaluate_index(index: Index, questions: list[dict], retrievers: list[str]) -
         elif name in ABLATIONS:
             runs[name] = run_ablation(index, questions, name)
         else:
-            choices = ", ".join([*DEFAULT_RETRIEVERS, *ABLATIONS])
+            choices = ", ".join(["naive", *RETRIEVERS, *ABLATIONS])
             raise LatmQaError(f"unknown retriever {name!r}: choose from {choices}")
     splits = sorted({q.get("split", "all") for q in questions}) + (
         ["all"] if len({q.get("split") for q in questions}) > 1 else []
@@ -212,7 +212,8 @@ def evaluate_and_write(args, settings: Settings) -> int:
         questions += extra
     if not questions:
         raise LatmQaError(f"no questions in split {args.split!r}")
-    retrievers = [r.strip() for r in (args.retrievers or ",".join(DEFAULT_RETRIEVERS)).split(",") if r.strip()]
+    default = DEFAULT_RETRIEVERS + (["rerank"] if settings.reranker else [])
+    retrievers = [r.strip() for r in (args.retrievers or ",".join(default)).split(",") if r.strip()]
     if args.ablations:
         retrievers += [name for name in ABLATIONS if name not in retrievers]
     began = time.perf_counter()
@@ -224,7 +225,10 @@ def evaluate_and_write(args, settings: Settings) -> int:
         manifest={k: index.manifest[k] for k in ("created", "model", "dimension", "settings", "sources", "passages")},
         search_settings={
             k: getattr(settings, k)
-            for k in ("retriever", "rrf_k", "sentence_weight", "bm25_weight", "prior_weight", "abstain_below")
+            for k in (
+                "retriever", "rrf_k", "sentence_weight", "bm25_weight", "prior_weight", "abstain_below",
+                "late_weight", "topic_weight", "reranker", "rerank_depth",
+            )
         },
         questions_file=str(args.questions or "eval/questions.jsonl"),
         seconds=round(time.perf_counter() - began, 1),

@@ -77,6 +77,7 @@ def hit_to_json(hit: Hit) -> dict:
         "chapter_title": p.chapter_title,
         "document_title": p.document_title,
         "citation": citation(p),
+        "fused_score": None if hit.fused_score is None else round(float(hit.fused_score), 6),
     }
 
 
@@ -103,6 +104,7 @@ def result_to_json(result: SearchResult, question_id: object = None) -> dict:
         "confidence": round(result.confidence, 4),
         "not_in_report": list(result.not_in_report),
         "places": [{"words": r.words, "place": r.place, "councils": list(r.councils)} for r in result.places],
+        "retriever": result.retriever,
     }
 
 

@@ -100,8 +100,8 @@ def abstain_html(result: SearchResult, filtered: bool, matching: int = 1) -> str
     )
 
 
-def summary_html(manifest: dict) -> str:
-    rows = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in index_summary(manifest).items())
+def summary_html(manifest: dict, reranker: str = "") -> str:
+    rows = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in index_summary(manifest, reranker).items())
     return f'<div class="latm-info"><dl>{rows}</dl></div>'
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from .chunk import embedding_text
 from .config import Retriever, Settings, load_settings
-from .errors import IndexMismatchError
+from .errors import IndexMismatchError, ModelLoadError
 from .index import read_index_files
 from .places import Gazetteer
 from .present import best_sentences, citation
@@ -88,6 +88,7 @@ class Index:
         self._acronyms = report_acronyms(texts)
         self.places = Gazetteer.from_texts(texts)
         self._embedder = None
+        self._reranker = None
 
     @classmethod
     def load(cls, path: Path | str | None = None, model: str | None = None, settings: Settings | None = None) -> Index:
@@ -109,6 +110,27 @@ class Index:
             self._embedder = load_embedder(self.model_name)
         return self._embedder
 
+    @property
+    def reranker(self):
+        """The configured cross-encoder, loaded on first use; a clear error when none is configured."""
+        if self._reranker is None:
+            if not self.settings.reranker:
+                raise ModelLoadError(
+                    "the rerank retriever needs a cross-encoder: pass --reranker DIR (or set LATM_QA_RERANKER) "
+                    "with the folder of one, or choose another --retriever such as fused"
+                )
+            from .rerank import load_reranker
+
+            self._reranker = load_reranker(self.settings.reranker)
+        return self._reranker
+
+    def rerank(self, question: str, rows: list[int]) -> tuple[list[int], np.ndarray]:
+        """The rows re-ordered by the cross-encoder, and its score of each (in the new order)."""
+        texts = [embedding_text(self.passages[row], self.embed_headings) for row in rows]
+        scores = self.reranker.scores(question, texts)
+        order = np.argsort(-scores, kind="stable")
+        return [rows[i] for i in order], scores[order]
+
     def document(self, doc_id: str) -> Document | None:
         return next((d for d in self.documents if d.doc_id == doc_id), None)
 
@@ -118,7 +140,8 @@ class Index:
         fused (default): dense cosine + best-sentence cosine + scaled BM25 + a structure prior (the
         part of the model the question asks about, or contact details) + late interaction of the
         question's and passages' word-piece vectors, then the topic step (contact and reading-list
-        entries on the topic of the best passage); hybrid: RRF of dense and BM25; late: late interaction.
+        entries on the topic of the best passage); hybrid: RRF of dense and BM25; late: late interaction;
+        rerank: fused (the cross-encoder re-scores its best passages in ``ask``).
         """
         retriever = retriever or self.settings.retriever
         question = expand_acronyms(question, self._acronym_table, self.vocabulary, self._acronyms)
@@ -161,20 +184,27 @@ class Index:
         keep_hits: bool = False,
     ) -> SearchResult:
         """Answer a question: ranked hits with highlights and a short answer, or an abstention."""
+        retriever = retriever or self.settings.retriever
         text, truncated = clean_question(question, self.settings.max_question_chars)
         final, dense, per_sentence = self.scores(text, retriever)
         mask = filters.mask(self.passages) if filters else np.ones(len(self.passages), dtype=bool)
-        order = [int(i) for i in np.argsort(-final, kind="stable") if mask[i]][: max(1, k)]
+        ranked = [int(i) for i in np.argsort(-final, kind="stable") if mask[i]]
+        order = ranked[: max(1, k)]
+        scores = [float(final[row]) for row in order]
+        if retriever == "rerank":
+            order, reranked = self.rerank(text, ranked[: max(k, self.settings.rerank_depth)])
+            order, scores = order[: max(1, k)], [float(x) for x in reranked[: max(1, k)]]
         confidence = float(dense[mask].max()) if mask.any() else 0.0
         hits = []
-        for rank, row in enumerate(order, 1):
+        for rank, (row, score) in enumerate(zip(order, scores, strict=True), 1):
             spans = best_sentences(per_sentence, self._sentence_rows[row], self.sentences)
             hits.append(
                 Hit(
                     rank=rank,
-                    score=float(final[row]),
+                    score=score,
                     passage=self.passages[row],
                     highlights=tuple((s, e) for s, e, _ in spans),
+                    fused_score=float(final[row]) if retriever == "rerank" else None,
                 )
             )
         unknown = unknown_names(text, self.vocabulary | self.places.known_words(text))
@@ -193,6 +223,7 @@ class Index:
                 confidence=confidence,
                 not_in_report=tuple(unknown),
                 places=places,
+                retriever=retriever,
             )
         answer, answer_citation = "", ""
         if hits and hits[0].highlights:
@@ -207,6 +238,7 @@ class Index:
             confidence=confidence,
             not_in_report=tuple(unknown),
             places=places,
+            retriever=retriever,
         )
 
     def sections(self) -> list[dict]:

@@ -142,6 +142,7 @@ class Hit:
     score: float
     passage: Passage
     highlights: tuple[tuple[int, int], ...] = field(default=())
+    fused_score: float | None = None  # with a reranker: the fused score it re-scored (``score`` is its own)
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ class SearchResult:
     confidence: float = 0.0
     not_in_report: tuple[str, ...] = ()
     places: tuple[PlaceReading, ...] = ()  # place descriptions read as the report's councils
+    retriever: str = ""  # the ranking that produced the hits: fused, rerank, ...
 
 
 @dataclass(frozen=True)
