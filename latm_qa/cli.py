@@ -11,6 +11,8 @@ from typing import get_args
 
 from .config import Retriever
 
+RERANKER_HELP = "folder of a cross-encoder to re-score the best passages (default: $LATM_QA_RERANKER; none)"
+
 
 def _settings(args: argparse.Namespace):
     from .config import load_settings
@@ -237,9 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chapter", help='only these chapters, e.g. "2,3" or "About Localis"')
     p.add_argument("--part", help="only these parts: key features, benefits, challenges, case studies, further reading")
     p.add_argument("--json", action="store_true", help="print JSON (one line per question with --queries)")
-    p.add_argument(
-        "--reranker", help="folder of a cross-encoder to re-score the best passages (default: $LATM_QA_RERANKER; none)"
-    )
+    p.add_argument("--reranker", help=RERANKER_HELP)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("sections", help="show the detected section tree with passage counts and pages")
@@ -257,17 +257,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--beir", help="also export the set in BEIR layout into this directory")
     p.add_argument("--ablations", action="store_true", help="add rows with each technique of the default retriever off")
     p.add_argument("--feedback", help="also score the chat page's up-voted answers stored in this directory")
-    p.add_argument(
-        "--reranker", help="folder of a cross-encoder to re-score the best passages (default: $LATM_QA_RERANKER; none)"
-    )
+    p.add_argument("--reranker", help=RERANKER_HELP)
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="open the chat page (streamlit run app.py)")
     p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
     p.add_argument("--port", type=int, help="port (default: Streamlit's, or STREAMLIT_SERVER_PORT)")
-    p.add_argument(
-        "--reranker", help="folder of a cross-encoder to re-score the best passages (default: $LATM_QA_RERANKER; none)"
-    )
+    p.add_argument("--reranker", help=RERANKER_HELP)
     p.set_defaults(func=cmd_serve)
     return parser
 
