@@ -191,10 +191,12 @@ class Index:
         ranked = [int(i) for i in np.argsort(-final, kind="stable") if mask[i]]
         order = ranked[: max(1, k)]
         scores = [float(final[row]) for row in order]
-        if retriever == "rerank":
+        confidence = float(dense[mask].max()) if mask.any() else 0.0
+        unknown = unknown_names(text, self.vocabulary | self.places.known_words(text))
+        abstained = abstain and bool(unknown or confidence < self.settings.abstain_below)
+        if retriever == "rerank" and (keep_hits or not abstained):  # no cross-encoder time on hits not shown
             order, reranked = self.rerank(text, ranked[: max(k, self.settings.rerank_depth)])
             order, scores = order[: max(1, k)], [float(x) for x in reranked[: max(1, k)]]
-        confidence = float(dense[mask].max()) if mask.any() else 0.0
         hits = []
         for rank, (row, score) in enumerate(zip(order, scores, strict=True), 1):
             spans = best_sentences(per_sentence, self._sentence_rows[row], self.sentences)
@@ -207,9 +209,8 @@ class Index:
                     fused_score=float(final[row]) if retriever == "rerank" else None,
                 )
             )
-        unknown = unknown_names(text, self.vocabulary | self.places.known_words(text))
         places = tuple(r for r in self.places.described(text) if r.councils)
-        if abstain and (unknown or confidence < self.settings.abstain_below):
+        if abstained:
             seen: dict[str, Passage] = {}
             for row in order:
                 seen.setdefault(" / ".join(self.passages[row].heading_path), self.passages[row])
