@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from latm_qa import Index, ModelLoadError
 from latm_qa.chunk import embedding_text
+from latm_qa.embed import resolve_model
 
 ESSEX = "How much does Essex earn each year from the services it sells?"
 APP = str(ROOT / "app.py")
@@ -29,8 +30,6 @@ APP = str(ROOT / "app.py")
 def cross_encoder_dir(tmp_path_factory, embedder) -> Path:
     import torch
     from sentence_transformers import CrossEncoder
-
-    from latm_qa.embed import resolve_model
 
     torch.manual_seed(0)
     model = CrossEncoder(resolve_model(embedder.name), num_labels=1, device="cpu")
@@ -101,7 +100,7 @@ def _nli_like(cross_encoder_dir: Path, tmp_path: Path) -> Path:
         (lambda ce, tmp: tmp / "no-such-folder", "does not exist"),
         (lambda ce, tmp: ce / "config.json", "is a file: give the model's folder"),
         (lambda ce, tmp: tmp, "no readable config.json"),
-        (lambda ce, tmp: Path(__import__("latm_qa.embed").embed.resolve_model("all-MiniLM-L6-v2")),
+        (lambda ce, tmp: Path(resolve_model("all-MiniLM-L6-v2")),
          "not a cross-encoder (its config.json names BertModel)"),
         (_nli_like, "gives 3 scores per pair"),
         (lambda ce, tmp: "cross-encoder/ms-marco-MiniLM-L6-v2", "cannot be downloaded at run time"),
