@@ -35,6 +35,7 @@ class Settings:
     rerank_depth: int = 20
     k: int = 5
     abstain_below: float = 0.15
+    abstain_off_topic: bool = True  # abstain when the best passage is about none of the councils a question names
     max_file_mb: float = 50.0
     max_question_chars: int = 2000
 

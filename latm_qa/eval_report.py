@@ -227,7 +227,7 @@ def evaluate_and_write(args, settings: Settings) -> int:
             k: getattr(settings, k)
             for k in (
                 "retriever", "rrf_k", "sentence_weight", "bm25_weight", "prior_weight", "abstain_below",
-                "late_weight", "topic_weight", "reranker", "rerank_depth",
+                "late_weight", "topic_weight", "reranker", "rerank_depth", "abstain_off_topic",
             )
         },
         questions_file=str(args.questions or "eval/questions.jsonl"),

@@ -147,6 +147,7 @@ class Gazetteer:
 
     councils: tuple[Council, ...]  # named in the report
     report_text: str  # the report lower-cased, whitespace collapsed
+    ordinary: frozenset[str] = frozenset()  # lower-case words of the report: names that are words too ("reading")
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Gazetteer:
@@ -164,7 +165,7 @@ class Gazetteer:
             return key in grams
 
         councils = tuple(c for c in load_councils() if any(named(n) for n in (c.name, *c.aliases)))
-        return cls(councils, re.sub(r"\s+", " ", text).lower())
+        return cls(councils, re.sub(r"\s+", " ", text).lower(), frozenset(lower_words))
 
     def described(self, question: str) -> tuple[PlaceReading, ...]:
         """Place descriptions in the question the report does not itself use, each with the names of the
@@ -178,9 +179,40 @@ class Gazetteer:
         names = list(dict.fromkeys(names))
         return question if not names else f"{question} ({'; '.join(names)})"
 
+    def named(self, question: str) -> tuple[Council, ...]:
+        """The report's councils the question names ("Barnet", "South Hams"). A name that is also an
+        ordinary word of the report counts only written as a name (capitalised)."""
+        return _named(self, question)
+
+    def covers(self, text: str, council: Council) -> bool:
+        """Whether a text is about a council: it names the council or, for a county, one of the report's
+        councils in that county (a passage on Colchester is about Essex)."""
+        names = {council.name, *council.aliases}
+        if council.kind == "county" or council.name == council.county:
+            names |= {c.name for c in self.councils if c.county == council.county}
+        return any(_name_pattern(name, True).search(text) for name in names)
+
     def known_words(self, question: str) -> set[str]:
         """Lower-cased words of place descriptions that cover councils the report names."""
         return {word for r in self.described(question) if r.councils for word in re.split(r"[\s-]+", r.words.lower())}
+
+
+@lru_cache(maxsize=256)
+def _name_pattern(name: str, any_case: bool) -> re.Pattern[str]:
+    return re.compile(_phrase(name), re.IGNORECASE if any_case else 0)
+
+
+@lru_cache(maxsize=512)
+def _named(gazetteer: Gazetteer, question: str) -> tuple[Council, ...]:
+    """Gazetteer.named, cached: a question's abstention check and its suggestions both ask."""
+    out = []
+    for council in gazetteer.councils:
+        for name in (council.name, *council.aliases):
+            any_case = " ".join(_words(name)).lower() not in gazetteer.ordinary
+            if _name_pattern(name, any_case).search(question):
+                out.append(council)
+                break
+    return tuple(out)
 
 
 @lru_cache(maxsize=512)

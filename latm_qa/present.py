@@ -105,6 +105,7 @@ def result_to_json(result: SearchResult, question_id: object = None) -> dict:
         "not_in_report": list(result.not_in_report),
         "places": [{"words": r.words, "place": r.place, "councils": list(r.councils)} for r in result.places],
         "retriever": result.retriever,
+        "off_topic": list(result.off_topic),
     }
 
 
@@ -121,6 +122,8 @@ def format_plain(result: SearchResult) -> str:
     lines += [f"(read {place_note(r)})" for r in result.places]
     if result.abstained:
         missing = f" (it never mentions {', '.join(result.not_in_report)})" if result.not_in_report else ""
+        if result.off_topic and not missing:
+            missing = f" (the passages closest to it are not about {', '.join(result.off_topic)})"
         lines.append(f"The report does not seem to answer this question{missing}.")
         if result.suggestions:
             lines.append("Nearest sections:")

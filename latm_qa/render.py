@@ -91,6 +91,9 @@ def abstain_html(result: SearchResult, filtered: bool, matching: int = 1) -> str
     # not_in_report: names the question uses that the report never mentions (newer SearchResult only)
     missing = tuple(getattr(result, "not_in_report", ()) or ())
     never = f" It never mentions {_esc(', '.join(missing))}." if missing else ""
+    off_topic = tuple(getattr(result, "off_topic", ()) or ())
+    if off_topic and not missing:
+        never = f" The passages closest to it are not about {_esc(', '.join(off_topic))}."
     items = "".join(f"<li>{citation_html(p)}</li>" for p in result.suggestions)
     nearest = f'<div class="latm-label">Nearest sections</div><ul>{items}</ul>' if items else ""
     return (

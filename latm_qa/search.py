@@ -82,6 +82,7 @@ class Index:
             [rows[0] if rows else len(self.sentences) for rows in self._sentence_rows], dtype="int64"
         )
         self.structure = Structure.of(self.passages)
+        self._about_text = [" / ".join(p.heading_path) + "\n" + p.text for p in self.passages]
         texts = [d.text for d in self.documents]
         self.vocabulary = corpus_vocabulary(texts)
         self._acronym_table = acronym_table(texts)
@@ -130,6 +131,18 @@ class Index:
         scores = self.reranker.scores(question, texts)
         order = np.argsort(-scores, kind="stable")
         return [rows[i] for i in order], scores[order]
+
+    def off_topic(self, question: str, top: int) -> tuple[str, ...]:
+        """The report's councils the question names when the best passage is about none of them, else ().
+
+        "How much parking income did Barnet raise?" whose best passage is on Warrington's property income
+        asks for something the report does not tell about Barnet. A passage is about a council if its text
+        or heading path names it (or, for a county, one of its councils in the report).
+        """
+        named = self.places.named(question)
+        if not named or any(self.places.covers(self._about_text[top], council) for council in named):
+            return ()
+        return tuple(council.name for council in named)
 
     def document(self, doc_id: str) -> Document | None:
         return next((d for d in self.documents if d.doc_id == doc_id), None)
@@ -193,7 +206,8 @@ class Index:
         scores = [float(final[row]) for row in order]
         confidence = float(dense[mask].max()) if mask.any() else 0.0
         unknown = unknown_names(text, self.vocabulary | self.places.known_words(text))
-        abstained = abstain and bool(unknown or confidence < self.settings.abstain_below)
+        off_topic = self.off_topic(text, ranked[0]) if ranked and self.settings.abstain_off_topic else ()
+        abstained = abstain and bool(unknown or off_topic or confidence < self.settings.abstain_below)
         if retriever == "rerank" and (keep_hits or not abstained):  # no cross-encoder time on hits not shown
             order, reranked = self.rerank(text, ranked[: max(k, self.settings.rerank_depth)])
             order, scores = order[: max(1, k)], [float(x) for x in reranked[: max(1, k)]]
@@ -212,7 +226,9 @@ class Index:
         places = tuple(r for r in self.places.described(text) if r.councils)
         if abstained:
             seen: dict[str, Passage] = {}
-            for row in order:
+            named = [c for c in self.places.named(text) if c.name in off_topic]
+            about = [row for row in ranked if any(self.places.covers(self._about_text[row], c) for c in named)]
+            for row in about[:3] + order:  # sections on the council the question names come first
                 seen.setdefault(" / ".join(self.passages[row].heading_path), self.passages[row])
             kept = tuple(hits) if keep_hits else ()
             return SearchResult(
@@ -225,6 +241,7 @@ class Index:
                 not_in_report=tuple(unknown),
                 places=places,
                 retriever=retriever,
+                off_topic=off_topic,
             )
         answer, answer_citation = "", ""
         if hits and hits[0].highlights:

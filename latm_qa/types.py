@@ -169,6 +169,7 @@ class SearchResult:
     not_in_report: tuple[str, ...] = ()
     places: tuple[PlaceReading, ...] = ()  # place descriptions read as the report's councils
     retriever: str = ""  # the ranking that produced the hits: fused, rerank, ...
+    off_topic: tuple[str, ...] = ()  # councils the question names that the best passage is not about
 
 
 @dataclass(frozen=True)

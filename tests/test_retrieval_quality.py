@@ -90,3 +90,52 @@ def test_feedback_votes_become_extra_judgements(md_index, tmp_path):
     assert [q["relevant_ids"] for q in extra] == [[shown[0]]]
     metrics = score_run(run_retriever(md_index, extra, "fused"), extra)
     assert metrics["hit_rate@1"] == 1.0 and metrics["questions"] == 1
+
+
+def test_a_named_council_the_best_passage_is_not_about_makes_it_abstain(md_index):
+    from latm_qa import render
+    from latm_qa.present import format_plain, result_to_json
+
+    result = md_index.ask("How much did Oldham's council tax go up in 2016/17?")  # the best match is Colchester's
+    assert result.abstained and not result.hits and result.off_topic == ("Oldham",) and not result.not_in_report
+    assert result.suggestions[0].section_title.startswith("Oldham Council")  # its own case study comes first
+    assert result_to_json(result)["off_topic"] == ["Oldham"]
+    assert "the passages closest to it are not about Oldham" in format_plain(result)
+    assert "The passages closest to it are not about Oldham." in render.abstain_html(result, filtered=False)
+
+
+def test_the_council_check_keeps_answerable_questions(md_index):
+    for question, council in [
+        ("How has the Essex borough's trading income grown?", "Colchester"),  # Colchester lies in Essex
+        ("which services does barnet share, and with which borough?", "Barnet"),  # typed in lower case
+        ("Who should I contact at Oldham?", "Oldham"),
+    ]:
+        result = md_index.ask(question)
+        assert not result.abstained and not result.off_topic, question
+        assert council in result.hits[0].passage.section_title, question
+
+
+def test_the_council_check_reads_names_not_ordinary_words():
+    from latm_qa.places import Gazetteer
+
+    gazetteer = Gazetteer.from_texts(["Reading Borough Council keeps a reading list. Barnet shares services."])
+    assert [c.name for c in gazetteer.named("Is there a reading list on Barnet?")] == ["Barnet"]
+    assert [c.name for c in gazetteer.named("What did Reading publish?")] == ["Reading"]
+    essex = next(c for c in Gazetteer.from_texts(["Essex and Colchester"]).councils if c.name == "Essex")
+    assert Gazetteer.from_texts(["Essex and Colchester"]).covers("Colchester Borough Council trades", essex)
+
+
+def test_the_council_check_respects_filters_and_can_be_turned_off(md_index):
+    import copy
+    from dataclasses import replace
+
+    from latm_qa.search import Filters
+
+    question = "How does Oldham work with its residents as a cooperative council?"
+    filtered = md_index.ask(question, filters=Filters(chapters=("2",)))  # Oldham is in chapter 3
+    assert filtered.abstained and filtered.off_topic == ("Oldham",)
+    assert not md_index.ask(question).abstained
+    unchecked = copy.copy(md_index)
+    unchecked.settings = replace(md_index.settings, abstain_off_topic=False)
+    result = unchecked.ask("How much did Oldham's council tax go up in 2016/17?")
+    assert not result.abstained and not result.off_topic
