@@ -120,15 +120,19 @@ def ask_turn(index: Index, question: str, previous: Turn | None, k: int, filters
     """Answer a question in the conversation; a rewritten follow-up keeps an abstention its own words earn.
 
     If the question alone is off-topic (the report does not cover it and shares no searchable word with
-    it, "and what about cake?"), adding the previous model's name must not conjure up an answer.
+    it, "and what about cake?"), adding the previous model's name must not conjure up an answer. If the
+    previous model leads away from the council the question names ("what about Essex?" after a question
+    on sharing councils), the question is answered on its own words.
     """
     question = question.strip()
     query = rewrite_followup(question, followup_context(previous))
     try:
         result = index.ask(query, k=k, filters=filters)
-        if query != question and not result.abstained:
+        if query != question and (result.off_topic or not result.abstained):
             own = index.ask(question, k=k, filters=filters)
-            if own.abstained and not report_mentions(index, question):
+            if own.abstained and not result.abstained and not report_mentions(index, question):
+                query, result = question, own
+            elif result.off_topic and not own.abstained:
                 query, result = question, own
     except QueryError as exc:
         return Turn(question=question, query=question, result=None, filters=filters, k=k, error=str(exc))

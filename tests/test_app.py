@@ -272,3 +272,10 @@ def test_a_place_description_is_answered_and_its_reading_shown(page):
     assert result is not None and not result.abstained
     assert result.hits[0].passage.section_title.startswith("Oldham")
     assert "Read “Greater Manchester” as Greater Manchester: Oldham" in texts(page)
+
+
+def test_a_followup_naming_a_council_of_another_model_is_answered_on_its_own_words(md_index):
+    first = chat.ask_turn(md_index, "What are the challenges of sharing services?", None, 5, chat.build_filters())
+    followup = chat.ask_turn(md_index, "what about Essex?", first, 5, chat.build_filters())
+    assert not followup.rewritten and followup.query == "what about Essex?"  # Essex is no sharing council
+    assert not followup.result.abstained and followup.result.hits[0].passage.section_title.startswith("Essex")
