@@ -112,6 +112,16 @@ def test_passages_respect_sections_and_size(document):
     assert len(set(ids)) == len(ids)
 
 
+def test_a_sentence_leaning_on_the_one_before_stays_with_it(document):
+    _, doc = document
+    passages = split_passages(doc)
+    road = next(p for p in passages if "link road between the M54" in p.text)
+    assert "This will help to support 1,400 local jobs" in road.text  # what the road will do
+    for p in passages:
+        mid_paragraph = "\n" not in doc.text[max(0, p.start - 2) : p.start]
+        assert not (mid_paragraph and re.match(r"(This|These|It|They|Such)\b", p.text)), p.text[:60]
+
+
 def test_pdf_pages_are_right_for_known_passages():
     doc = parse_sections(read_document(REPORTS["pdf"]))
     passages = split_passages(doc)
