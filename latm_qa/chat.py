@@ -128,11 +128,13 @@ def ask_turn(index: Index, question: str, previous: Turn | None, k: int, filters
     query = rewrite_followup(question, followup_context(previous))
     try:
         result = index.ask(query, k=k, filters=filters)
-        if query != question and (result.off_topic or not result.abstained):
+        if query != question and not result.abstained:  # nonsense must not borrow the previous model's answer
             own = index.ask(question, k=k, filters=filters)
-            if own.abstained and not result.abstained and not report_mentions(index, question):
+            if own.abstained and not report_mentions(index, question):
                 query, result = question, own
-            elif result.off_topic and not own.abstained:
+        elif query != question and result.off_topic:  # the previous model led away from the council named
+            own = index.ask(question, k=k, filters=filters)
+            if not own.abstained:
                 query, result = question, own
     except QueryError as exc:
         return Turn(question=question, query=question, result=None, filters=filters, k=k, error=str(exc))

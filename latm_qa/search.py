@@ -226,7 +226,7 @@ class Index:
         places = tuple(r for r in self.places.described(text) if r.councils)
         if abstained:
             seen: dict[str, Passage] = {}
-            named = [c for c in self.places.named(text) if c.name in off_topic]
+            named = self.places.named(text) if off_topic else ()
             about = [row for row in ranked if any(self.places.covers(self._about_text[row], c) for c in named)]
             for row in about[:3] + order:  # sections on the council the question names come first
                 seen.setdefault(" / ".join(self.passages[row].heading_path), self.passages[row])
