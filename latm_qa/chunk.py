@@ -69,11 +69,12 @@ def _units(text: str, start: int, end: int, max_words: int) -> Iterator[tuple[in
             if words(para) <= max_words:
                 yield p_start, p_end, False
             else:
+                found = _SENTENCE_END.finditer(text, p_start, p_end)
+                cuts = [(c.start() + len(c.group(0).rstrip()), c.end()) for c in found]
                 s_pos = p_start
-                for cut in _SENTENCE_END.finditer(text, p_start, p_end):
-                    yield s_pos, cut.start() + len(cut.group(0).rstrip()), s_pos > p_start and _leans(text, s_pos)
-                    s_pos = cut.end()
-                yield s_pos, p_end, s_pos > p_start and _leans(text, s_pos)
+                for stop, following in [*cuts, (p_end, p_end)]:
+                    yield s_pos, stop, s_pos > p_start and bool(_LEANS_BACK.match(text, s_pos))
+                    s_pos = following
         pos = start + match.end() if match else end
 
 
@@ -103,10 +104,6 @@ def _section_spans(text: str, section: Section, max_words: int, min_words: int) 
         tail = spans.pop()
         spans[-1][1] = tail[1]
     return [(s, e) for s, e in spans]
-
-
-def _leans(text: str, start: int) -> bool:
-    return bool(_LEANS_BACK.match(text, start))
 
 
 def embedding_text(passage: Passage, with_headings: bool = True) -> str:

@@ -26,6 +26,11 @@ class Council:
     county: str
     region: str
 
+    @property
+    def is_county(self) -> bool:
+        """A county council, or a unitary that is its whole county (Dorset, Wiltshire)."""
+        return self.kind == "county" or self.name == self.county
+
 
 @dataclass(frozen=True)
 class Place:
@@ -137,6 +142,12 @@ def _words(text: str) -> list[str]:
     return ["and" if w == "&" else re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w'’]+|&", text)]
 
 
+def _ordinary(name: str, lower_words: Iterable[str]) -> bool:
+    """Whether a one-word name is also an ordinary (lower-case) word of the report: "Reading", "Bath"."""
+    key = " ".join(_words(name))
+    return " " not in key and key.lower() in lower_words
+
+
 def _ngrams(words: list[str], longest: int) -> set[str]:
     return {" ".join(words[i : i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1)}
 
@@ -160,7 +171,7 @@ class Gazetteer:
 
         def named(name: str) -> bool:
             key = " ".join(_words(name))
-            if " " not in key and key.lower() in lower_words:
+            if _ordinary(name, lower_words):
                 return any(f"{key} {suffix}" in grams for suffix in _SUFFIXES)
             return key in grams
 
@@ -188,7 +199,7 @@ class Gazetteer:
         """Whether a text is about a council: it names the council or, for a county, one of the report's
         councils in that county (a passage on Colchester is about Essex)."""
         names = {council.name, *council.aliases}
-        if council.kind == "county" or council.name == council.county:
+        if council.is_county:
             names |= {c.name for c in self.councils if c.county == council.county}
         return any(_name_pattern(name, True).search(text) for name in names)
 
@@ -208,8 +219,7 @@ def _named(gazetteer: Gazetteer, question: str) -> tuple[Council, ...]:
     out = []
     for council in gazetteer.councils:
         for name in (council.name, *council.aliases):
-            any_case = " ".join(_words(name)).lower() not in gazetteer.ordinary
-            if _name_pattern(name, any_case).search(question):
+            if _name_pattern(name, not _ordinary(name, gazetteer.ordinary)).search(question):
                 out.append(council)
                 break
     return tuple(out)
@@ -233,6 +243,6 @@ def _described(gazetteer: Gazetteer, question: str) -> tuple[PlaceReading, ...]:
                 continue
             inside = tuple(c for c in gazetteer.councils if place.covers(c))
             if re.match(r"[\s-]+count(?:y|ies)\b", question[match.end():], re.IGNORECASE):  # "a Midlands county"
-                inside = tuple(c for c in inside if c.kind == "county" or c.name == c.county)
+                inside = tuple(c for c in inside if c.is_county)
             out.append(PlaceReading(words, place.label, tuple(c.name for c in inside)))
     return tuple(out)
