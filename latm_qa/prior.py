@@ -24,7 +24,8 @@ PART_INTENTS = {
     r"concern|hurdle|cons\b|weakness|fear|worr|struggle)",
     "Key features": r"\b(what is|what are|what does .* mean|defin|feature|characteris|principle|how does .* work|"
     r"describe|idea behind|essence)",
-    "Further reading": r"\b(read|reading|publication|paper|guide|reference|literature|article|published)",
+    "Further reading": r"\b(read|reading|publication|paper|guide|reference|literature|article|published|"
+    r"(?<!this )documents?\b)",
 }
 # The parts that point at a topic told elsewhere (a reading list names the council's own report; contact
 # details sit under the council's case study): for these the topic of the best passage decides which one.

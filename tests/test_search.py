@@ -186,6 +186,15 @@ def test_questions_about_the_report_itself_prefer_its_front_matter(md_index):
     assert hits[0].passage.section == "1" and "desk-based research" in hits[0].passage.text
 
 
+def test_a_document_asked_for_is_a_reading_list_entry_but_this_document_is_the_report(md_index):
+    parts = [p.section_title for p in md_index.passages]
+    none = np.zeros(len(parts), dtype=bool)
+    reading = np.array([part == "Further reading" for part in parts])
+    asked = intent_prior("Is there a council document on enabling communities?", parts, none, none)
+    assert (asked == reading).all() and reading.any()
+    assert not intent_prior("What does this document say about Oldham?", parts, none, none).any()
+
+
 def test_case_study_subjects_are_the_words_that_name_the_council(md_index):
     subjects = {p.heading_path[-1]: subject_words(p) for p in md_index.passages if p.section_kind == "case_study"}
     assert subjects["South Hams/West Devon (2013-Present)"] == {"hams", "devon"}
