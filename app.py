@@ -8,7 +8,7 @@ from latm_qa import chat, render
 from latm_qa.config import Settings, load_settings
 from latm_qa.errors import IndexMismatchError, IndexMissingError, LatmQaError
 from latm_qa.feedback import record_feedback
-from latm_qa.present import citation, place_note
+from latm_qa.present import citation, place_note, spelling_note
 from latm_qa.search import Index
 
 CSS = """
@@ -185,6 +185,8 @@ def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
         if turn.filters.chapters or turn.filters.parts:
             notes.append(f"Filtered to: {chat.describe_filters(turn.filters)}")
         if turn.result is not None:
+            if corrections := getattr(turn.result, "corrections", ()):
+                notes.append(f"Read {spelling_note(corrections)}")
             notes += [f"Read {place_note(reading)}" for reading in getattr(turn.result, "places", ())]
         if notes:
             st.html(render.note_html("\n".join(notes)))

@@ -22,6 +22,7 @@ def _settings(args: argparse.Namespace):
         model=getattr(args, "model", None),
         max_file_mb=getattr(args, "max_file_mb", None),
         reranker=getattr(args, "reranker", None),
+        correct_spelling=False if getattr(args, "as_typed", False) else None,
     )
 
 
@@ -239,6 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chapter", help='only these chapters, e.g. "2,3" or "About Localis"')
     p.add_argument("--part", help="only these parts: key features, benefits, challenges, case studies, further reading")
     p.add_argument("--json", action="store_true", help="print JSON (one line per question with --queries)")
+    p.add_argument(
+        "--as-typed", action="store_true",
+        help="search the words as typed (default: a misspelt word is read as the report's nearest word)",
+    )
     p.add_argument("--reranker", help=RERANKER_HELP)
     p.set_defaults(func=cmd_search)
 
@@ -256,6 +261,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="results directory (default eval/results)")
     p.add_argument("--beir", help="also export the set in BEIR layout into this directory")
     p.add_argument("--ablations", action="store_true", help="add rows with each technique of the default retriever off")
+    p.add_argument(
+        "--typos", action="store_true",
+        help="add rows for the same questions with one letter mistyped in each: spelling correction on and off",
+    )
     p.add_argument("--feedback", help="also score the chat page's up-voted answers stored in this directory")
     p.add_argument("--reranker", help=RERANKER_HELP)
     p.set_defaults(func=cmd_eval)

@@ -33,8 +33,10 @@ class Settings:
     topic_weight: float = 0.5
     reranker: str = ""  # a cross-encoder folder (or cached hub name); "" = none
     rerank_depth: int = 20
+    answer_bm25_weight: float = 0.3  # a sentence's BM25 in choosing highlights and the short answer
     k: int = 5
     abstain_below: float = 0.15
+    correct_spelling: bool = True  # read a misspelt word as the report's own ("Stafordshire" -> "Staffordshire")
     abstain_off_topic: bool = True  # abstain when the best passage is about none of the councils a question names
     max_file_mb: float = 50.0
     max_question_chars: int = 2000

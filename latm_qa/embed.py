@@ -119,6 +119,10 @@ class Embedder:
         rows, pieces = self._token_vectors(output)
         return _unit(output["sentence_embedding"]), rows, pieces
 
+    def is_whole_word(self, word: str) -> bool:
+        """Whether the model's tokenizer knows the word whole (one piece): a correctly spelt word."""
+        return len(self.model.tokenizer.tokenize(word)) == 1
+
     def _token_vectors(self, output: dict) -> tuple[np.ndarray, list[str]]:
         if "token_embeddings" not in output or "input_ids" not in output:  # a model without token outputs
             return np.zeros((0, self.dim), dtype="float32"), []  # (late interaction then adds nothing)

@@ -20,6 +20,7 @@ from .evaluate import (
     run_naive,
     run_retriever,
     score_run,
+    with_typos,
 )
 from .search import Index
 
@@ -34,6 +35,11 @@ ABLATIONS = {
     "fused-no-topic": {"topic_weight": 0.0},
     "fused-no-headings": {"embed_headings": False},
 }
+# Robustness: the same questions with one letter mistyped in each, with and without spelling correction.
+TYPOS = {
+    "fused-typos": {},
+    "fused-typos-as-typed": {"correct_spelling": False},
+}
 COLUMNS = [
     ("hit_rate@1", "Hit@1"),
     ("hit_rate@3", "Hit@3"),
@@ -43,6 +49,7 @@ COLUMNS = [
     ("ndcg@10", "nDCG@10"),
     ("citation_accuracy", "Cite acc"),
     ("top1_section_accuracy", "Top-1 §"),
+    ("short_answer_accuracy", "Answer acc"),
     ("abstention_precision", "Abst P"),
     ("abstention_recall", "Abst R"),
     ("false_abstention_rate", "False abst"),
@@ -63,8 +70,10 @@ def evaluate_index(index: Index, questions: list[dict], retrievers: list[str]) -
             runs[name] = run_retriever(index, questions, name)
         elif name in ABLATIONS:
             runs[name] = run_ablation(index, questions, name)
+        elif name in TYPOS:
+            runs[name] = run_fused(index, with_typos(questions), name, TYPOS[name])
         else:
-            choices = ", ".join(["naive", *RETRIEVERS, *ABLATIONS])
+            choices = ", ".join(["naive", *RETRIEVERS, *ABLATIONS, *TYPOS])
             raise LatmQaError(f"unknown retriever {name!r}: choose from {choices}")
     splits = sorted({q.get("split", "all") for q in questions}) + (
         ["all"] if len({q.get("split") for q in questions}) > 1 else []
@@ -101,12 +110,19 @@ def run_ablation(index: Index, questions: list[dict], name: str):
             variant = Index.load(settings.index_dir, settings=settings)
             run = run_retriever(variant, questions, "fused")
     else:
-        original = index.settings
-        index.settings = replace(original, **change)
-        try:
-            run = run_retriever(index, questions, "fused")
-        finally:
-            index.settings = original
+        run = run_fused(index, questions, name, change)
+    run.name = name
+    return run
+
+
+def run_fused(index: Index, questions: list[dict], name: str, change: dict):
+    """The fused retriever with some search settings changed for this run only."""
+    original = index.settings
+    index.settings = replace(original, **change)
+    try:
+        run = run_retriever(index, questions, "fused")
+    finally:
+        index.settings = original
     run.name = name
     return run
 
@@ -216,6 +232,8 @@ def evaluate_and_write(args, settings: Settings) -> int:
     retrievers = [r.strip() for r in (args.retrievers or ",".join(default)).split(",") if r.strip()]
     if args.ablations:
         retrievers += [name for name in ABLATIONS if name not in retrievers]
+    if args.typos:
+        retrievers += [name for name in TYPOS if name not in retrievers]
     began = time.perf_counter()
     results = evaluate_index(index, questions, retrievers)
     sources = "+".join(Path(s["file"]).stem for s in index.manifest["sources"])
@@ -227,7 +245,8 @@ def evaluate_and_write(args, settings: Settings) -> int:
             k: getattr(settings, k)
             for k in (
                 "retriever", "rrf_k", "sentence_weight", "bm25_weight", "prior_weight", "abstain_below",
-                "late_weight", "topic_weight", "reranker", "rerank_depth", "abstain_off_topic",
+                "late_weight", "topic_weight", "reranker", "rerank_depth", "abstain_off_topic", "correct_spelling",
+                "answer_bm25_weight",
             )
         },
         questions_file=str(args.questions or "eval/questions.jsonl"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import statistics
 import time
@@ -82,9 +83,35 @@ class RunResult:
     )  # qid -> [(pid, score, section, text)]
     confidence: dict[str, float] = field(default_factory=dict)
     abstained: dict[str, bool] = field(default_factory=dict)
+    answers: dict[str, str] = field(default_factory=dict)  # qid -> the one-sentence short answer (none: naive)
     latency_ms: list[float] = field(default_factory=list)
     floor_ms: list[float] = field(default_factory=list)
     passage_words: list[int] = field(default_factory=list)
+
+
+def mistype(question: str, rng: random.Random) -> str:
+    """The question with one letter of one word (of five letters or more, not its first letter) mistyped:
+    two letters swapped, one dropped, one doubled or one changed."""
+    found = list(re.finditer(r"[A-Za-z]{5,}", question))
+    if not found:
+        return question
+    match = rng.choice(found)
+    word, i = match.group(0), rng.randrange(1, len(match.group(0)) - 1)
+    kind = rng.choice(("swap", "drop", "double", "change"))
+    if kind == "swap" and word[i] != word[i + 1]:
+        typo = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    elif kind in ("drop", "swap"):  # (two same letters swapped would be no typo)
+        typo = word[:i] + word[i + 1 :]
+    elif kind == "double":
+        typo = word[:i] + word[i] + word[i:]
+    else:
+        typo = word[:i] + rng.choice([c for c in "aeioustnrl" if c != word[i].lower()]) + word[i + 1 :]
+    return question[: match.start()] + typo + question[match.end() :]
+
+
+def with_typos(questions: list[dict], seed: int = 0) -> list[dict]:
+    """Every question with one typo, the same each run (seeded by the question's id)."""
+    return [{**q, "question": mistype(q["question"], random.Random(f"{seed}:{q['id']}"))} for q in questions]
 
 
 def run_retriever(index: Index, questions: list[dict], retriever: str, k: int = 10) -> RunResult:
@@ -99,6 +126,7 @@ def run_retriever(index: Index, questions: list[dict], retriever: str, k: int = 
         out.ranked[q["id"]] = [(h.passage.passage_id, h.score, h.passage.section, h.passage.text) for h in result.hits]
         out.confidence[q["id"]] = result.confidence
         out.abstained[q["id"]] = result.abstained
+        out.answers[q["id"]] = "" if result.abstained else result.answer
     return out
 
 
@@ -146,6 +174,11 @@ def score_run(run: RunResult, questions: list[dict]) -> dict:
     out = {m: round(float(scores.get(m, 0.0)), 4) for m in METRICS}
     out["citation_accuracy"] = round(cited / relevant_hits, 4) if relevant_hits else 0.0
     out["top1_section_accuracy"] = round(top_cited / len(answered), 4) if answered else 0.0
+    # the short answer (one sentence of the top hit) holds an answer string: judged like passages
+    with_answers = [q for q in answered if q.get("answers")]
+    shown = sum(is_relevant(run.answers.get(q["id"], ""), q["answers"]) for q in with_answers)
+    if run.answers:  # (the naive baseline gives no short answer)
+        out["short_answer_accuracy"] = round(shown / len(with_answers), 4) if with_answers else 0.0
     abstained_ok = sum(run.abstained[q["id"]] for q in unanswerable)
     false_abstain = sum(run.abstained[q["id"]] for q in answered)
     total_abstained = abstained_ok + false_abstain

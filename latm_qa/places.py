@@ -122,6 +122,16 @@ def known_places() -> tuple[Place, ...]:
 
 
 @lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    """Lower-cased words of every UK council, county, region and area the gazetteer knows ("brent",
+    "leeds", "welsh"): names a question may use that are not misspellings of the report's names."""
+    councils = load_councils()
+    names = [n for c in councils for n in (c.name, *c.aliases, c.county, c.region)]
+    names += [label for label, _, _ in _AREAS] + ["Welsh", "Scottish", "Cornish", "English", "British", "Irish"]
+    return frozenset(w.lower() for name in names for w in re.findall(r"[A-Za-z]+", name))
+
+
+@lru_cache(maxsize=1)
 def _any_place() -> re.Pattern[str]:
     """One pattern for every place description: most questions name none and stop here."""
     return re.compile("|".join(f"(?:{place.pattern.pattern})" for place in known_places()), re.IGNORECASE)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
 from .prior import passage_part
-from .types import Hit, Passage, PlaceReading, SearchResult
+from .types import Correction, Hit, Passage, PlaceReading, SearchResult
 
 
 def section_label(passage: Passage) -> str:
@@ -106,6 +107,7 @@ def result_to_json(result: SearchResult, question_id: object = None) -> dict:
         "places": [{"words": r.words, "place": r.place, "councils": list(r.councils)} for r in result.places],
         "retriever": result.retriever,
         "off_topic": list(result.off_topic),
+        "corrections": [{"typed": c.typed, "meant": c.meant} for c in result.corrections],
     }
 
 
@@ -114,11 +116,18 @@ def place_note(reading: PlaceReading) -> str:
     return f"“{reading.words}” as {reading.place}: {', '.join(reading.councils)}"
 
 
+def spelling_note(corrections: Sequence[Correction]) -> str:
+    """ "“Stafordshire” as “Staffordshire”, “commision” as “commission”" """
+    return ", ".join(f"“{c.typed}” as “{c.meant}”" for c in corrections)
+
+
 def format_plain(result: SearchResult) -> str:
     """Readable text for a person: the short answer, then rank, citation line and passage."""
     lines: list[str] = []
     if result.truncated:
         lines.append("(the question was long and has been cut)")
+    if result.corrections:
+        lines.append(f"(read {spelling_note(result.corrections)})")
     lines += [f"(read {place_note(r)})" for r in result.places]
     if result.abstained:
         missing = f" (it never mentions {', '.join(result.not_in_report)})" if result.not_in_report else ""

@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 
 from .chat import PUBLISHER, REPORT, Turn, describe_filters, index_summary
-from .present import citation, pages_label, section_label
+from .present import citation, pages_label, section_label, spelling_note
 from .types import Hit, Passage, SearchResult
 
 # --- HTML: every dynamic string is escaped here -------------------------------------------------
@@ -147,6 +147,8 @@ def conversation_markdown(turns: list[Turn], manifest: dict | None = None, now: 
         lines += ["", f"## {n}. {escape_markdown(turn.question)}", ""]
         if turn.rewritten:
             lines.append(f"*Searched as a follow-up:* {escape_markdown(turn.query)}  ")
+        if corrections := getattr(turn.result, "corrections", ()):  # (None when the turn was not searched)
+            lines.append(f"*Spelling:* read {escape_markdown(spelling_note(corrections))}  ")
         if turn.filters.chapters or turn.filters.parts:
             lines.append(f"*Filters:* {describe_filters(turn.filters)}  ")
         result = turn.result

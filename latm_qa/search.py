@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from .errors import IndexMismatchError, ModelLoadError
 from .index import read_index_files
 from .places import Gazetteer
 from .present import best_sentences, citation
-from .prior import Structure, passage_part
+from .prior import CONTACT_INTENT, Structure, has_contact_details, passage_part
 from .retrieve import (
     Bm25,
     acronym_table,
@@ -28,7 +29,8 @@ from .retrieve import (
     sentence_max,
     unknown_names,
 )
-from .types import Document, Hit, Passage, SearchResult
+from .spelling import Speller
+from .types import Correction, Document, Hit, Passage, SearchResult
 
 PARTS = ("key features", "benefits", "challenges", "case studies", "further reading")
 
@@ -82,6 +84,8 @@ class Index:
             [rows[0] if rows else len(self.sentences) for rows in self._sentence_rows], dtype="int64"
         )
         self.structure = Structure.of(self.passages)
+        self._contact_sentences = np.array([has_contact_details(s["text"]) for s in self.sentences], dtype=bool)
+        self._sentence_bm25 = Bm25([s["text"] for s in self.sentences]) if self.sentences else None
         self._about_text = [" / ".join(p.heading_path) + "\n" + p.text for p in self.passages]
         texts = [d.text for d in self.documents]
         self.vocabulary = corpus_vocabulary(texts)
@@ -90,6 +94,7 @@ class Index:
         self.places = Gazetteer.from_texts(texts)
         self._embedder = None
         self._reranker = None
+        self._speller: Speller | None = None
 
     @classmethod
     def load(cls, path: Path | str | None = None, model: str | None = None, settings: Settings | None = None) -> Index:
@@ -125,6 +130,14 @@ class Index:
             self._reranker = load_reranker(self.settings.reranker)
         return self._reranker
 
+    def spell(self, question: str) -> tuple[str, tuple[Correction, ...]]:
+        """The question with misspelt words read as the report's own, and what was read so (see spelling.py)."""
+        if not self.settings.correct_spelling:
+            return question, ()
+        if self._speller is None:
+            self._speller = Speller.from_texts([d.text for d in self.documents], self.embedder.is_whole_word)
+        return self._speller.correct(question)
+
     def rerank(self, question: str, rows: list[int]) -> tuple[list[int], np.ndarray]:
         """The rows re-ordered by the cross-encoder, and its score of each (in the new order)."""
         texts = [embedding_text(self.passages[row], self.embed_headings) for row in rows]
@@ -143,6 +156,19 @@ class Index:
         if not named or any(self.places.covers(self._about_text[top], council) for council in named):
             return ()
         return tuple(council.name for council in named)
+
+    def answer_scores(self, question: str, per_sentence: np.ndarray) -> np.ndarray:
+        """How well each sentence answers, for highlights and the short answer: its cosine to the question
+        plus its BM25 (scaled to the best sentence's), and a contact line ("For further information,
+        contact ...") only when the question asks for one."""
+        scores = per_sentence
+        if self._sentence_bm25 is not None and self.settings.answer_bm25_weight:
+            bm25 = self._sentence_bm25.scores(question)
+            if bm25.max() > 0:
+                scores = scores + self.settings.answer_bm25_weight * bm25 / bm25.max()
+        if self._contact_sentences.any() and not re.search(CONTACT_INTENT, question.lower()):
+            scores = np.where(self._contact_sentences, scores - 1.0, scores)
+        return scores
 
     def document(self, doc_id: str) -> Document | None:
         return next((d for d in self.documents if d.doc_id == doc_id), None)
@@ -198,7 +224,8 @@ class Index:
     ) -> SearchResult:
         """Answer a question: ranked hits with highlights and a short answer, or an abstention."""
         retriever = retriever or self.settings.retriever
-        text, truncated = clean_question(question, self.settings.max_question_chars)
+        typed, truncated = clean_question(question, self.settings.max_question_chars)
+        text, corrections = self.spell(typed)
         final, dense, per_sentence = self.scores(text, retriever)
         mask = filters.mask(self.passages) if filters else np.ones(len(self.passages), dtype=bool)
         ranked = [int(i) for i in np.argsort(-final, kind="stable") if mask[i]]
@@ -212,8 +239,9 @@ class Index:
             order, reranked = self.rerank(text, ranked[: max(k, self.settings.rerank_depth)])
             order, scores = order[: max(1, k)], [float(x) for x in reranked[: max(1, k)]]
         hits = []
+        answering = self.answer_scores(text, per_sentence)
         for rank, (row, score) in enumerate(zip(order, scores, strict=True), 1):
-            spans = best_sentences(per_sentence, self._sentence_rows[row], self.sentences)
+            spans = best_sentences(answering, self._sentence_rows[row], self.sentences)
             hits.append(
                 Hit(
                     rank=rank,
@@ -232,7 +260,7 @@ class Index:
                 seen.setdefault(" / ".join(self.passages[row].heading_path), self.passages[row])
             kept = tuple(hits) if keep_hits else ()
             return SearchResult(
-                question=text,
+                question=typed,
                 hits=kept,
                 abstained=True,
                 suggestions=tuple(list(seen.values())[:3]),
@@ -242,13 +270,14 @@ class Index:
                 places=places,
                 retriever=retriever,
                 off_topic=off_topic,
+                corrections=corrections,
             )
         answer, answer_citation = "", ""
         if hits and hits[0].highlights:
             start, end = hits[0].highlights[0]
             answer, answer_citation = hits[0].passage.text[start:end].strip(), citation(hits[0].passage)
         return SearchResult(
-            question=text,
+            question=typed,
             hits=tuple(hits),
             answer=answer,
             answer_citation=answer_citation,
@@ -257,6 +286,7 @@ class Index:
             not_in_report=tuple(unknown),
             places=places,
             retriever=retriever,
+            corrections=corrections,
         )
 
     def sections(self) -> list[dict]:

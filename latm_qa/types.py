@@ -155,6 +155,14 @@ class PlaceReading:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A word of the question read as the report's own word: "Stafordshire" as "Staffordshire"."""
+
+    typed: str
+    meant: str
+
+
+@dataclass(frozen=True)
 class SearchResult:
     """The answer to one question: ranked hits, or an abstention with the nearest sections."""
 
@@ -170,6 +178,7 @@ class SearchResult:
     places: tuple[PlaceReading, ...] = ()  # place descriptions read as the report's councils
     retriever: str = ""  # the ranking that produced the hits: fused, rerank, ...
     off_topic: tuple[str, ...] = ()  # councils the question names that the best passage is not about
+    corrections: tuple[Correction, ...] = ()  # misspelt words searched as the report's own words
 
 
 @dataclass(frozen=True)

@@ -279,3 +279,11 @@ def test_a_followup_naming_a_council_of_another_model_is_answered_on_its_own_wor
     followup = chat.ask_turn(md_index, "what about Essex?", first, 5, chat.build_filters())
     assert not followup.rewritten and followup.query == "what about Essex?"  # Essex is no sharing council
     assert not followup.result.abstained and followup.result.hits[0].passage.section_title.startswith("Essex")
+
+
+def test_a_misspelt_name_is_answered_and_its_reading_shown_and_exported(page):
+    ask(page, "What did Oldam's trading company save in its first year?")
+    result = turns(page)[0].result
+    assert result is not None and not result.abstained and result.hits[0].passage.section == "3.4"
+    assert "Read “Oldam” as “Oldham”" in texts(page)
+    assert "*Spelling:* read “Oldam” as “Oldham”" in render.conversation_markdown(turns(page))

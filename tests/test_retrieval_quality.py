@@ -139,3 +139,11 @@ def test_the_council_check_respects_filters_and_can_be_turned_off(md_index):
     unchecked.settings = replace(md_index.settings, abstain_off_topic=False)
     result = unchecked.ask("How much did Oldham's council tax go up in 2016/17?")
     assert not result.abstained and not result.off_topic
+
+
+def test_the_short_answer_is_a_contact_line_only_when_a_contact_is_asked_for(md_index):
+    result = md_index.ask("Which adult education services did Staffordshire commission?")
+    assert "10,000 residents" in result.answer and "@" not in result.answer
+    assert result.answer_citation.startswith("§2.4 Case studies — Staffordshire")
+    contact = md_index.ask("Who should I contact at Staffordshire about commissioning?")
+    assert "Andrew Donaldson" in contact.answer

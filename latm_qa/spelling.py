@@ -1,0 +1,108 @@
+"""Spelling: a misspelt word of a question read as the report's own word ("Stafordshire" as
+"Staffordshire", "comissioning" as "commissioning", "Conucil" as "Council"), so a typo neither loses
+the word for BM25 nor reads as a name the report never mentions (which would make the answer abstain).
+
+Only words that cannot be right are touched. Kept as typed: a word the report uses, a UK place name
+("Brent", "Leeds"), an acronym, a word under five letters (a four-letter name is read only as a
+report name with a letter it lacks: "Dvon" as "Devon"), and a lower-case word the embedder knows
+whole (an English word the report happens not to use: "lend", "cheaper"); a capitalised word inside
+a sentence is a name, so the embedder knowing it proves nothing ("Barnett" for Barnet). The report's
+word must be one edit away (a letter added, dropped or changed, or two letters swapped) with the same
+first letter, the only one that near (or the commoner), not the same word by its stem ("outsourcer"
+is not put right to "outsourced"), and not the typed word less an ending ("localist" is not "Localis")
+or, for a capitalised word read as an ordinary one, a letter more or another ("Sajid" is not "said",
+"Mears" is not "means"; "Conucil" is "Council").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .places import place_words
+from .types import Correction
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")  # e-mails and links: names written in lower case
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
+MIN_LETTERS = 5
+MAX_EDITS = 1  # most typos are one edit; two would read real words the report lacks as its own
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@dataclass(frozen=True, eq=False)
+class Speller:
+    """The report's words (with counts and as written) and its names, for putting a question's typos right."""
+
+    counts: dict[str, int]  # lower-cased report words: how often each occurs
+    forms: dict[str, str]  # lower-cased report name -> as the report writes it ("staffordshire" -> "Staffordshire")
+    known: Callable[[str], bool]  # a correctly spelt word the report need not use (the embedder's vocabulary)
+    words: tuple[str, ...]  # what a typed word may be read as
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], known: Callable[[str], bool] = lambda word: False) -> Speller:
+        texts = [_ADDRESS.sub(" ", text) for text in texts]
+        found = [w for text in texts for w in (_POSSESSIVE.sub("", m) for m in _WORD.findall(text)) if w]
+        counts = Counter(w.lower() for w in found)
+        lower = {w for w in found if w.islower()}
+        capitalised = Counter(w for w in found if w[0].isupper() and not w.isupper() and w.lower() not in lower)
+        forms: dict[str, str] = {}
+        for form, _ in capitalised.most_common():
+            forms.setdefault(form.lower(), form)
+        words = tuple(w for w in counts if len(w) >= MIN_LETTERS - 1)
+        return cls(dict(counts), forms, known, words)
+
+    def correct(self, question: str) -> tuple[str, tuple[Correction, ...]]:
+        """The question with its misspelt words put right, and what was changed."""
+        out, pos, changes = [], 0, []
+        for match in _WORD.finditer(question):
+            typed = _POSSESSIVE.sub("", match.group(0))
+            name = typed[0].isupper() and not _SENTENCE_START.search(question[: match.start()])
+            meant = self._meant(typed, name)
+            if meant:
+                out += [question[pos : match.start()], meant]
+                pos = match.start() + len(typed)
+                changes.append(Correction(typed, meant))
+        out.append(question[pos:])
+        return "".join(out), tuple(dict.fromkeys(changes))
+
+    def _meant(self, typed: str, name: bool) -> str:
+        """The report's word a typed word was meant as, or "" to keep it as typed."""
+        word = typed.lower()
+        short = name and len(word) == MIN_LETTERS - 1  # "Dvon": only a report name with its dropped letter back
+        if (len(word) < MIN_LETTERS and not short) or typed.isupper() or word in self.counts or word in place_words():
+            return ""
+        if not name and self.known(word):
+            return ""
+        found = process.extract(word, self.words, scorer=OSA.distance, score_cutoff=MAX_EDITS, limit=None)
+        # typos seldom hit the first letter ("Javid" is not "David"); the commoner report word wins
+        ranked = sorted((-self.counts[w], w) for w, _, _ in found if w[0] == word[0])
+        if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+            return ""  # nothing near, or two report words as near and as common: no telling which was meant
+        choice = ranked[0][1]
+        if _stemmer().stemWord(choice) == _stemmer().stemWord(word):
+            return ""  # the same word to the search (BM25 stems both alike)
+        if not name and word.startswith(choice):
+            return ""  # a report word with an ending added is likely a real word ("localist", not "Localis")
+        if short and not (choice in self.forms and len(choice) > len(word)):
+            return ""
+        if name and choice not in self.forms and len(word) >= len(choice) and sorted(word) != sorted(choice):
+            # a name is read as an ordinary word only with a letter it lacks or two letters swapped ("Conucil"):
+            # with a letter more or another it is likely a name of its own ("Sajid" not "said", "Mears" not "means")
+            return ""
+        if typed[0].isupper():
+            return self.forms.get(choice, choice[:1].upper() + choice[1:])
+        return choice
