@@ -174,10 +174,9 @@ def score_run(run: RunResult, questions: list[dict]) -> dict:
     out = {m: round(float(scores.get(m, 0.0)), 4) for m in METRICS}
     out["citation_accuracy"] = round(cited / relevant_hits, 4) if relevant_hits else 0.0
     out["top1_section_accuracy"] = round(top_cited / len(answered), 4) if answered else 0.0
-    # the short answer (one sentence of the top hit) holds an answer string: judged like passages
-    with_answers = [q for q in answered if q.get("answers")]
-    shown = sum(is_relevant(run.answers.get(q["id"], ""), q["answers"]) for q in with_answers)
-    if run.answers:  # (the naive baseline gives no short answer)
+    if run.answers:  # the short answer (a sentence of the top hit) holds an answer string; naive gives none
+        with_answers = [q for q in answered if q.get("answers")]
+        shown = sum(is_relevant(run.answers.get(q["id"], ""), q["answers"]) for q in with_answers)
         out["short_answer_accuracy"] = round(shown / len(with_answers), 4) if with_answers else 0.0
     abstained_ok = sum(run.abstained[q["id"]] for q in unanswerable)
     false_abstain = sum(run.abstained[q["id"]] for q in answered)
