@@ -31,7 +31,7 @@ from .types import Correction
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")  # e-mails and links: names written in lower case
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
+_SENTENCE_ENDS = ".!?:;\"“(‘'"  # a capital after one of these (or at the start) says nothing of a name
 MIN_LETTERS = 5
 MAX_EDITS = 1  # most typos are one edit; two would read real words the report lacks as its own
 
@@ -70,7 +70,8 @@ class Speller:
         out, pos, changes = [], 0, []
         for match in _WORD.finditer(question):
             typed = _POSSESSIVE.sub("", match.group(0))
-            name = typed[0].isupper() and not _SENTENCE_START.search(question[: match.start()])
+            before = question[: match.start()].rstrip()[-1:]
+            name = typed[0].isupper() and before not in ("", *_SENTENCE_ENDS)
             meant = self._meant(typed, name)
             if meant:
                 out += [question[pos : match.start()], meant]
