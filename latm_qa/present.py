@@ -108,6 +108,7 @@ def result_to_json(result: SearchResult, question_id: object = None) -> dict:
         "retriever": result.retriever,
         "off_topic": list(result.off_topic),
         "corrections": [{"typed": c.typed, "meant": c.meant} for c in result.corrections],
+        "did_you_mean": list(result.did_you_mean),
     }
 
 
@@ -133,7 +134,8 @@ def format_plain(result: SearchResult) -> str:
         missing = f" (it never mentions {', '.join(result.not_in_report)})" if result.not_in_report else ""
         if result.off_topic and not missing:
             missing = f" (the passages closest to it are not about {', '.join(result.off_topic)})"
-        lines.append(f"The report does not seem to answer this question{missing}.")
+        meant = f" Did you mean {' or '.join(result.did_you_mean)}?" if result.did_you_mean else ""
+        lines.append(f"The report does not seem to answer this question{missing}.{meant}")
         if result.suggestions:
             lines.append("Nearest sections:")
             lines += [f"  - {citation(p)}" for p in result.suggestions]

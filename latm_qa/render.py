@@ -91,6 +91,8 @@ def abstain_html(result: SearchResult, filtered: bool, matching: int = 1) -> str
     # not_in_report: names the question uses that the report never mentions (newer SearchResult only)
     missing = tuple(getattr(result, "not_in_report", ()) or ())
     never = f" It never mentions {_esc(', '.join(missing))}." if missing else ""
+    if meant := tuple(getattr(result, "did_you_mean", ()) or ()):
+        never += f" Did you mean {_esc(' or '.join(meant))}?"
     off_topic = tuple(getattr(result, "off_topic", ()) or ())
     if off_topic and not missing:
         never = f" The passages closest to it are not about {_esc(', '.join(off_topic))}."

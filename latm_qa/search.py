@@ -138,6 +138,12 @@ class Index:
             self._speller = Speller.from_texts([d.text for d in self.documents], self.embedder.is_whole_word)
         return self._speller.correct(question)
 
+    def did_you_mean(self, unknown: list[str]) -> tuple[str, ...]:
+        """The report's names that names it never mentions may have meant ("Stafordshir": Staffordshire)."""
+        if not unknown or self._speller is None:
+            return ()
+        return tuple(dict.fromkeys(meant for name in unknown if (meant := self._speller.suggest(name))))
+
     def rerank(self, question: str, rows: list[int]) -> tuple[list[int], np.ndarray]:
         """The rows re-ordered by the cross-encoder, and its score of each (in the new order)."""
         texts = [embedding_text(self.passages[row], self.embed_headings) for row in rows]
@@ -254,9 +260,10 @@ class Index:
         places = tuple(r for r in self.places.described(text) if r.councils)
         if abstained:
             seen: dict[str, Passage] = {}
-            named = self.places.named(text) if off_topic else ()
+            meant = self.did_you_mean(unknown)
+            named = self.places.named(text if off_topic else " ".join(meant)) if off_topic or meant else ()
             about = [row for row in ranked if any(self.places.covers(self._about_text[row], c) for c in named)]
-            for row in about[:3] + order:  # sections on the council the question names come first
+            for row in about[:3] + order:  # sections on the council the question names (or meant) come first
                 seen.setdefault(" / ".join(self.passages[row].heading_path), self.passages[row])
             kept = tuple(hits) if keep_hits else ()
             return SearchResult(
@@ -271,6 +278,7 @@ class Index:
                 retriever=retriever,
                 off_topic=off_topic,
                 corrections=corrections,
+                did_you_mean=meant,
             )
         answer, answer_citation = "", ""
         if hits and hits[0].highlights:

@@ -33,6 +33,7 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")  # e-mails and links: names written in lower case
 _SENTENCE_ENDS = ".!?:;\"“(‘'"  # a capital after one of these (or at the start) says nothing of a name
 MIN_LETTERS = 5
+SUGGEST_LETTERS = 7
 MAX_EDITS = 1  # most typos are one edit; two would read real words the report lacks as its own
 
 
@@ -79,6 +80,19 @@ class Speller:
                 changes.append(Correction(typed, meant))
         out.append(question[pos:])
         return "".join(out), tuple(dict.fromkeys(changes))
+
+    def suggest(self, typed: str) -> str:
+        """For a name the report never mentions, the report's name it may have meant, two edits away at most
+        ("Stafordshir" -> "Staffordshire"): offered, not searched. "" when none, for a real UK place, and for
+        a name under seven letters (two edits make "Mears" anything: "Mark")."""
+        word = typed.lower()
+        if len(word) < SUGGEST_LETTERS or word in place_words():
+            return ""
+        found = process.extract(word, list(self.forms), scorer=OSA.distance, score_cutoff=2, limit=None)
+        nearest = sorted((distance, -self.counts[w], w) for w, distance, _ in found if w[0] == word[0])
+        if not nearest or (len(nearest) > 1 and nearest[0][:2] == nearest[1][:2]):
+            return ""
+        return self.forms[nearest[0][2]]
 
     def _meant(self, typed: str, name: bool) -> str:
         """The report's word a typed word was meant as, or "" to keep it as typed."""

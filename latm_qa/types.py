@@ -179,6 +179,7 @@ class SearchResult:
     retriever: str = ""  # the ranking that produced the hits: fused, rerank, ...
     off_topic: tuple[str, ...] = ()  # councils the question names that the best passage is not about
     corrections: tuple[Correction, ...] = ()  # misspelt words searched as the report's own words
+    did_you_mean: tuple[str, ...] = ()  # the report's names the names in not_in_report may have meant
 
 
 @dataclass(frozen=True)

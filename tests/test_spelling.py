@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT, run_cli
 from rapidfuzz.distance import OSA
 
+from latm_qa import render
 from latm_qa.evaluate import load_questions, mistype, with_typos
 from latm_qa.present import format_plain, result_to_json
 from latm_qa.types import Correction
@@ -77,6 +78,17 @@ def test_no_benchmark_question_is_changed(md_index):
 def test_an_unknown_council_still_abstains_naming_it(md_index):
     result = md_index.ask("What transformation model has Glasgow adopted?")
     assert result.abstained and result.not_in_report == ("Glasgow",) and not result.corrections
+    assert not result.did_you_mean and "Did you mean" not in format_plain(result)
+
+
+def test_a_name_two_edits_off_is_offered_not_searched(md_index):
+    result = md_index.ask("What did Stafordshir commission?")
+    assert result.abstained and result.not_in_report == ("Stafordshir",) and not result.corrections
+    assert result.did_you_mean == ("Staffordshire",)
+    assert any(p.section_title.startswith("Staffordshire") for p in result.suggestions)
+    assert result_to_json(result)["did_you_mean"] == ["Staffordshire"]
+    assert "(it never mentions Stafordshir). Did you mean Staffordshire?" in format_plain(result)
+    assert "It never mentions Stafordshir. Did you mean Staffordshire?" in render.abstain_html(result, False)
 
 
 def test_mistyped_questions_are_one_edit_off_and_the_same_every_run():
