@@ -132,6 +132,21 @@ def place_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _single_word_names() -> frozenset[str]:
+    """Lower-cased one-word names of UK councils and counties ("glasgow", "kent") and the nations' adjectives."""
+    names = {n for c in load_councils() for n in (c.name, *c.aliases, c.county) if n and not re.search(r"[\s-]", n)}
+    return frozenset(n.lower() for n in names) | {"scottish", "welsh", "cornish", "irish"}
+
+
+def lower_case_places(question: str) -> list[str]:
+    """In a question typed all in lower case, the words that name a UK council or county ("glasgow"): a
+    question with capitals writes its names with them, so there a lower-case word is an ordinary word."""
+    if any(ch.isupper() for ch in question):
+        return []
+    return [w for w in dict.fromkeys(re.findall(r"[a-z]+", question)) if w in _single_word_names()]
+
+
+@lru_cache(maxsize=1)
 def _any_place() -> re.Pattern[str]:
     """One pattern for every place description: most questions name none and stop here."""
     return re.compile("|".join(f"(?:{place.pattern.pattern})" for place in known_places()), re.IGNORECASE)

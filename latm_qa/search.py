@@ -12,7 +12,7 @@ from .chunk import embedding_text
 from .config import Retriever, Settings, load_settings
 from .errors import IndexMismatchError, ModelLoadError
 from .index import read_index_files
-from .places import Gazetteer
+from .places import Gazetteer, lower_case_places
 from .present import best_sentences, citation
 from .prior import CONTACT_INTENT, Structure, has_contact_details, passage_part
 from .retrieve import (
@@ -238,7 +238,8 @@ class Index:
         order = ranked[: max(1, k)]
         scores = [float(final[row]) for row in order]
         confidence = float(dense[mask].max()) if mask.any() else 0.0
-        unknown = unknown_names(text, self.vocabulary | self.places.known_words(text))
+        known = self.vocabulary | self.places.known_words(text)
+        unknown = unknown_names(text, known) + [w for w in lower_case_places(text) if w not in known]
         off_topic = self.off_topic(text, ranked[0]) if ranked and self.settings.abstain_off_topic else ()
         abstained = abstain and bool(unknown or off_topic or confidence < self.settings.abstain_below)
         if retriever == "rerank" and (keep_hits or not abstained):  # no cross-encoder time on hits not shown

@@ -147,3 +147,14 @@ def test_the_short_answer_is_a_contact_line_only_when_a_contact_is_asked_for(md_
     assert result.answer_citation.startswith("§2.4 Case studies — Staffordshire")
     contact = md_index.ask("Who should I contact at Staffordshire about commissioning?")
     assert "Andrew Donaldson" in contact.answer
+
+
+def test_a_question_typed_in_lower_case_still_abstains_on_a_council_the_report_never_mentions(md_index):
+    result = md_index.ask("how much income does kent county council make from its traded services")
+    assert result.abstained and result.not_in_report == ("kent",)
+    result = md_index.ask("what transformation model have scottish councils such as glasgow adopted")
+    assert result.abstained and set(result.not_in_report) == {"scottish", "glasgow"}
+    answered = md_index.ask("which greater manchester borough set up a trading company")  # Oldham is in it
+    assert not answered.abstained and answered.hits[0].passage.section_title.startswith("Oldham")
+    # with capitals elsewhere, a lower-case word is an ordinary word, not a council
+    assert not md_index.ask("Do councils that share services also share a bath or a swimming pool?").not_in_report
