@@ -95,22 +95,21 @@ def evaluate_index(index: Index, questions: list[dict], retrievers: list[str]) -
 def run_ablation(index: Index, questions: list[dict], name: str):
     """The fused retriever with one technique off; headings off needs a temporary index without them."""
     change = ABLATIONS[name]
-    if "embed_headings" in change:
-        import tempfile
+    if "embed_headings" not in change:
+        return run_fused(index, questions, name, change)
+    import tempfile
 
-        from .ingest import ingest
+    from .ingest import ingest
 
-        sources = [Path(s["path"]) for s in index.manifest["sources"]]
-        missing = [str(p) for p in sources if not p.exists()]
-        if missing:
-            raise LatmQaError(f"{name} rebuilds the index from its sources, but {', '.join(missing)} is gone")
-        with tempfile.TemporaryDirectory() as tmp:
-            settings = replace(index.settings, index_dir=Path(tmp) / "index", **change)
-            ingest(sources, settings)
-            variant = Index.load(settings.index_dir, settings=settings)
-            run = run_retriever(variant, questions, "fused")
-    else:
-        run = run_fused(index, questions, name, change)
+    sources = [Path(s["path"]) for s in index.manifest["sources"]]
+    missing = [str(p) for p in sources if not p.exists()]
+    if missing:
+        raise LatmQaError(f"{name} rebuilds the index from its sources, but {', '.join(missing)} is gone")
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = replace(index.settings, index_dir=Path(tmp) / "index", **change)
+        ingest(sources, settings)
+        variant = Index.load(settings.index_dir, settings=settings)
+        run = run_retriever(variant, questions, "fused")
     run.name = name
     return run
 

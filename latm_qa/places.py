@@ -121,13 +121,16 @@ def known_places() -> tuple[Place, ...]:
     return tuple(places)
 
 
+NATION_ADJECTIVES = ("Welsh", "Scottish", "Cornish", "Irish")  # used as names of places: "Welsh councils"
+
+
 @lru_cache(maxsize=1)
 def place_words() -> frozenset[str]:
     """Lower-cased words of every UK council, county, region and area the gazetteer knows ("brent",
     "leeds", "welsh"): names a question may use that are not misspellings of the report's names."""
     councils = load_councils()
     names = [n for c in councils for n in (c.name, *c.aliases, c.county, c.region)]
-    names += [label for label, _, _ in _AREAS] + ["Welsh", "Scottish", "Cornish", "English", "British", "Irish"]
+    names += [label for label, _, _ in _AREAS] + [*NATION_ADJECTIVES, "English", "British"]
     return frozenset(w.lower() for name in names for w in re.findall(r"[A-Za-z]+", name))
 
 
@@ -135,7 +138,7 @@ def place_words() -> frozenset[str]:
 def _single_word_names() -> frozenset[str]:
     """Lower-cased one-word names of UK councils and counties ("glasgow", "kent") and the nations' adjectives."""
     names = {n for c in load_councils() for n in (c.name, *c.aliases, c.county) if n and not re.search(r"[\s-]", n)}
-    return frozenset(n.lower() for n in names) | {"scottish", "welsh", "cornish", "irish"}
+    return frozenset(n.lower() for n in (*names, *NATION_ADJECTIVES))
 
 
 def lower_case_places(question: str) -> list[str]:

@@ -130,19 +130,20 @@ class Index:
             self._reranker = load_reranker(self.settings.reranker)
         return self._reranker
 
-    def spell(self, question: str) -> tuple[str, tuple[Correction, ...]]:
-        """The question with misspelt words read as the report's own, and what was read so (see spelling.py)."""
-        if not self.settings.correct_spelling:
-            return question, ()
+    @property
+    def speller(self) -> Speller:
+        """The report's words and names for reading typos, built on first use (see spelling.py)."""
         if self._speller is None:
             self._speller = Speller.from_texts([d.text for d in self.documents], self.embedder.is_whole_word)
-        return self._speller.correct(question)
+        return self._speller
+
+    def spell(self, question: str) -> tuple[str, tuple[Correction, ...]]:
+        """The question with misspelt words read as the report's own, and what was read so."""
+        return self.speller.correct(question) if self.settings.correct_spelling else (question, ())
 
     def did_you_mean(self, unknown: list[str]) -> tuple[str, ...]:
         """The report's names that names it never mentions may have meant ("Stafordshir": Staffordshire)."""
-        if not unknown or self._speller is None:
-            return ()
-        return tuple(dict.fromkeys(meant for name in unknown if (meant := self._speller.suggest(name))))
+        return tuple(dict.fromkeys(meant for name in unknown if (meant := self.speller.suggest(name))))
 
     def rerank(self, question: str, rows: list[int]) -> tuple[list[int], np.ndarray]:
         """The rows re-ordered by the cross-encoder, and its score of each (in the new order)."""
@@ -175,6 +176,26 @@ class Index:
         if self._contact_sentences.any() and not re.search(CONTACT_INTENT, question.lower()):
             scores = np.where(self._contact_sentences, scores - 1.0, scores)
         return scores
+
+    def _hits(
+        self, question: str, per_sentence: np.ndarray, final: np.ndarray, order: list[int], scores: list[float],
+        retriever: str,
+    ) -> list[Hit]:
+        """The ranked rows as hits, each with the sentences that best answer the question highlighted."""
+        answering = self.answer_scores(question, per_sentence)
+        hits = []
+        for rank, (row, score) in enumerate(zip(order, scores, strict=True), 1):
+            spans = best_sentences(answering, self._sentence_rows[row], self.sentences)
+            hits.append(
+                Hit(
+                    rank=rank,
+                    score=score,
+                    passage=self.passages[row],
+                    highlights=tuple((s, e) for s, e, _ in spans),
+                    fused_score=float(final[row]) if retriever == "rerank" else None,
+                )
+            )
+        return hits
 
     def document(self, doc_id: str) -> Document | None:
         return next((d for d in self.documents if d.doc_id == doc_id), None)
@@ -242,34 +263,22 @@ class Index:
         unknown = unknown_names(text, known) + [w for w in lower_case_places(text) if w not in known]
         off_topic = self.off_topic(text, ranked[0]) if ranked and self.settings.abstain_off_topic else ()
         abstained = abstain and bool(unknown or off_topic or confidence < self.settings.abstain_below)
-        if retriever == "rerank" and (keep_hits or not abstained):  # no cross-encoder time on hits not shown
+        shown = keep_hits or not abstained  # no cross-encoder or highlighting time on hits not shown
+        if retriever == "rerank" and shown:
             order, reranked = self.rerank(text, ranked[: max(k, self.settings.rerank_depth)])
             order, scores = order[: max(1, k)], [float(x) for x in reranked[: max(1, k)]]
-        hits = []
-        answering = self.answer_scores(text, per_sentence)
-        for rank, (row, score) in enumerate(zip(order, scores, strict=True), 1):
-            spans = best_sentences(answering, self._sentence_rows[row], self.sentences)
-            hits.append(
-                Hit(
-                    rank=rank,
-                    score=score,
-                    passage=self.passages[row],
-                    highlights=tuple((s, e) for s, e, _ in spans),
-                    fused_score=float(final[row]) if retriever == "rerank" else None,
-                )
-            )
+        hits = self._hits(text, per_sentence, final, order, scores, retriever) if shown else []
         places = tuple(r for r in self.places.described(text) if r.councils)
         if abstained:
             seen: dict[str, Passage] = {}
             meant = self.did_you_mean(unknown)
-            named = self.places.named(text if off_topic else " ".join(meant)) if off_topic or meant else ()
+            named = self.places.named(text) if off_topic else self.places.named(" ".join(meant))
             about = [row for row in ranked if any(self.places.covers(self._about_text[row], c) for c in named)]
             for row in about[:3] + order:  # sections on the council the question names (or meant) come first
                 seen.setdefault(" / ".join(self.passages[row].heading_path), self.passages[row])
-            kept = tuple(hits) if keep_hits else ()
             return SearchResult(
                 question=typed,
-                hits=kept,
+                hits=tuple(hits),
                 abstained=True,
                 suggestions=tuple(list(seen.values())[:3]),
                 truncated=truncated,
