@@ -85,6 +85,8 @@ class Index:
         )
         self.structure = Structure.of(self.passages)
         self._contact_sentences = np.array([has_contact_details(s["text"]) for s in self.sentences], dtype=bool)
+        # "Some of the challenges ... include:" introduces a list; it says nothing of its own.
+        self._lead_ins = np.array([s["text"].rstrip().endswith(":") for s in self.sentences], dtype=bool)
         self._sentence_bm25 = Bm25([s["text"] for s in self.sentences]) if self.sentences else None
         self._about_text = [" / ".join(p.heading_path) + "\n" + p.text for p in self.passages]
         texts = [d.text for d in self.documents]
@@ -166,8 +168,9 @@ class Index:
 
     def answer_scores(self, question: str, per_sentence: np.ndarray) -> np.ndarray:
         """How well each sentence answers, for highlights and the short answer: its cosine to the question
-        plus its BM25 (scaled to the best sentence's), and a contact line ("For further information,
-        contact ...") only when the question asks for one."""
+        plus its BM25 (scaled to the best sentence's). A contact line ("For further information,
+        contact ...") counts only when the question asks for one, and a list's lead-in ("... include:")
+        only when its passage has nothing else."""
         scores = per_sentence
         if self._sentence_bm25 is not None and self.settings.answer_bm25_weight:
             bm25 = self._sentence_bm25.scores(question)
@@ -175,7 +178,7 @@ class Index:
                 scores = scores + self.settings.answer_bm25_weight * bm25 / bm25.max()
         if self._contact_sentences.any() and not re.search(CONTACT_INTENT, question.lower()):
             scores = np.where(self._contact_sentences, scores - 1.0, scores)
-        return scores
+        return np.where(self._lead_ins, scores - 1.0, scores)
 
     def _hits(
         self, question: str, per_sentence: np.ndarray, final: np.ndarray, order: list[int], scores: list[float],

@@ -149,6 +149,15 @@ def test_the_short_answer_is_a_contact_line_only_when_a_contact_is_asked_for(md_
     assert "Andrew Donaldson" in contact.answer
 
 
+def test_the_short_answer_is_never_a_lists_lead_in(md_index):
+    result = md_index.ask("What challenges do sharing councils face when one partner wants to opt out?")
+    assert result.hits[0].passage.section == "6.3"
+    # not "Some of the challenges councils can face when employing a sharing approach include:"
+    assert "opt out of certain services" in result.answer and not result.answer.rstrip().endswith(":")
+    top = result.hits[0]
+    assert not any(top.passage.text[s:e].rstrip().endswith(":") for s, e in top.highlights)
+
+
 def test_a_question_typed_in_lower_case_still_abstains_on_a_council_the_report_never_mentions(md_index):
     result = md_index.ask("how much income does kent county council make from its traded services")
     assert result.abstained and result.not_in_report == ("kent",)
