@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 import numpy as np
 
@@ -205,6 +206,23 @@ def acronym_table(texts: list[str]) -> dict[str, str]:
 def report_acronyms(texts: list[str]) -> set[str]:
     """Acronyms written in capitals in the report (ALMO, LBC, ICT)."""
     return {m for text in texts for m in re.findall(r"\b[A-Z]{2,6}\b", text)}
+
+
+def unknown_acronyms(
+    question: str, vocabulary: set[str], table: dict[str, str], is_whole_word: Callable[[str], bool]
+) -> list[str]:
+    """Acronyms the report neither uses nor spells out, and the embedder does not know as a word
+    ("TUPE"; not "NHS", which it knows, nor "LGA", the report's "Local Government Association").
+    A question typed all in capitals has no acronyms to tell apart."""
+    if question.upper() == question:
+        return []
+    out = []
+    for match in _ACRONYM.finditer(question):
+        acronym = re.sub(r"(?<=[A-Z]{2})s$", "", match.group(0))
+        known = acronym.lower() in vocabulary or acronym in table or is_whole_word(acronym.lower())
+        if not known and acronym not in out:
+            out.append(acronym)
+    return out
 
 
 def expand_acronyms(question: str, table: dict[str, str], vocabulary: set[str], acronyms: set[str]) -> str:

@@ -27,6 +27,7 @@ from .retrieve import (
     report_acronyms,
     rrf,
     sentence_max,
+    unknown_acronyms,
     unknown_names,
 )
 from .spelling import Speller
@@ -264,6 +265,7 @@ class Index:
         confidence = float(dense[mask].max()) if mask.any() else 0.0
         known = self.vocabulary | self.places.known_words(text)
         unknown = unknown_names(text, known) + [w for w in lower_case_places(text) if w not in known]
+        unknown += unknown_acronyms(text, self.vocabulary, self._acronym_table, self.embedder.is_whole_word)
         off_topic = self.off_topic(text, ranked[0]) if ranked and self.settings.abstain_off_topic else ()
         abstained = abstain and bool(unknown or off_topic or confidence < self.settings.abstain_below)
         shown = keep_hits or not abstained  # no cross-encoder or highlighting time on hits not shown

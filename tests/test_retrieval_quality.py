@@ -49,6 +49,20 @@ def test_unanswerable_question_abstains_with_suggestions(md_index):
     assert "Glasgow" in result.not_in_report and result.suggestions
 
 
+def test_an_acronym_the_report_never_uses_is_an_unknown_name(md_index):
+    result = md_index.ask("How should councils handle TUPE when staff move into a shared service?")
+    assert result.abstained and result.not_in_report == ("TUPE",)
+    # known acronyms: the report's own (ALMO), one it spells out (LGA), one the embedder reads (NHS)
+    for question, section in [
+        ("Which council set up an ALMO for adults with learning disabilities?", "2.4"),
+        ("Which LGA publications should I read on sharing services?", "6.5"),
+        ("How did Croydon's Gateway work with the NHS?", "7.4"),
+    ]:
+        answered = md_index.ask(question)
+        assert not answered.abstained and not answered.not_in_report, question
+        assert answered.hits[0].passage.section == section, question
+
+
 def test_answerable_question_does_not_abstain(md_index):
     result = md_index.ask("What did the Oldham trading company save in its first year?")
     assert not result.abstained and result.hits[0].passage.section == "3.4"
