@@ -35,6 +35,12 @@ CONTACT_INTENT = (
     r"\b(contact|get in touch|speak to|talk to|e-?mail|who (do|should|can) i|whom)"
     r"|\bwho (heads|leads|runs|is (the )?(head|lead|leader|chief|director|manager|responsible|in charge))"
 )
+# Asking for a figure ("how much", "how many", "what percentage"): its answer holds a number.
+QUANTITY_INTENT = r"\bhow (much|many)\b|\bwhat (percentage|proportion|share|rate|amount|sum|figure)\b"
+# A figure: a number that is not a year, a sum of money, a percentage, or a hundred/thousand/million.
+_FIGURE = re.compile(
+    r"(?<![\w.])(?!(?:19|20)\d\d\b)\d[\d,.]*\b|£|%|\b(percent|hundred|thousand|million|billion)\b", re.I
+)
 # A question about the document itself: answered by its front matter, introduction or "About" section.
 ABOUT_INTENT = (
     r"\bthis (report|paper|study|research|publication|document)\b|\bthe authors?\b"
@@ -65,6 +71,10 @@ def about_the_report(passage: Passage) -> bool:
 
 def has_contact_details(text: str) -> bool:
     return bool(_EMAIL.search(text))
+
+
+def has_figure(text: str) -> bool:
+    return bool(_FIGURE.search(text))
 
 
 def _words(text: str) -> frozenset[str]:

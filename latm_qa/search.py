@@ -14,7 +14,7 @@ from .errors import IndexMismatchError, ModelLoadError
 from .index import read_index_files
 from .places import Gazetteer, lower_case_places
 from .present import best_sentences, citation
-from .prior import CONTACT_INTENT, Structure, has_contact_details, passage_part
+from .prior import CONTACT_INTENT, QUANTITY_INTENT, Structure, has_contact_details, has_figure, passage_part
 from .retrieve import (
     Bm25,
     acronym_table,
@@ -88,6 +88,7 @@ class Index:
         self._contact_sentences = np.array([has_contact_details(s["text"]) for s in self.sentences], dtype=bool)
         # "Some of the challenges ... include:" introduces a list; it says nothing of its own.
         self._lead_ins = np.array([s["text"].rstrip().endswith(":") for s in self.sentences], dtype=bool)
+        self._figures = np.array([has_figure(s["text"]) for s in self.sentences], dtype=bool)
         self._sentence_bm25 = Bm25([s["text"] for s in self.sentences]) if self.sentences else None
         self._about_text = [" / ".join(p.heading_path) + "\n" + p.text for p in self.passages]
         texts = [d.text for d in self.documents]
@@ -171,7 +172,8 @@ class Index:
         """How well each sentence answers, for highlights and the short answer: its cosine to the question
         plus its BM25 (scaled to the best sentence's). A contact line ("For further information,
         contact ...") counts only when the question asks for one, and a list's lead-in ("... include:")
-        only when its passage has nothing else."""
+        only when its passage has nothing else. Asked "how much" or "how many", a sentence with a
+        figure in it gains a little."""
         scores = per_sentence
         if self._sentence_bm25 is not None and self.settings.answer_bm25_weight:
             bm25 = self._sentence_bm25.scores(question)
@@ -179,6 +181,8 @@ class Index:
                 scores = scores + self.settings.answer_bm25_weight * bm25 / bm25.max()
         if self._contact_sentences.any() and not re.search(CONTACT_INTENT, question.lower()):
             scores = np.where(self._contact_sentences, scores - 1.0, scores)
+        if re.search(QUANTITY_INTENT, question.lower()):
+            scores = scores + 0.1 * self._figures
         return np.where(self._lead_ins, scores - 1.0, scores)
 
     def _hits(

@@ -172,6 +172,13 @@ def test_the_short_answer_is_never_a_lists_lead_in(md_index):
     assert not any(top.passage.text[s:e].rstrip().endswith(":") for s, e in top.highlights)
 
 
+def test_asked_how_much_or_how_many_the_short_answer_gives_the_figure(md_index):
+    # not "Essex County Council has set up a number of traded services which are generating new revenue ..."
+    assert "£7 million per year" in md_index.ask("How much did Essex make from traded services?").answer
+    # not "Get Oldham Working has been set up to bring together employers ..."
+    assert "350 apprenticeships" in md_index.ask("How many apprenticeships did Oldham support?").answer
+
+
 def test_a_question_typed_in_lower_case_still_abstains_on_a_council_the_report_never_mentions(md_index):
     result = md_index.ask("how much income does kent county council make from its traded services")
     assert result.abstained and result.not_in_report == ("kent",)
