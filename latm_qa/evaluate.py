@@ -63,13 +63,36 @@ def feedback_questions(directory: Path) -> list[dict]:
 
 
 def load_questions(path: Path, split: str = "all") -> list[dict]:
+    """The benchmark questions of ``split`` ("all": every one), each line checked (see eval/README.md)."""
     try:
-        rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
-    except (OSError, json.JSONDecodeError) as exc:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
         raise LatmQaError(f"{path}: cannot read benchmark questions ({exc.__class__.__name__}: {exc})") from None
-    for row in rows:
-        if "id" not in row or "question" not in row or "answers" not in row:
-            raise LatmQaError(f"{path}: every line needs id, question and answers; see eval/README.md")
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise LatmQaError(f"{path}, line {number}: not JSON ({exc.msg}); write one JSON object per line") from None
+        valid = (
+            isinstance(row, dict)
+            and isinstance(row.get("id"), str)
+            and isinstance(row.get("question"), str)
+            and isinstance(row.get("answers"), list)
+            and all(isinstance(a, str) for a in row["answers"])
+        )
+        if not valid:
+            raise LatmQaError(
+                f"{path}, line {number}: every line needs an object with id (text), question (text) and "
+                "answers (a list of texts, empty for a question the report does not answer); see eval/README.md"
+            )
+        if row["id"] in seen:
+            raise LatmQaError(f"{path}, line {number}: id {row['id']!r} is used twice; give every question its own")
+        seen.add(row["id"])
+        rows.append(row)
     return [r for r in rows if split == "all" or r.get("split") == split]
 
 
