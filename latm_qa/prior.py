@@ -35,8 +35,12 @@ CONTACT_INTENT = (
     r"\b(contact|get in touch|speak to|talk to|e-?mail|who (do|should|can) i|whom)"
     r"|\bwho (heads|leads|runs|is (the )?(head|lead|leader|chief|director|manager|responsible|in charge))"
 )
-# Asking for a figure ("how much", "how many", "what percentage"): its answer holds a number.
-QUANTITY_INTENT = r"\bhow (much|many)\b|\bwhat (percentage|proportion|share|rate|amount|sum|figure)\b"
+# Asking for a figure ("how much", "how many", "what percentage", what a council earned, saved or
+# spent): its answer holds a number.
+QUANTITY_INTENT = (
+    r"\bhow (much|many)\b|\bwhat (percentage|proportion|share|rate|amount|sum|figure)\b"
+    r"|\b(earn|earns|earned|save|saves|saved|cost|costs|spend|spends|spent)\b"
+)
 # A figure: a number that is not a year, a sum of money, a percentage, or a hundred/thousand/million.
 _FIGURE = re.compile(
     r"(?<![\w.])(?!(?:19|20)\d\d\b)\d[\d,.]*\b|£|%|\b(percent|hundred|thousand|million|billion)\b", re.I

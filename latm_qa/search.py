@@ -172,8 +172,8 @@ class Index:
         """How well each sentence answers, for highlights and the short answer: its cosine to the question
         plus its BM25 (scaled to the best sentence's). A contact line ("For further information,
         contact ...") counts only when the question asks for one, and a list's lead-in ("... include:")
-        only when its passage has nothing else. Asked "how much" or "how many", a sentence with a
-        figure in it gains a little."""
+        only when its passage has nothing else. Asked for a figure ("how much", what a council earned), a
+        sentence with a figure in it gains a little."""
         scores = per_sentence
         if self._sentence_bm25 is not None and self.settings.answer_bm25_weight:
             bm25 = self._sentence_bm25.scores(question)
