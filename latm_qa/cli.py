@@ -213,6 +213,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run_cli(args, _settings(args))
 
 
+def _passages(value: str) -> int:
+    """--k: a whole number of passages, at least 1."""
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number: give how many passages, e.g. 5") from None
+    if k < 1:
+        raise argparse.ArgumentTypeError(f"{k} passages shows nothing: give 1 or more, e.g. 5")
+    return k
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="latm-qa", description="Cited answers from the Local Authority Transformational Models report."
@@ -234,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queries", help='JSONL file of {"id": ..., "question": ...} lines (batch mode)')
     p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
     p.add_argument("--model", help="refuse the index unless it was built with this model")
-    p.add_argument("--k", type=int, default=5, help="number of passages (default 5)")
+    p.add_argument("--k", type=_passages, default=5, help="number of passages (default 5)")
     p.add_argument("--retriever", choices=get_args(Retriever), help="ranking method (default fused)")
     p.add_argument("--document", help="only these documents (ids or file names, comma-separated)")
     p.add_argument("--chapter", help='only these chapters, e.g. "2,3" or "About Localis"')

@@ -204,6 +204,14 @@ def test_cli_refuses_empty_questions_in_one_line(question, index_dir):
     assert len(out.stderr.splitlines()) == 1 and out.stderr.startswith(EMPTY)
 
 
+@pytest.mark.parametrize(("k", "message"), [("0", "0 passages shows nothing"), ("-3", "-3 passages shows nothing"),
+                                          ("five", "'five' is not a whole number")])
+def test_cli_refuses_a_number_of_passages_that_shows_nothing(k, message, index_dir):
+    out = run_cli("search", QUESTION, "--k", k, "--index", index_dir, timeout=60)
+    assert out.returncode == 2 and out.stdout == "" and "Traceback" not in out.stderr
+    assert f"argument --k: {message}: give" in out.stderr
+
+
 def test_cli_answers_a_question_wrapped_in_html_emoji_and_bidi_marks(index_dir):
     question = f"<script>alert('x')</script> 💷 \u200f{QUESTION}\u202c <img src=x onerror=alert(1)>"
     out = run_cli("search", question, "--json", "--index", index_dir, timeout=120)
