@@ -107,6 +107,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     settings = _settings(args)
     index = Index.load(settings.index_dir, model=args.model, settings=settings)
     filters = _filters(args)
+    if filters:
+        filters.check(index.passages)
     if args.queries:
         rows = _read_queries(Path(args.queries))
         failed = 0

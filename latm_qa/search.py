@@ -10,7 +10,7 @@ import numpy as np
 
 from .chunk import embedding_text
 from .config import Retriever, Settings, load_settings
-from .errors import IndexMismatchError, ModelLoadError
+from .errors import IndexMismatchError, ModelLoadError, QueryError
 from .index import read_index_files
 from .places import Gazetteer, lower_case_places
 from .present import best_sentences, citation
@@ -63,6 +63,23 @@ class Filters:
             elif self.parts and passage_part(p.heading_path, p.section_kind == "case_study").casefold() not in parts:
                 keep[i] = False
         return keep
+
+    def check(self, passages: list[Passage]) -> None:
+        """Refuse a document, chapter or part that no passage has: it would filter everything out and
+        read as "the report does not answer this"."""
+        wanted = [("document", "documents", v) for v in self.documents] + [
+            ("chapter", "chapters", v) for v in self.chapters
+        ] + [("part", "parts", v) for v in self.parts]
+        for label, field, value in wanted:
+            if not Filters(**{field: (value,)}).mask(passages).any():
+                if field == "documents":
+                    known = [p.document.split("#")[0] for p in passages]
+                elif field == "chapters":
+                    known = [p.section.split(".")[0] for p in passages]
+                else:
+                    known = [passage_part(p.heading_path, p.section_kind == "case_study").lower() for p in passages]
+                choices = ", ".join(f'"{k}"' for k in dict.fromkeys(known) if k)
+                raise QueryError(f"no {label} {value!r} in this index: choose from {choices}")
 
 
 class Index:
@@ -261,6 +278,8 @@ class Index:
         retriever = retriever or self.settings.retriever
         typed, truncated = clean_question(question, self.settings.max_question_chars)
         text, corrections = self.spell(typed)
+        if filters:
+            filters.check(self.passages)  # a filter naming nothing is an error, not "not in the report"
         final, dense, per_sentence = self.scores(text, retriever)
         mask = filters.mask(self.passages) if filters else np.ones(len(self.passages), dtype=bool)
         ranked = [int(i) for i in np.argsort(-final, kind="stable") if mask[i]]

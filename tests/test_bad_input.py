@@ -212,6 +212,20 @@ def test_cli_refuses_a_number_of_passages_that_shows_nothing(k, message, index_d
     assert f"argument --k: {message}: give" in out.stderr
 
 
+@pytest.mark.parametrize(("flag", "value", "message"), [
+    ("--chapter", "99", """no chapter '99' in this index: choose from "1", "2", "3", "4", "5", "6", "7", "8", "Ab"""),
+    ("--part", "drawbacks", "no part 'drawbacks' in this index: choose from "),
+    ("--document", "other.pdf", """no document 'other.pdf' in this index: choose from "local-authority-"""),
+])
+def test_cli_refuses_a_filter_that_matches_nothing(flag, value, message, index_dir):
+    """Not "the report does not answer this": the filter names nothing in the index, and the choices are listed."""
+    out = run_cli("search", QUESTION, flag, value, "--index", index_dir, timeout=60)
+    assert out.returncode == 2 and out.stdout == "" and "Traceback" not in out.stderr
+    assert message in out.stderr
+    if flag == "--part":
+        assert '"challenges"' in out.stderr and '"case studies"' in out.stderr
+
+
 def test_cli_answers_a_question_wrapped_in_html_emoji_and_bidi_marks(index_dir):
     question = f"<script>alert('x')</script> 💷 \u200f{QUESTION}\u202c <img src=x onerror=alert(1)>"
     out = run_cli("search", question, "--json", "--index", index_dir, timeout=120)
