@@ -36,6 +36,12 @@ from .types import Correction, Document, Hit, Passage, SearchResult
 PARTS = ("key features", "benefits", "challenges", "case studies", "further reading")
 
 
+def _part_key(part: str) -> str:
+    """A part's name as compared: case, spacing and plural aside ("Case study" is "case studies")."""
+    words = re.sub(r"[\s_-]+", " ", part).strip().casefold().split()
+    return " ".join(re.sub(r"(?<!s)s$", "", re.sub(r"(?<=[^aeiou])ies$", "y", w)) for w in words)
+
+
 @dataclass(frozen=True)
 class Filters:
     """Restrict a search: by document (id or file name), chapter number ("2", "About Localis"), part.
@@ -50,7 +56,7 @@ class Filters:
 
     def mask(self, passages: list[Passage]) -> np.ndarray:
         keep = np.ones(len(passages), dtype=bool)
-        parts = {part.casefold() for part in self.parts}
+        parts = {_part_key(part) for part in self.parts}
         for i, p in enumerate(passages):
             if self.documents and not any(d in (p.document, p.document.split("#")[0]) for d in self.documents):
                 keep[i] = False
@@ -60,7 +66,7 @@ class Filters:
                 or p.chapter_title in self.chapter_titles
             ):
                 keep[i] = False
-            elif self.parts and passage_part(p.heading_path, p.section_kind == "case_study").casefold() not in parts:
+            elif self.parts and _part_key(passage_part(p.heading_path, p.section_kind == "case_study")) not in parts:
                 keep[i] = False
         return keep
 

@@ -222,3 +222,14 @@ def test_without_the_topic_step_a_reading_question_stops_at_the_case_study(md_in
         assert md_index.search(question, k=1)[0].passage.section == "7.4"
     finally:
         md_index.settings = settings
+
+
+def test_filters_read_a_part_in_any_case_or_number(md_index):
+    from latm_qa import Filters
+
+    question = "Which council sells services to schools?"
+    for part in ("case studies", "Case study", "CASE-STUDIES"):
+        result = md_index.ask(question, filters=Filters(chapters=("4",), parts=(part,)))
+        assert result.hits and all(h.passage.section == "4.4" for h in result.hits), part
+    challenges = md_index.ask("What can go wrong?", filters=Filters(chapters=("6",), parts=("challenge",)))
+    assert challenges.hits and {h.passage.section for h in challenges.hits} == {"6.3"}
