@@ -16,7 +16,7 @@ BEIR = ROOT / "eval" / "beir"
 
 
 def _subset(tmp_path: Path) -> Path:
-    """Two questions of every kind (both unanswerable ones included), from both splits."""
+    """One question of every kind (unanswerable included) from each split."""
     rows, taken = [json.loads(line) for line in QUESTIONS.read_text().splitlines()], {}
     for row in rows:
         taken.setdefault((row["kind"], row["split"]), row)
