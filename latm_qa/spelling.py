@@ -11,7 +11,7 @@ word must be one edit away (a letter added, dropped or changed, or two letters s
 first letter, the only one that near (or the commoner), not the same word by its stem ("outsourcer"
 is not put right to "outsourced"), and not the typed word less an ending ("localist" is not "Localis")
 or, for a capitalised word read as an ordinary one, a letter more or another ("Sajid" is not "said",
-"Mears" is not "means"; "Conucil" is "Council").
+"Mears" is not "means"; "Conucil" is "Council", and a letter typed twice is a typo: "Enablinng").
 """
 
 from __future__ import annotations
@@ -42,6 +42,13 @@ def _stemmer():
     import Stemmer
 
     return Stemmer.Stemmer("english")
+
+
+def _doubled(typed: str, word: str) -> bool:
+    """Whether ``typed`` is ``word`` with one of its letters typed twice ("enablinng")."""
+    return len(typed) == len(word) + 1 and any(
+        typed[i] == typed[i - 1] and typed[:i] + typed[i + 1 :] == word for i in range(1, len(typed))
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,9 +121,13 @@ class Speller:
             return ""  # a report word with an ending added is likely a real word ("localist", not "Localis")
         if short and not (choice in self.forms and len(choice) > len(word)):
             return ""
-        if name and choice not in self.forms and len(word) >= len(choice) and sorted(word) != sorted(choice):
-            # a name is read as an ordinary word only with a letter it lacks or two letters swapped ("Conucil"):
-            # with a letter more or another it is likely a name of its own ("Sajid" not "said", "Mears" not "means")
+        if (
+            name and choice not in self.forms and len(word) >= len(choice)
+            and sorted(word) != sorted(choice) and not _doubled(word, choice)
+        ):
+            # a name is read as an ordinary word only with a letter it lacks, two letters swapped ("Conucil") or
+            # a letter typed twice ("Enablinng"): with a letter more or another it is likely a name of its own
+            # ("Sajid" not "said", "Mears" not "means")
             return ""
         if typed[0].isupper():
             return self.forms.get(choice, choice[:1].upper() + choice[1:])

@@ -46,6 +46,7 @@ def test_without_correction_the_typo_reads_as_a_council_the_report_never_mention
         ("What did Oldam's trading company save in its first year?", ("Oldam",), "3.4"),
         ("Who is the chief executive of Forest Heth and St Edmundsbury?", ("Heth",), "6.4"),
         ("How much does Essex County Conucil earn from traded services?", ("Conucil",), "4.4"),
+        ("What has the Suffolk Coastal Enablinng Communities Budget paid for?", ("Enablinng",), "5.4"),
     ],
 )
 def test_typos_in_words_and_names_are_put_right(md_index, question, typed, section):
