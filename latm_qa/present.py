@@ -122,6 +122,22 @@ def spelling_note(corrections: Sequence[Correction]) -> str:
     return ", ".join(f"“{c.typed}” as “{c.meant}”" for c in corrections)
 
 
+def abstention_reason(result: SearchResult) -> tuple[str, str]:
+    """Why an answer abstained, and the names it may have meant: ("it never mentions Glasgow", "") or
+    ("the passages closest to it are not about Oldham", "") or ("it never mentions Stafordshir", "Did you
+    mean Staffordshire?"). Read with getattr: a SearchResult kept from an older version lacks the fields."""
+    missing = tuple(getattr(result, "not_in_report", ()) or ())
+    off_topic = tuple(getattr(result, "off_topic", ()) or ())
+    meant = tuple(getattr(result, "did_you_mean", ()) or ())
+    if missing:
+        why = f"it never mentions {', '.join(missing)}"
+    elif off_topic:
+        why = f"the passages closest to it are not about {', '.join(off_topic)}"
+    else:
+        why = ""
+    return why, (f"Did you mean {' or '.join(meant)}?" if meant else "")
+
+
 def format_plain(result: SearchResult) -> str:
     """Readable text for a person: the short answer, then rank, citation line and passage."""
     lines: list[str] = []
@@ -131,11 +147,9 @@ def format_plain(result: SearchResult) -> str:
         lines.append(f"(read {spelling_note(result.corrections)})")
     lines += [f"(read {place_note(r)})" for r in result.places]
     if result.abstained:
-        missing = f" (it never mentions {', '.join(result.not_in_report)})" if result.not_in_report else ""
-        if result.off_topic and not missing:
-            missing = f" (the passages closest to it are not about {', '.join(result.off_topic)})"
-        meant = f" Did you mean {' or '.join(result.did_you_mean)}?" if result.did_you_mean else ""
-        lines.append(f"The report does not seem to answer this question{missing}.{meant}")
+        why, meant = abstention_reason(result)
+        because = f" ({why})" if why else ""
+        lines.append(f"The report does not seem to answer this question{because}." + (f" {meant}" if meant else ""))
         if result.suggestions:
             lines.append("Nearest sections:")
             lines += [f"  - {citation(p)}" for p in result.suggestions]

@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 
 from .chat import PUBLISHER, REPORT, Turn, describe_filters, index_summary
-from .present import citation, pages_label, section_label, spelling_note
+from .present import abstention_reason, citation, pages_label, section_label, spelling_note
 from .types import Hit, Passage, SearchResult
 
 # --- HTML: every dynamic string is escaped here -------------------------------------------------
@@ -88,14 +88,8 @@ def abstain_html(result: SearchResult, filtered: bool, matching: int = 1) -> str
             "Remove a council model or a part in the sidebar and ask again.</p></div>"
         )
     where = "The passages matching your filters do not" if filtered else "The report does not"
-    # not_in_report: names the question uses that the report never mentions (newer SearchResult only)
-    missing = tuple(getattr(result, "not_in_report", ()) or ())
-    never = f" It never mentions {_esc(', '.join(missing))}." if missing else ""
-    if meant := tuple(getattr(result, "did_you_mean", ()) or ()):
-        never += f" Did you mean {_esc(' or '.join(meant))}?"
-    off_topic = tuple(getattr(result, "off_topic", ()) or ())
-    if off_topic and not missing:
-        never = f" The passages closest to it are not about {_esc(', '.join(off_topic))}."
+    why, meant = abstention_reason(result)
+    never = (f" {_esc(why[:1].upper() + why[1:])}." if why else "") + (f" {_esc(meant)}" if meant else "")
     items = "".join(f"<li>{citation_html(p)}</li>" for p in result.suggestions)
     nearest = f'<div class="latm-label">Nearest sections</div><ul>{items}</ul>' if items else ""
     return (

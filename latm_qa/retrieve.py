@@ -208,6 +208,11 @@ def report_acronyms(texts: list[str]) -> set[str]:
     return {m for text in texts for m in re.findall(r"\b[A-Z]{2,6}\b", text)}
 
 
+def _acronyms_in(question: str) -> list[str]:
+    """The acronyms a question uses, each once, plurals made singular ("LEPs" -> LEP)."""
+    return list(dict.fromkeys(re.sub(r"(?<=[A-Z]{2})s$", "", m.group(0)) for m in _ACRONYM.finditer(question)))
+
+
 def unknown_acronyms(
     question: str, vocabulary: set[str], table: dict[str, str], is_whole_word: Callable[[str], bool]
 ) -> list[str]:
@@ -216,23 +221,17 @@ def unknown_acronyms(
     A question typed all in capitals has no acronyms to tell apart."""
     if question.upper() == question:
         return []
-    out = []
-    for match in _ACRONYM.finditer(question):
-        acronym = re.sub(r"(?<=[A-Z]{2})s$", "", match.group(0))
-        known = acronym.lower() in vocabulary or acronym in table or is_whole_word(acronym.lower())
-        if not known and acronym not in out:
-            out.append(acronym)
-    return out
+    return [
+        acronym
+        for acronym in _acronyms_in(question)
+        if acronym.lower() not in vocabulary and acronym not in table and not is_whole_word(acronym.lower())
+    ]
 
 
 def expand_acronyms(question: str, table: dict[str, str], vocabulary: set[str], acronyms: set[str]) -> str:
     """Add the report's long form after an acronym the report does not use ("LGA"), and the
     report's acronym after a long form it abbreviates ("London Borough Council" -> "LBC")."""
-    extra = []
-    for match in _ACRONYM.finditer(question):
-        acronym = re.sub(r"(?<=[A-Z]{2})s$", "", match.group(0))  # plural "LEPs"
-        if acronym.lower() not in vocabulary and acronym in table:
-            extra.append(table[acronym])
+    extra = [table[a] for a in _acronyms_in(question) if a.lower() not in vocabulary and a in table]
     words = re.findall(r"[\w'’-]+", question)
     for start in range(len(words)):
         for end in range(start + 2, min(len(words), start + 6) + 1):

@@ -36,6 +36,10 @@ from .types import Correction, Document, Hit, Passage, SearchResult
 PARTS = ("key features", "benefits", "challenges", "case studies", "further reading")
 
 
+def _part_of(passage: Passage) -> str:
+    return passage_part(passage.heading_path, passage.section_kind == "case_study")
+
+
 def _part_key(part: str) -> str:
     """A part's name as compared: case, spacing and plural aside ("Case study" is "case studies")."""
     words = re.sub(r"[\s_-]+", " ", part).strip().casefold().split()
@@ -66,7 +70,7 @@ class Filters:
                 or p.chapter_title in self.chapter_titles
             ):
                 keep[i] = False
-            elif self.parts and _part_key(passage_part(p.heading_path, p.section_kind == "case_study")) not in parts:
+            elif self.parts and _part_key(_part_of(p)) not in parts:
                 keep[i] = False
         return keep
 
@@ -83,7 +87,7 @@ class Filters:
                 elif field == "chapters":
                     known = [p.section.split(".")[0] for p in passages]
                 else:
-                    known = [passage_part(p.heading_path, p.section_kind == "case_study").lower() for p in passages]
+                    known = [_part_of(p).lower() for p in passages]
                 choices = ", ".join(f'"{k}"' for k in dict.fromkeys(known) if k)
                 raise QueryError(f"no {label} {value!r} in this index: choose from {choices}")
 
