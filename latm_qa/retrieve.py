@@ -232,9 +232,10 @@ def expand_acronyms(question: str, table: dict[str, str], vocabulary: set[str], 
     """Add the report's long form after an acronym the report does not use ("LGA"), and the
     report's acronym after a long form it abbreviates ("London Borough Council" -> "LBC")."""
     extra = [table[a] for a in _acronyms_in(question) if a.lower() not in vocabulary and a in table]
-    words = re.findall(r"[\w'’-]+", question)
-    for start in range(len(words)):
-        for end in range(start + 2, min(len(words), start + 6) + 1):
+    # a long form never runs across punctuation ("Cheltenham, Cotswold" is two names, not "CC")
+    runs = [re.findall(r"[\w'’-]+", run) for run in re.split(r"[,;:.?!()/\"“”]", question)]
+    for words in runs:
+        for start, end in [(s, e) for s in range(len(words)) for e in range(s + 2, min(len(words), s + 6) + 1)]:
             phrase = words[start:end]
             if phrase[0].lower() in _MINOR or phrase[-1].lower() in _MINOR:
                 continue

@@ -172,6 +172,9 @@ def test_acronyms_expand_only_from_names_and_the_reports_own_long_forms(md_index
     assert expand("Who paid for this research and who carried it out?").endswith("out?")  # not "(CIO)"
     assert expand("Who runs an arm's length management organisation?").endswith("(ALMO)")
     assert expand("Is there an LGA guide?").endswith("(Local Government Association)")
+    # names in a list are not a long form: "Cheltenham, Cotswold" is not the report's "CC" (Essex CC)
+    assert expand("What do Cheltenham, Cotswold and West Oxfordshire share?").endswith("share?")
+    assert expand("What does Essex County Council trade?").endswith("(CC)")
 
 
 def test_questions_about_the_report_itself_prefer_its_front_matter(md_index):
