@@ -117,7 +117,7 @@ class Index:
         self._lead_ins = np.array([s["text"].rstrip().endswith(":") for s in self.sentences], dtype=bool)
         self._figures = np.array([has_figure(s["text"]) for s in self.sentences], dtype=bool)
         self._sentence_bm25 = Bm25([s["text"] for s in self.sentences]) if self.sentences else None
-        self._about_text = [" / ".join(p.heading_path) + "\n" + p.text for p in self.passages]
+        self._about_text = _about_texts(self.passages)
         texts = [d.text for d in self.documents]
         self.vocabulary = corpus_vocabulary(texts)
         self._acronym_table = acronym_table(texts)
@@ -364,3 +364,18 @@ class Index:
             for d in self.documents
             for s in d.sections
         ]
+
+
+def _about_texts(passages: list[Passage]) -> list[str]:
+    """What each passage is about, for telling whether it is on a council a question names: its heading
+    path and text, and for a case study the whole case study (its second passage, on what "the
+    partnership" shares, no longer names the four councils its first passage introduced)."""
+    case_studies: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for p in passages:
+        if p.section_kind == "case_study":
+            case_studies.setdefault((p.document, p.heading_path), []).append(p.text)
+    return [
+        " / ".join(p.heading_path) + "\n" + "\n".join(case_studies.get((p.document, p.heading_path), [p.text]))
+        for p in passages
+    ]
+
