@@ -213,8 +213,10 @@ class Gazetteer:
         return _described(self, question)
 
     def expand(self, question: str) -> str:
-        """Add the names of the report's councils in each place the question describes."""
-        names = [n for r in self.described(question) for n in r.councils if n.lower() not in question.lower()]
+        """Add the names of the report's councils in each place the question describes, and of each
+        council it calls by a short name ("Staffs": Staffordshire)."""
+        names = [n for r in self.described(question) for n in r.councils] + [c.name for c in self.named(question)]
+        names = [n for n in names if not _name_pattern(n, True).search(question)]
         names = list(dict.fromkeys(names))
         return question if not names else f"{question} ({'; '.join(names)})"
 
@@ -232,8 +234,11 @@ class Gazetteer:
         return any(_name_pattern(name, True).search(text) for name in names)
 
     def known_words(self, question: str) -> set[str]:
-        """Lower-cased words of place descriptions that cover councils the report names."""
-        return {word for r in self.described(question) if r.councils for word in re.split(r"[\s-]+", r.words.lower())}
+        """Lower-cased words of place descriptions that cover councils the report names, and of the
+        short names the question calls the report's councils by ("Staffs")."""
+        described = {r.words for r in self.described(question) if r.councils}
+        aliases = {a for c in self.named(question) for a in c.aliases}
+        return {word for phrase in described | aliases for word in re.split(r"[\s-]+", phrase.lower())}
 
 
 @lru_cache(maxsize=256)

@@ -56,6 +56,11 @@ def test_descriptions_expand_to_the_councils_inside_them():
     # a description covering none of the report's councils is kept, with nothing inside it
     assert places.described("a Kent district") == (PlaceReading("Kent", "Kent", ()),)
     assert places.known_words("a Kent district") == set()
+    # a short name of one of the report's councils is known and read as the council
+    staffs = Gazetteer.from_texts(["Staffordshire County Council commissions."])
+    assert staffs.expand("What does Staffs commission?").endswith("(Staffordshire)")
+    assert staffs.known_words("What does Staffs commission?") == {"staffs"}
+    assert staffs.expand("What does Staffordshire commission?") == "What does Staffordshire commission?"
 
 
 @pytest.mark.parametrize(
@@ -64,6 +69,7 @@ def test_descriptions_expand_to_the_councils_inside_them():
         ("Which North West council trains its staff in commercial skills?", "4.4", "Warrington"),
         ("What did the Greater Manchester borough do to involve residents?", "3.4", "Oldham"),
         ("Which East Anglian districts share one staff structure?", "6.4", "West Suffolk"),
+        ("What does Staffs commission for adult learners?", "2.4", "Staffordshire"),  # a short name
     ],
 )
 def test_a_council_described_by_place_is_found_not_abstained(md_index, question, section, council):
