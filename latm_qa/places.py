@@ -142,10 +142,13 @@ def _single_word_names() -> frozenset[str]:
 
 
 def lower_case_places(question: str) -> list[str]:
-    """In a question typed all in lower case, the words that name a UK council or county ("glasgow"): a
-    question with capitals writes its names with them, so there a lower-case word is an ordinary word."""
+    """Words that name a UK council or county where case cannot tell a name: in a question typed all in
+    lower case, every such word ("glasgow"); in one with capitals, its first word ("Kent CC savings"),
+    which is capitalised anyway. Elsewhere a question with capitals writes its names with them, so there
+    a lower-case word is an ordinary word."""
     if any(ch.isupper() for ch in question):
-        return []
+        first = re.match(r"\W*([A-Z][a-z]+)(?:['’]s)?\b", question)
+        return [first.group(1)] if first and first.group(1).lower() in _single_word_names() else []
     return [w for w in dict.fromkeys(re.findall(r"[a-z]+", question)) if w in _single_word_names()]
 
 
@@ -163,6 +166,9 @@ def _council_names() -> re.Pattern[str]:
 
 
 _SUFFIXES = ("Council", *(f"{kind} Council" for kind in ("City", "Borough", "District", "County", "Town")))
+
+
+_ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.|mailto:)\S+|\b[\w.-]+\.(?:gov|org|co|ac|nhs)\.uk\S*", re.IGNORECASE)
 
 
 def _words(text: str) -> list[str]:
@@ -194,7 +200,8 @@ class Gazetteer:
         ordinary word of the texts ("Reading", "Bath") counts only when "Council" or "Borough Council"... follows."""
         text = " ".join(texts)
         words = _words(text)
-        lower_words = {w for w in words if w.islower()}
+        # e-mail addresses and web addresses are lower case but not words ("jackie.wilson@oldham.gov.uk")
+        lower_words = {w for w in _words(re.sub(_ADDRESS, " ", text)) if w.islower()}
         grams = _ngrams(words, 8)
 
         def named(name: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -226,6 +226,21 @@ def unknown_acronyms(
         for acronym in _acronyms_in(question)
         if acronym.lower() not in vocabulary and acronym not in table and not is_whole_word(acronym.lower())
     ]
+
+
+def recase_acronyms(question: str, acronyms: Iterable[str], is_whole_word: Callable[[str], bool]) -> str:
+    """In a question typed all in lower case, the report's acronyms written as acronyms ("has the lga
+    published…" -> "LGA"): words of three letters or more that spell one and are no word the embedder
+    knows ("ict" and "hr" are left, as the embedder reads them whole)."""
+    if any(ch.isupper() for ch in question):
+        return question
+    known = set(acronyms)
+
+    def recase(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return word.upper() if word.upper() in known and not is_whole_word(word) else word
+
+    return re.sub(r"\b[a-z]{3,6}\b", recase, question)
 
 
 def expand_acronyms(question: str, table: dict[str, str], vocabulary: set[str], acronyms: set[str]) -> str:

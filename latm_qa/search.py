@@ -24,6 +24,7 @@ from .retrieve import (
     expand_acronyms,
     fuse,
     late_interaction,
+    recase_acronyms,
     report_acronyms,
     rrf,
     sentence_max,
@@ -122,6 +123,7 @@ class Index:
         self.vocabulary = corpus_vocabulary(texts)
         self._acronym_table = acronym_table(texts)
         self._acronyms = report_acronyms(texts)
+        self._acronym_words = frozenset(self._acronyms | set(self._acronym_table))
         self.places = Gazetteer.from_texts(texts)
         self._embedder = None
         self._reranker = None
@@ -245,6 +247,7 @@ class Index:
         rerank: fused (the cross-encoder re-scores its best passages in ``ask``).
         """
         retriever = retriever or self.settings.retriever
+        question = recase_acronyms(question, self._acronym_words, self.embedder.is_whole_word)
         question = expand_acronyms(question, self._acronym_table, self.vocabulary, self._acronyms)
         question = self.places.expand(question)
         query, query_tokens, pieces = self.embedder.encode_query_tokens(question)
@@ -297,7 +300,7 @@ class Index:
         scores = [float(final[row]) for row in order]
         confidence = float(dense[mask].max()) if mask.any() else 0.0
         known = self.vocabulary | self.places.known_words(text)
-        unknown = unknown_names(text, known) + [w for w in lower_case_places(text) if w not in known]
+        unknown = unknown_names(text, known) + [w for w in lower_case_places(text) if w.lower() not in known]
         unknown += unknown_acronyms(text, self.vocabulary, self._acronym_table, self.embedder.is_whole_word)
         off_topic = self.off_topic(text, ranked[0]) if ranked and self.settings.abstain_off_topic else ()
         abstained = abstain and bool(unknown or off_topic or confidence < self.settings.abstain_below)

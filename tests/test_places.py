@@ -57,6 +57,9 @@ def test_descriptions_expand_to_the_councils_inside_them():
     assert places.described("a Kent district") == (PlaceReading("Kent", "Kent", ()),)
     assert places.known_words("a Kent district") == set()
     # a short name of one of the report's councils is known and read as the council
+    # an e-mail or web address does not make a council's name an ordinary lower-case word
+    oldham = Gazetteer.from_texts(["Oldham Council works with residents: jo.bloggs@oldham.gov.uk, www.oldham.gov.uk."])
+    assert [c.name for c in oldham.named("what did oldham do for residents")] == ["Oldham"]
     staffs = Gazetteer.from_texts(["Staffordshire County Council commissions."])
     assert staffs.expand("What does Staffs commission?").endswith("(Staffordshire)")
     assert staffs.known_words("What does Staffs commission?") == {"staffs"}
@@ -85,6 +88,7 @@ def test_a_council_described_by_place_is_found_not_abstained(md_index, question,
         ("How much did Kent County Council save from traded services?", "Kent"),
         ("What did Manchester City Council save through outsourcing?", "Manchester"),
         ("What have Welsh councils done about shared services?", "Welsh"),
+        ("Kent CC commissioning savings", "Kent"),  # a search-box query opening with the place
     ],
 )
 def test_places_the_report_never_covers_still_abstain(md_index, question, unknown):

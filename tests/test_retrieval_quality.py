@@ -118,6 +118,13 @@ def test_a_named_council_the_best_passage_is_not_about_makes_it_abstain(md_index
     assert "The passages closest to it are not about Oldham." in render.abstain_html(result, filtered=False)
 
 
+def test_the_council_check_reads_lower_case_questions(md_index):
+    # the report's e-mail addresses (…@oldham.gov.uk) once made "oldham" an ordinary word, unseen in lower case
+    result = md_index.ask("by how much did oldham raise council tax in 2016/17")
+    assert result.abstained and result.off_topic == ("Oldham",)
+    assert not md_index.ask("what did barnet commission from capita").abstained
+
+
 def test_the_council_check_keeps_answerable_questions(md_index):
     for question, council in [
         ("How has the Essex borough's trading income grown?", "Colchester"),  # Colchester lies in Essex

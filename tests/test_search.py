@@ -177,6 +177,20 @@ def test_acronyms_expand_only_from_names_and_the_reports_own_long_forms(md_index
     assert expand("What does Essex County Council trade?").endswith("(CC)")
 
 
+def test_acronyms_typed_in_lower_case_are_read_as_acronyms(md_index):
+    from latm_qa.retrieve import recase_acronyms
+
+    def recase(question):
+        return recase_acronyms(question, md_index._acronym_words, md_index.embedder.is_whole_word)
+
+    assert recase("has the lga written about almos") == "has the LGA written about almos"
+    assert recase("what is an almo at croydon lbc") == "what is an ALMO at croydon LBC"
+    assert recase("the whole council shares hr and ict") == "the whole council shares hr and ict"  # words
+    assert recase("What does the lga say?") == "What does the lga say?"  # capitals elsewhere: as typed
+    top = md_index.search("did the lga write up staffordshire's commissioning as a case study", k=1)[0].passage
+    assert top.section == "2.5" and "Local Government Association (2014) Case Study Staffordshire" in top.text
+
+
 def test_questions_about_the_report_itself_prefer_its_front_matter(md_index):
     about = np.array([about_the_report(p) for p in md_index.passages])
     assert {p.section for p, a in zip(md_index.passages, about, strict=True) if a} == {"", "1", "About Localis"}
