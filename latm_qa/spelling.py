@@ -5,13 +5,14 @@ the word for BM25 nor reads as a name the report never mentions (which would mak
 Only words that cannot be right are touched. Kept as typed: a word the report uses, a UK place name
 ("Brent", "Leeds"), an acronym, a word under five letters (a four-letter name is read only as a
 report name with a letter it lacks: "Dvon" as "Devon"), and a lower-case word the embedder knows
-whole (an English word the report happens not to use: "lend", "cheaper"); a capitalised word inside
-a sentence is a name, so the embedder knowing it proves nothing ("Barnett" for Barnet). The report's
-word must be one edit away (a letter added, dropped or changed, or two letters swapped) with the same
-first letter, the only one that near (or the commoner), not the same word by its stem ("outsourcer"
-is not put right to "outsourced"), and not the typed word less an ending ("localist" is not "Localis")
-or, for a capitalised word read as an ordinary one, a letter more or another ("Sajid" is not "said",
-"Mears" is not "means"; "Conucil" is "Council", and a letter typed twice is a typo: "Enablinng").
+whole (an English word the report happens not to use: "lend", "cheaper") or a contraction typed
+without its apostrophe ("wasnt", not "want"); a capitalised word inside a sentence is a name, so the
+embedder knowing it proves nothing ("Barnett" for Barnet). The report's word must be one edit away
+(a letter added, dropped or changed, or two letters swapped) with the same first letter, the only
+one that near (or the commoner), not the same word by its stem ("outsourcer" is not put right to
+"outsourced"), and not the typed word less an ending ("localist" is not "Localis") or, for a
+capitalised word read as an ordinary one, a letter more or another ("Sajid" is not "said", "Mears"
+is not "means"; "Conucil" is "Council", and a letter typed twice is a typo: "Enablinng").
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")  # e-mails and links: names written in lower case
 _SENTENCE_ENDS = ".!?:;\"“(‘'"  # a capital after one of these (or at the start) says nothing of a name
+# a contraction typed without its apostrophe ("wasnt", "doesnt") is a word, not a typo of "want"
+_CONTRACTION = re.compile(r"(?:is|was|are|were|do|does|did|has|have|had|ca|wo|could|would|should|must|need|might)nt")
 MIN_LETTERS = 5
 SUGGEST_LETTERS = 7
 MAX_EDITS = 1  # most typos are one edit; two would read real words the report lacks as its own
@@ -107,7 +110,7 @@ class Speller:
         short = name and len(word) == MIN_LETTERS - 1  # "Dvon": only a report name with its dropped letter back
         if (len(word) < MIN_LETTERS and not short) or typed.isupper() or word in self.counts or word in place_words():
             return ""
-        if not name and self.known(word):
+        if not name and (self.known(word) or _CONTRACTION.fullmatch(word)):
             return ""
         found = process.extract(word, self.words, scorer=OSA.distance, score_cutoff=MAX_EDITS, limit=None)
         # typos seldom hit the first letter ("Javid" is not "David"); the commoner report word wins

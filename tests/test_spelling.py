@@ -64,6 +64,7 @@ def test_typos_in_words_and_names_are_put_right(md_index, question, typed, secti
         "Is a localist approach outsourcing by another name?",  # a report word with an ending ("Localis")
         "Which LEPs and ALMOs work with councils?",  # acronyms
         "How do councils restructure?",  # more than one edit from "structure"
+        "did anyone think it wasnt worthwhile and doesnt pay",  # contractions without apostrophes ("want")
     ],
 )
 def test_words_that_may_be_right_are_kept_as_typed(md_index, question):
