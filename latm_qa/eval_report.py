@@ -89,6 +89,8 @@ def evaluate_index(index: Index, questions: list[dict], retrievers: list[str]) -
         "table": table,
         "by_kind": {name: breakdown(run, questions, "kind") for name, run in runs.items()},
         "by_difficulty": {name: breakdown(run, questions, "difficulty") for name, run in runs.items()},
+        # how the question is typed (lower case, abbreviations, keywords...), for the questions that say
+        "by_style": {name: breakdown(run, questions, "style") for name, run in runs.items()},
     }
 
 
@@ -144,10 +146,13 @@ def markdown_table(results: dict, title: str) -> str:
         for name, m in rows.items():
             lines.append(f"| {name} | " + " | ".join(str(m.get(k, "–")) for k, _ in COLUMNS) + " |")
         lines.append("")
-    for label, key in (("question kind", "by_kind"), ("difficulty", "by_difficulty")):
+    for label, key in (("question kind", "by_kind"), ("difficulty", "by_difficulty"), ("style", "by_style")):
+        if not any(results.get(key, {}).values()):
+            continue  # no question says its style
         default = "fused" if "fused" in results[key] else next(iter(results[key]))
+        which = "the questions that give one" if key == "by_style" else "all questions evaluated"
         lines += [
-            f"### {default}: by {label} (all questions evaluated)",
+            f"### {default}: by {label} ({which})",
             "",
             "| group | n | Hit@1 | Hit@5 | MRR@10 |",
             "|---|---:|---:|---:|---:|",

@@ -218,10 +218,11 @@ def score_run(run: RunResult, questions: list[dict]) -> dict:
 
 
 def breakdown(run: RunResult, questions: list[dict], key: str) -> dict[str, dict]:
-    """Hit@1, Hit@5 and MRR@10 per value of a question field (kind, difficulty)."""
+    """Hit@1, Hit@5 and MRR@10 per value of a question field (kind, difficulty, style), over the
+    answerable questions that have the field."""
     groups: dict[str, list[dict]] = {}
     for q in questions:
-        if answerable(q):
+        if answerable(q) and q.get(key) is not None:
             groups.setdefault(str(q.get(key)), []).append(q)
     out = {}
     for name, group in sorted(groups.items()):

@@ -16,10 +16,12 @@ BEIR = ROOT / "eval" / "beir"
 
 
 def _subset(tmp_path: Path) -> Path:
-    """One question of every kind (unanswerable included) from each split."""
+    """One question of every kind (unanswerable included) from each split, and one of every style."""
     rows, taken = [json.loads(line) for line in QUESTIONS.read_text().splitlines()], {}
     for row in rows:
         taken.setdefault((row["kind"], row["split"]), row)
+        if row.get("style") and row["answers"]:
+            taken.setdefault(("style", row["style"]), row)
     path = tmp_path / "questions.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in taken.values()))
     return path
@@ -34,7 +36,7 @@ def test_eval_compares_retrievers_in_one_table_and_writes_stamped_results(md_ind
     for column in ("Hit@1", "Hit@3", "Hit@5", "Hit@10", "MRR@10", "nDCG@10", "Cite acc", "Answer acc",
                    "Abst P", "Abst R", "Med words", "p50 ms", "p95 ms", "p50/floor"):
         assert f"| {column} |" in header, column
-    assert "by question kind" in done.stdout and "by difficulty" in done.stdout
+    assert "by question kind" in done.stdout and "by difficulty" in done.stdout and "by style" in done.stdout
     stem = "local-authority-transformational-models-md"
     assert (out / f"{stem}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (out / f"{stem}.md").read_text().startswith("## latm-qa eval")
@@ -47,6 +49,8 @@ def test_eval_compares_retrievers_in_one_table_and_writes_stamped_results(md_ind
     assert table["fused"]["citation_accuracy"] == 1.0 and table["fused"]["abstention_recall"] > 0
     assert table["fused"]["median_passage_words"] <= 150
     assert set(result["by_kind"]["fused"]) >= {"case_study", "contact", "figure", "further_reading"}
+    styled = {json.loads(line).get("style") for line in questions.read_text().splitlines()} - {None}
+    assert set(result["by_style"]["fused"]) == styled and styled  # only the questions that say their style
 
     # the BEIR export: every passage, every question, qrels by answer containment
     corpus = {json.loads(line)["_id"]: json.loads(line) for line in (beir / "corpus.jsonl").open()}
