@@ -106,12 +106,24 @@ def _section_spans(text: str, section: Section, max_words: int, min_words: int) 
     return [(s, e) for s, e in spans]
 
 
-def embedding_text(passage: Passage, with_headings: bool = True) -> str:
-    """What is embedded and indexed for BM25: the heading path's titles, then the passage."""
+# What is embedded: 1, the heading path's titles and the passage; 2, also the councils of a case study
+# named after a partnership (see embedding_texts). Indexes record theirs, so an older one reads as written.
+EMBEDDING_TEXT = 2
+
+
+def embedding_text(passage: Passage, with_headings: bool = True, councils: str = "") -> str:
+    """What is embedded and indexed for BM25: the heading path's titles (and the councils of its case
+    study, when its title names none), then the passage."""
     if not with_headings:
         return passage.text
-    titles = [_strip_number(label) for label in passage.heading_path]
+    titles = [_strip_number(label) for label in passage.heading_path] + [councils]
     return " > ".join(t for t in titles if t) + "\n" + passage.text
+
+
+def embedding_texts(passages: list[Passage], with_headings: bool, councils: dict[tuple, str]) -> list[str]:
+    """embedding_text of every passage; ``councils`` by (document, heading path), from
+    places.case_study_councils ({} for an index written before EMBEDDING_TEXT 2)."""
+    return [embedding_text(p, with_headings, councils.get((p.document, p.heading_path), "")) for p in passages]
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

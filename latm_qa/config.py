@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from .chunk import EMBEDDING_TEXT
+
 Retriever = Literal["fused", "hybrid", "dense", "bm25", "late", "rerank"]
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
@@ -47,6 +49,7 @@ class Settings:
             "max_words": self.max_words,
             "min_words": self.min_words,
             "embed_headings": self.embed_headings,
+            "embedding_text": EMBEDDING_TEXT,
         }
 
 

@@ -19,10 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from .changes import IngestReport, compare_documents
-from .chunk import embedding_text, split_passages, split_sentences
+from .chunk import EMBEDDING_TEXT, embedding_texts, split_passages, split_sentences
 from .config import Settings
 from .errors import InputFileError, LatmQaError
 from .index import SCHEMA_VERSION, VersionFiles, document_to_json, new_manifest, read_index_files
+from .places import Gazetteer, case_study_councils
 from .read import SUPPORTED, read_document
 from .sections import parse_sections
 from .types import Document, Passage, TokenVectors
@@ -78,7 +79,7 @@ def ingest(
     documents, skipped, duplicates = _read_all(files, settings, skip_bad, progress)
     documents = distinct_titles(documents)
     passages = _passages(documents, settings)
-    texts = [embedding_text(p, settings.embed_headings) for p in passages]
+    texts = embedding_texts(passages, settings.embed_headings, _councils(documents, passages))
     keys = [_vector_key(t) for t in texts]
     sentences = [
         {"passage": row, "start": s, "end": e, "text": passage.text[s:e]}
@@ -223,6 +224,11 @@ def _files(count: int, kind: str) -> str:
     return f"{count} {kind} file" + ("" if count == 1 else "s")
 
 
+def _councils(documents: list[Document], passages: list[Passage]) -> dict[tuple, str]:
+    """The councils of each case study named after a partnership, for what is embedded."""
+    return case_study_councils(passages, Gazetteer.from_texts([d.text for d in documents]))
+
+
 def _vector_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
@@ -283,7 +289,9 @@ class _Previous:
                     "(it adds word-piece vectors), so everything is embedded again"
                 )
             return cls(reason=f"the existing index could not be read ({exc}), so everything is embedded again")
-        keys = [_vector_key(embedding_text(p, settings.embed_headings)) for p in passages]
+        written = manifest.get("settings", {}).get("embedding_text", 1)
+        councils = _councils(documents, passages) if written >= 2 else {}
+        keys = [_vector_key(t) for t in embedding_texts(passages, settings.embed_headings, councils)]
         old = cls(manifest=manifest, documents=documents, passages=passages, keys=keys)
         if manifest.get("model") != settings.model:
             old.reason = (
@@ -293,6 +301,12 @@ class _Previous:
             return old
         if manifest.get("settings", {}).get("embed_headings") != settings.embed_headings:
             old.reason = "embed_headings changed, so every passage is embedded again"
+            return old
+        if written != EMBEDDING_TEXT:
+            old.reason = (
+                "what is embedded changed (a case study named after a partnership now carries its councils), "
+                "so every passage is embedded again"
+            )
             return old
         matrix = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, 0), "float32")
         old.vectors = dict(zip(keys, matrix, strict=True))

@@ -8,12 +8,12 @@ the report never mentions.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .types import PlaceReading
+from .types import Passage, PlaceReading
 
 COUNCIL_WORDS = r"(?:\s+(?:City|Borough|District|County|Metropolitan\s+Borough|Town))?\s+Council\b"
 
@@ -286,3 +286,21 @@ def _described(gazetteer: Gazetteer, question: str) -> tuple[PlaceReading, ...]:
                 inside = tuple(c for c in inside if c.is_county)
             out.append(PlaceReading(words, place.label, tuple(c.name for c in inside)))
     return tuple(out)
+
+
+def case_study_councils(passages: Sequence[Passage], gazetteer: Gazetteer) -> dict[tuple, str]:
+    """For each case study whose title names none of the report's councils ("The 2020 Vision
+    Partnership"), the councils its opening passage names ("Cheltenham, Cotswold, Forest of Dean, West
+    Oxfordshire"), by (document, heading path). Its later passages ("At the outset the Partnership
+    brought in expert advisers") then carry them too, so a question naming one member finds them."""
+    out: dict[tuple, str] = {}
+    for p in passages:
+        key = (p.document, p.heading_path)
+        if p.section_kind != "case_study" or key in out or not p.heading_path:
+            continue
+        named = [] if gazetteer.named(p.heading_path[-1]) else [c.name for c in gazetteer.named(p.text)]
+        named.sort(key=lambda n: m.start() if (m := _name_pattern(n, True).search(p.text)) else len(p.text))
+        # a name inside a longer one is the longer one's ("Oxfordshire" in "West Oxfordshire")
+        out[key] = ", ".join(n for n in named if not any(n != m and _name_pattern(n, True).search(m) for m in named))
+    return {key: names for key, names in out.items() if names}
+

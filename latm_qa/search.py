@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunk import embedding_text
+from .chunk import embedding_texts
 from .config import Retriever, Settings, load_settings
 from .errors import IndexMismatchError, ModelLoadError, QueryError
 from .index import read_index_files
-from .places import Gazetteer, lower_case_places
+from .places import Gazetteer, case_study_councils, lower_case_places
 from .present import best_sentences, citation
 from .prior import CONTACT_INTENT, QUANTITY_INTENT, Structure, has_contact_details, has_figure, passage_part
 from .retrieve import (
@@ -105,7 +105,13 @@ class Index:
         ) = read_index_files(self.path)
         self.model_name: str = self.manifest["model"]
         self.embed_headings = bool(self.manifest.get("settings", {}).get("embed_headings", True))
-        self.bm25 = Bm25([embedding_text(p, self.embed_headings) for p in self.passages])
+        texts = [d.text for d in self.documents]
+        self.places = Gazetteer.from_texts(texts)
+        # as the index was written: an index from before EMBEDDING_TEXT 2 has no councils in its headers
+        written = self.manifest.get("settings", {}).get("embedding_text", 1)
+        councils = case_study_councils(self.passages, self.places) if written >= 2 else {}
+        self._embedded = embedding_texts(self.passages, self.embed_headings, councils)
+        self.bm25 = Bm25(self._embedded)
         self._sentence_rows: list[list[int]] = [[] for _ in self.passages]
         for i, sentence in enumerate(self.sentences):
             self._sentence_rows[sentence["passage"]].append(i)
@@ -119,12 +125,10 @@ class Index:
         self._figures = np.array([has_figure(s["text"]) for s in self.sentences], dtype=bool)
         self._sentence_bm25 = Bm25([s["text"] for s in self.sentences]) if self.sentences else None
         self._about_text = _about_texts(self.passages)
-        texts = [d.text for d in self.documents]
         self.vocabulary = corpus_vocabulary(texts)
         self._acronym_table = acronym_table(texts)
         self._acronyms = report_acronyms(texts)
         self._acronym_words = frozenset(self._acronyms | set(self._acronym_table))
-        self.places = Gazetteer.from_texts(texts)
         self._embedder = None
         self._reranker = None
         self._speller: Speller | None = None
@@ -180,7 +184,7 @@ class Index:
 
     def rerank(self, question: str, rows: list[int]) -> tuple[list[int], np.ndarray]:
         """The rows re-ordered by the cross-encoder, and its score of each (in the new order)."""
-        texts = [embedding_text(self.passages[row], self.embed_headings) for row in rows]
+        texts = [self._embedded[row] for row in rows]
         scores = self.reranker.scores(question, texts)
         order = np.argsort(-scores, kind="stable")
         return [rows[i] for i in order], scores[order]

@@ -104,3 +104,14 @@ def test_the_reading_of_a_place_is_reported_in_json_and_plain_text(md_index):
     assert data["places"] == [{"words": "North West", "place": "North West", "councils": ["Oldham", "Warrington"]}]
     assert format_plain(result).startswith("(read “North West” as North West: Oldham, Warrington)")
     assert result_to_json(md_index.ask("What did Essex earn from traded services?"))["places"] == []
+
+
+def test_a_case_study_named_after_a_partnership_carries_its_councils(md_index):
+    from latm_qa.places import case_study_councils
+
+    councils = case_study_councils(md_index.passages, md_index.places)
+    assert list(councils.values()) == ["Cheltenham, Cotswold, Forest of Dean, West Oxfordshire"]  # others name theirs
+    # the passage on the advisers names none of the four councils, yet a question naming one finds it
+    hits = md_index.search("How did the Forest of Dean partnership help its members get to grips with commissioning?")
+    assert "brought in expert advisers" in hits[0].passage.text
+

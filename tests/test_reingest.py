@@ -406,3 +406,21 @@ def test_one_writer_at_a_time_and_foreign_folders_are_refused(source, built, tmp
     before = tree_hashes(foreign)
     out = run_cli("ingest", source, "--index", foreign)
     assert out.returncode == 2 and "is not a latm-qa index" in out.stderr and tree_hashes(foreign) == before
+
+
+def test_an_index_from_before_councils_in_headers_reads_as_written_then_rebuilds(source, built, tmp_path):
+    manifest = read_manifest(built)
+    other = tmp_path / "older"
+    shutil.copytree(built, other)
+    settings = {k: v for k, v in manifest["settings"].items() if k != "embedding_text"}
+    (other / "manifest.json").write_text(json.dumps({**manifest, "settings": settings}), encoding="utf-8")
+    older = Index.load(other)  # its vectors were embedded without the councils: BM25 reads its passages alike
+    assert not any("Cheltenham, Cotswold" in text.split("\n")[0] for text in older._embedded)
+
+    report = ingest([source], settings_for(other))
+    assert report.embedded == report.passages
+    assert report.full_rebuild_reason.startswith("what is embedded changed")
+    rebuilt = Index.load(other)
+    headers = {text.split("\n")[0] for text in rebuilt._embedded}
+    assert "Commissioning councils > Case studies > The 2020 Vision Partnership (2015-Present) > Cheltenham, " \
+        "Cotswold, Forest of Dean, West Oxfordshire" in headers
