@@ -168,7 +168,8 @@ def _council_names() -> re.Pattern[str]:
 _SUFFIXES = ("Council", *(f"{kind} Council" for kind in ("City", "Borough", "District", "County", "Town")))
 
 
-_ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.|mailto:)\S+|\b[\w.-]+\.(?:gov|org|co|ac|nhs)\.uk\S*", re.IGNORECASE)
+# e-mail and web addresses: lower case, but their words are names, not ordinary words ("jo@oldham.gov.uk")
+ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.|mailto:)\S+|\b[\w.-]+\.(?:gov|org|co|ac|nhs)\.uk\S*", re.IGNORECASE)
 
 
 def _words(text: str) -> list[str]:
@@ -200,8 +201,7 @@ class Gazetteer:
         ordinary word of the texts ("Reading", "Bath") counts only when "Council" or "Borough Council"... follows."""
         text = " ".join(texts)
         words = _words(text)
-        # e-mail addresses and web addresses are lower case but not words ("jackie.wilson@oldham.gov.uk")
-        lower_words = {w for w in _words(re.sub(_ADDRESS, " ", text)) if w.islower()}
+        lower_words = {w for w in _words(ADDRESS.sub(" ", text)) if w.islower()}
         grams = _ngrams(words, 8)
 
         def named(name: str) -> bool:

@@ -26,12 +26,11 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .places import place_words
+from .places import ADDRESS, place_words
 from .types import Correction
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
-_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")  # e-mails and links: names written in lower case
 _SENTENCE_ENDS = ".!?:;\"“(‘'"  # a capital after one of these (or at the start) says nothing of a name
 # a contraction typed without its apostrophe ("wasnt", "doesnt") is a word, not a typo of "want"
 _CONTRACTION = re.compile(r"(?:is|was|are|were|do|does|did|has|have|had|ca|wo|could|would|should|must|need|might)nt")
@@ -65,7 +64,7 @@ class Speller:
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], known: Callable[[str], bool] = lambda word: False) -> Speller:
-        texts = [_ADDRESS.sub(" ", text) for text in texts]
+        texts = [ADDRESS.sub(" ", text) for text in texts]
         found = [w for text in texts for w in (_POSSESSIVE.sub("", m) for m in _WORD.findall(text)) if w]
         counts = Counter(w.lower() for w in found)
         lower = {w for w in found if w.islower()}
