@@ -288,18 +288,26 @@ def _described(gazetteer: Gazetteer, question: str) -> tuple[PlaceReading, ...]:
     return tuple(out)
 
 
+def case_studies(passages: Sequence[Passage]) -> dict[tuple, list[Passage]]:
+    """The passages of each case study in reading order, by (document, heading path)."""
+    out: dict[tuple, list[Passage]] = {}
+    for p in passages:
+        if p.section_kind == "case_study" and p.heading_path:
+            out.setdefault((p.document, p.heading_path), []).append(p)
+    return out
+
+
 def case_study_councils(passages: Sequence[Passage], gazetteer: Gazetteer) -> dict[tuple, str]:
     """For each case study whose title names none of the report's councils ("The 2020 Vision
     Partnership"), the councils its opening passage names ("Cheltenham, Cotswold, Forest of Dean, West
     Oxfordshire"), by (document, heading path). Its later passages ("At the outset the Partnership
     brought in expert advisers") then carry them too, so a question naming one member finds them."""
     out: dict[tuple, str] = {}
-    for p in passages:
-        key = (p.document, p.heading_path)
-        if p.section_kind != "case_study" or key in out or not p.heading_path:
+    for key, (first, *_) in case_studies(passages).items():
+        if gazetteer.named(first.heading_path[-1]):
             continue
-        named = [] if gazetteer.named(p.heading_path[-1]) else [c.name for c in gazetteer.named(p.text)]
-        named.sort(key=lambda n: m.start() if (m := _name_pattern(n, True).search(p.text)) else len(p.text))
+        named = [c.name for c in gazetteer.named(first.text)]
+        named.sort(key=lambda n: m.start() if (m := _name_pattern(n, True).search(first.text)) else len(first.text))
         # a name inside a longer one is the longer one's ("Oxfordshire" in "West Oxfordshire")
         out[key] = ", ".join(n for n in named if not any(n != m and _name_pattern(n, True).search(m) for m in named))
     return {key: names for key, names in out.items() if names}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 
 import numpy as np
 
@@ -228,17 +228,16 @@ def unknown_acronyms(
     ]
 
 
-def recase_acronyms(question: str, acronyms: Iterable[str], is_whole_word: Callable[[str], bool]) -> str:
+def recase_acronyms(question: str, acronyms: Collection[str], is_whole_word: Callable[[str], bool]) -> str:
     """In a question typed all in lower case, the report's acronyms written as acronyms ("has the lga
     published…" -> "LGA"): words of three letters or more that spell one and are no word the embedder
     knows ("ict" and "hr" are left, as the embedder reads them whole)."""
     if any(ch.isupper() for ch in question):
         return question
-    known = set(acronyms)
 
     def recase(match: re.Match[str]) -> str:
         word = match.group(0)
-        return word.upper() if word.upper() in known and not is_whole_word(word) else word
+        return word.upper() if word.upper() in acronyms and not is_whole_word(word) else word
 
     return re.sub(r"\b[a-z]{3,6}\b", recase, question)
 

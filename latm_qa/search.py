@@ -12,7 +12,7 @@ from .chunk import embedding_texts
 from .config import Retriever, Settings, load_settings
 from .errors import IndexMismatchError, ModelLoadError, QueryError
 from .index import read_index_files
-from .places import Gazetteer, case_study_councils, lower_case_places
+from .places import Gazetteer, case_studies, case_study_councils, lower_case_places
 from .present import best_sentences, citation
 from .prior import CONTACT_INTENT, QUANTITY_INTENT, Structure, has_contact_details, has_figure, passage_part
 from .retrieve import (
@@ -377,12 +377,6 @@ def _about_texts(passages: list[Passage]) -> list[str]:
     """What each passage is about, for telling whether it is on a council a question names: its heading
     path and text, and for a case study the whole case study (its second passage, on what "the
     partnership" shares, no longer names the four councils its first passage introduced)."""
-    case_studies: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-    for p in passages:
-        if p.section_kind == "case_study":
-            case_studies.setdefault((p.document, p.heading_path), []).append(p.text)
-    return [
-        " / ".join(p.heading_path) + "\n" + "\n".join(case_studies.get((p.document, p.heading_path), [p.text]))
-        for p in passages
-    ]
+    whole = {key: "\n".join(p.text for p in members) for key, members in case_studies(passages).items()}
+    return [" / ".join(p.heading_path) + "\n" + whole.get((p.document, p.heading_path), p.text) for p in passages]
 
