@@ -247,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queries", help='JSONL file of {"id": ..., "question": ...} lines (batch mode)')
     p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
     p.add_argument("--model", help="refuse the index unless it was built with this model")
-    p.add_argument("--k", type=_passages, default=5, help="number of passages (default 5)")
+    p.add_argument("-k", "--k", type=_passages, default=5, help="number of passages (default 5)")
     p.add_argument("--retriever", choices=get_args(Retriever), help="ranking method (default fused)")
     p.add_argument("--document", help="only these documents (ids or file names, comma-separated)")
     p.add_argument("--chapter", help='only these chapters, e.g. "2,3" or "About Localis"')

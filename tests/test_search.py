@@ -117,10 +117,11 @@ def test_cli_search_batch_json_and_sections(md_index, tmp_path):
         + "\n",
         encoding="utf-8",
     )
-    run = _cli("search", "--queries", str(queries), "--json", "--k", "3", "--index", str(md_index.path))
+    run = _cli("search", "--queries", str(queries), "--json", "-k", "3", "--index", str(md_index.path))
     assert run.returncode == 0, run.stderr
     rows = [json.loads(line) for line in run.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["a", "b"]
+    assert [len(r["hits"]) for r in rows] == [3, 3]
     assert rows[0]["hits"][0]["section"] == "3.4" and "Oldham" in rows[0]["hits"][0]["section_title"]
     assert rows[1]["hits"][0]["section"] == "6.4"
     run = _cli("sections", "--json", "--index", str(md_index.path))
