@@ -15,8 +15,9 @@ from .errors import (
     ModelLoadError,
     QueryError,
 )
+from .filters import Filters
 from .ingest import IngestReport, ingest
-from .search import Filters, Index
+from .search import Index
 from .types import Hit, Passage, SearchResult, Section
 
 __version__ = "0.1.0"

@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import QueryError
-from .search import PARTS, Filters, Index
+from .filters import PARTS, Filters
+from .search import Index
 from .types import Passage, SearchResult
 
 REPORT = "Local Authority Transformational Models"

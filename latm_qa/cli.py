@@ -89,7 +89,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _filters(args: argparse.Namespace):
-    from .search import Filters
+    from .filters import Filters
 
     def split(value: str | None) -> tuple[str, ...]:
         return tuple(v.strip() for v in (value or "").split(",") if v.strip())

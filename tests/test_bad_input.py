@@ -209,7 +209,7 @@ def test_cli_refuses_empty_questions_in_one_line(question, index_dir):
 def test_cli_refuses_a_number_of_passages_that_shows_nothing(k, message, index_dir):
     out = run_cli("search", QUESTION, "--k", k, "--index", index_dir, timeout=60)
     assert out.returncode == 2 and out.stdout == "" and "Traceback" not in out.stderr
-    assert f"argument --k: {message}: give" in out.stderr
+    assert f"argument -k/--k: {message}: give" in out.stderr
 
 
 @pytest.mark.parametrize(("flag", "value", "message"), [

@@ -152,7 +152,7 @@ def test_the_council_check_respects_filters_and_can_be_turned_off(md_index):
     import copy
     from dataclasses import replace
 
-    from latm_qa.search import Filters
+    from latm_qa.filters import Filters
 
     question = "How does Oldham work with its residents as a cooperative council?"
     filtered = md_index.ask(question, filters=Filters(chapters=("2",)))  # Oldham is in chapter 3
