@@ -311,4 +311,3 @@ def case_study_councils(passages: Sequence[Passage], gazetteer: Gazetteer) -> di
         # a name inside a longer one is the longer one's ("Oxfordshire" in "West Oxfordshire")
         out[key] = ", ".join(n for n in named if not any(n != m and _name_pattern(n, True).search(m) for m in named))
     return {key: names for key, names in out.items() if names}
-

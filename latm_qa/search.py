@@ -321,4 +321,3 @@ def _about_texts(passages: list[Passage]) -> list[str]:
     partnership" shares, no longer names the four councils its first passage introduced)."""
     whole = {key: "\n".join(p.text for p in members) for key, members in case_studies(passages).items()}
     return [" / ".join(p.heading_path) + "\n" + whole.get((p.document, p.heading_path), p.text) for p in passages]
-

@@ -114,4 +114,3 @@ def test_a_case_study_named_after_a_partnership_carries_its_councils(md_index):
     # the passage on the advisers names none of the four councils, yet a question naming one finds it
     hits = md_index.search("How did the Forest of Dean partnership help its members get to grips with commissioning?")
     assert "brought in expert advisers" in hits[0].passage.text
-
