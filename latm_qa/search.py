@@ -7,32 +7,27 @@ from pathlib import Path
 
 import numpy as np
 
+from .abstain import about_texts, corpus_vocabulary, nearest_sections, not_in_report, off_topic_councils
+from .acronyms import acronym_table, expand_acronyms, recase_acronyms, report_acronyms
 from .chunk import embedding_texts
 from .config import Retriever, Settings, load_settings
 from .errors import IndexMismatchError, ModelLoadError
 from .filters import Filters
 from .index import read_index_files
-from .places import Gazetteer, case_studies, case_study_councils, lower_case_places
+from .places import Gazetteer, case_study_councils
 from .present import best_sentences, citation
 from .prior import CONTACT_INTENT, QUANTITY_INTENT, Structure, has_contact_details, has_figure
 from .retrieve import (
     Bm25,
-    acronym_table,
     clean_question,
-    corpus_vocabulary,
     dense_scores,
-    expand_acronyms,
     fuse,
     late_interaction,
-    recase_acronyms,
-    report_acronyms,
     rrf,
     sentence_max,
-    unknown_acronyms,
-    unknown_names,
 )
 from .spelling import Speller
-from .types import Correction, Document, Hit, Passage, SearchResult
+from .types import Correction, Document, Hit, SearchResult
 
 
 class Index:
@@ -66,7 +61,7 @@ class Index:
         self._lead_ins = np.array([s["text"].rstrip().endswith(":") for s in self.sentences], dtype=bool)
         self._figures = np.array([has_figure(s["text"]) for s in self.sentences], dtype=bool)
         self._sentence_bm25 = Bm25([s["text"] for s in self.sentences]) if self.sentences else None
-        self._about_text = _about_texts(self.passages)
+        self._about_text = about_texts(self.passages)
         self.vocabulary = corpus_vocabulary(texts)
         self._acronym_table = acronym_table(texts)
         self._acronyms = report_acronyms(texts)
@@ -130,18 +125,6 @@ class Index:
         scores = self.reranker.scores(question, texts)
         order = np.argsort(-scores, kind="stable")
         return [rows[i] for i in order], scores[order]
-
-    def off_topic(self, question: str, top: int) -> tuple[str, ...]:
-        """The report's councils the question names when the best passage is about none of them, else ().
-
-        "How much parking income did Barnet raise?" whose best passage is on Warrington's property income
-        asks for something the report does not tell about Barnet. A passage is about a council if its text
-        or heading path names it (or, for a county, one of its councils in the report).
-        """
-        named = self.places.named(question)
-        if not named or any(self.places.covers(self._about_text[top], council) for council in named):
-            return ()
-        return tuple(council.name for council in named)
 
     def answer_scores(self, question: str, per_sentence: np.ndarray) -> np.ndarray:
         """How well each sentence answers, for highlights and the short answer: its cosine to the question
@@ -245,10 +228,10 @@ class Index:
         order = ranked[: max(1, k)]
         scores = [float(final[row]) for row in order]
         confidence = float(dense[mask].max()) if mask.any() else 0.0
-        known = self.vocabulary | self.places.known_words(text)
-        unknown = unknown_names(text, known) + [w for w in lower_case_places(text) if w.lower() not in known]
-        unknown += unknown_acronyms(text, self.vocabulary, self._acronym_table, self.embedder.is_whole_word)
-        off_topic = self.off_topic(text, ranked[0]) if ranked and self.settings.abstain_off_topic else ()
+        unknown = not_in_report(text, self.vocabulary, self.places, self._acronym_table, self.embedder.is_whole_word)
+        off_topic = ()
+        if ranked and self.settings.abstain_off_topic:
+            off_topic = off_topic_councils(text, self._about_text[ranked[0]], self.places)
         abstained = abstain and bool(unknown or off_topic or confidence < self.settings.abstain_below)
         shown = keep_hits or not abstained  # no cross-encoder or highlighting time on hits not shown
         if retriever == "rerank" and shown:
@@ -257,17 +240,14 @@ class Index:
         hits = self._hits(text, per_sentence, final, order, scores, retriever) if shown else []
         places = tuple(r for r in self.places.described(text) if r.councils)
         if abstained:
-            seen: dict[str, Passage] = {}
             meant = self.did_you_mean(unknown)
             named = self.places.named(text) if off_topic else self.places.named(" ".join(meant))
-            about = [row for row in ranked if any(self.places.covers(self._about_text[row], c) for c in named)]
-            for row in about[:3] + order:  # sections on the council the question names (or meant) come first
-                seen.setdefault(" / ".join(self.passages[row].heading_path), self.passages[row])
+            suggestions = nearest_sections(ranked, order, self.passages, self._about_text, self.places, named)
             return SearchResult(
                 question=typed,
                 hits=tuple(hits),
                 abstained=True,
-                suggestions=tuple(list(seen.values())[:3]),
+                suggestions=suggestions,
                 truncated=truncated,
                 confidence=confidence,
                 not_in_report=tuple(unknown),
@@ -313,11 +293,3 @@ class Index:
             for d in self.documents
             for s in d.sections
         ]
-
-
-def _about_texts(passages: list[Passage]) -> list[str]:
-    """What each passage is about, for telling whether it is on a council a question names: its heading
-    path and text, and for a case study the whole case study (its second passage, on what "the
-    partnership" shares, no longer names the four councils its first passage introduced)."""
-    whole = {key: "\n".join(p.text for p in members) for key, members in case_studies(passages).items()}
-    return [" / ".join(p.heading_path) + "\n" + whole.get((p.document, p.heading_path), p.text) for p in passages]

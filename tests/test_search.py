@@ -165,7 +165,7 @@ def test_index_keeps_word_piece_vectors_for_every_passage(md_index):
 
 
 def test_acronyms_expand_only_from_names_and_the_reports_own_long_forms(md_index):
-    from latm_qa.retrieve import expand_acronyms
+    from latm_qa.acronyms import expand_acronyms
 
     def expand(question):
         return expand_acronyms(question, md_index._acronym_table, md_index.vocabulary, md_index._acronyms)
@@ -179,7 +179,7 @@ def test_acronyms_expand_only_from_names_and_the_reports_own_long_forms(md_index
 
 
 def test_acronyms_typed_in_lower_case_are_read_as_acronyms(md_index):
-    from latm_qa.retrieve import recase_acronyms
+    from latm_qa.acronyms import recase_acronyms
 
     def recase(question):
         return recase_acronyms(question, md_index._acronym_words, md_index.embedder.is_whole_word)
