@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from .acronyms import unknown_acronyms
-from .places import Council, Gazetteer, case_studies, lower_case_places
+from .councils import Council, lower_case_places
+from .places import Gazetteer, case_studies
 from .types import Passage
 
 _NAME_OR_YEAR = re.compile(r"(?<![\w'])(?:[A-Z][a-z][\w'-]*|(?:19|20)\d\d)\b")

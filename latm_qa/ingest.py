@@ -1,6 +1,6 @@
 """Ingest: source files -> sections -> passages -> vectors -> a new index version (atomic swap).
 
-Incremental: a passage (or sentence) whose embedded text is already in the index keeps its vector;
+Incremental (reuse.py): a passage (or sentence) whose embedded text is already in the index keeps its vector;
 only new text is embedded, and the model is loaded only then. Every input is read and checked
 before the index is touched, so a bad file changes nothing. An ingest that would produce exactly the
 index on disk writes nothing.
@@ -9,24 +9,21 @@ index on disk writes nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 from .changes import IngestReport, compare_documents
-from .chunk import EMBEDDING_TEXT, embedding_texts, split_passages, split_sentences
+from .chunk import embedding_texts, split_passages, split_sentences
 from .config import Settings
 from .errors import InputFileError, LatmQaError
-from .index import SCHEMA_VERSION, VersionFiles, document_to_json, new_manifest, read_index_files
-from .places import Gazetteer, case_study_councils
+from .index import VersionFiles, new_manifest
 from .read import SUPPORTED, read_document
+from .reuse import Previous, case_study_names, embed_reusing, vector_key
 from .sections import parse_sections
-from .types import Document, Passage, TokenVectors
+from .types import Document, Passage
 from .versions import lock_index, remove_stale, write_index
 
 Progress = Callable[[str, int, int], None]
@@ -79,18 +76,18 @@ def ingest(
     documents, skipped, duplicates = _read_all(files, settings, skip_bad, progress)
     documents = distinct_titles(documents)
     passages = _passages(documents, settings)
-    texts = embedding_texts(passages, settings.embed_headings, _councils(documents, passages))
-    keys = [_vector_key(t) for t in texts]
+    texts = embedding_texts(passages, settings.embed_headings, case_study_names(documents, passages))
+    keys = [vector_key(t) for t in texts]
     sentences = [
         {"passage": row, "start": s, "end": e, "text": passage.text[s:e]}
         for row, passage in enumerate(passages)
         for s, e in split_sentences(passage.text)
     ]
-    sentence_keys = ["s:" + _vector_key(s["text"]) for s in sentences]
+    sentence_keys = ["s:" + vector_key(s["text"]) for s in sentences]
 
     with lock_index(settings.index_dir):
         remove_stale(settings.index_dir)
-        old = _Previous.read(settings)
+        old = Previous.read(settings)
         changes = compare_documents(old.documents, documents)
         dropped = sum((Counter(old.keys) - Counter(keys)).values())
         per_doc = tuple(
@@ -116,10 +113,10 @@ def ingest(
 
             embedder = load_embedder(settings.model)
         dim = embedder.dim if embedder is not None else int(old.dimension or 0)
-        vectors, tokens = _vectors(
+        vectors, tokens = embed_reusing(
             keys, texts, todo, old.vectors, dim, embedder, progress, "embedding passages", old_tokens=old.tokens
         )
-        sentence_vectors, _ = _vectors(
+        sentence_vectors, _ = embed_reusing(
             sentence_keys, [s["text"] for s in sentences], sentence_todo, old.vectors, dim, embedder, progress,
             "embedding sentences",
         )
@@ -222,105 +219,3 @@ def _sentence(message: str) -> str:
 
 def _files(count: int, kind: str) -> str:
     return f"{count} {kind} file" + ("" if count == 1 else "s")
-
-
-def _councils(documents: list[Document], passages: list[Passage]) -> dict[tuple, str]:
-    """The councils of each case study named after a partnership, for what is embedded."""
-    return case_study_councils(passages, Gazetteer.from_texts([d.text for d in documents]))
-
-
-def _vector_key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-def _vectors(keys, texts, todo, old, dim, embedder, progress, stage, old_tokens=None):
-    """Old vectors where the text is unchanged, fresh ones for the rows in todo. With ``old_tokens``
-    (passages), also the word-piece vectors, reused or computed in the same pass."""
-    out = np.zeros((len(keys), dim), dtype="float32")
-    rows = [old_tokens.get(key, np.zeros((0, dim), "float32")) for key in keys] if old_tokens is not None else []
-    for i, key in enumerate(keys):
-        if key in old:
-            out[i] = old[key]
-    if todo:
-        tick = (lambda n: progress(stage, n, len(todo))) if progress else None
-        fresh, fresh_tokens = embedder.encode_with_tokens(
-            [texts[i] for i in todo], progress=tick, tokens=old_tokens is not None
-        )
-        out[todo] = fresh
-        for i, matrix in zip(todo, fresh_tokens, strict=False):
-            rows[i] = matrix
-    return out, TokenVectors.stack(rows, dim)
-
-
-def _schema_of(index_dir: Path) -> object:
-    """The schema version an existing manifest states, or None if it cannot be read."""
-    try:
-        return json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8")).get("schema_version")
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-@dataclass
-class _Previous:
-    """The index being replaced: its documents and passages (to compare) and reusable vectors by text hash."""
-
-    manifest: dict | None = None
-    documents: list[Document] = field(default_factory=list)
-    passages: list[Passage] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)
-    vectors: dict[str, np.ndarray] = field(default_factory=dict)
-    tokens: dict[str, np.ndarray] = field(default_factory=dict)
-    dimension: int | None = None
-    reason: str = ""
-
-    @classmethod
-    def read(cls, settings: Settings) -> _Previous:
-        if not (settings.index_dir / "manifest.json").exists():
-            return cls()
-        try:
-            manifest, documents, passages, index, sentences, sentence_vectors, tokens = read_index_files(
-                settings.index_dir
-            )
-        except LatmQaError as exc:
-            schema = _schema_of(settings.index_dir)
-            if schema is not None and schema != SCHEMA_VERSION:
-                return cls(
-                    reason=f"the index was written in format {schema}; this latm-qa writes format {SCHEMA_VERSION} "
-                    "(it adds word-piece vectors), so everything is embedded again"
-                )
-            return cls(reason=f"the existing index could not be read ({exc}), so everything is embedded again")
-        written = manifest.get("settings", {}).get("embedding_text", 1)
-        councils = _councils(documents, passages) if written >= 2 else {}
-        keys = [_vector_key(t) for t in embedding_texts(passages, settings.embed_headings, councils)]
-        old = cls(manifest=manifest, documents=documents, passages=passages, keys=keys)
-        if manifest.get("model") != settings.model:
-            old.reason = (
-                f"the model changed from {manifest.get('model')!r} to {settings.model!r}, "
-                "so every passage is embedded again"
-            )
-            return old
-        if manifest.get("settings", {}).get("embed_headings") != settings.embed_headings:
-            old.reason = "embed_headings changed, so every passage is embedded again"
-            return old
-        if written != EMBEDDING_TEXT:
-            old.reason = (
-                "what is embedded changed (a case study named after a partnership now carries its councils), "
-                "so every passage is embedded again"
-            )
-            return old
-        matrix = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, 0), "float32")
-        old.vectors = dict(zip(keys, matrix, strict=True))
-        old.vectors.update(("s:" + _vector_key(s["text"]), v) for s, v in zip(sentences, sentence_vectors, strict=True))
-        old.tokens = {key: tokens.rows(i) for i, key in enumerate(keys)}
-        old.dimension = int(manifest["dimension"])
-        return old
-
-    def same_as(self, documents: list[Document], passages: list[Passage], settings: Settings) -> bool:
-        """True when writing would reproduce this index exactly (same model, settings, documents, passages)."""
-        return (
-            self.manifest is not None
-            and not self.reason
-            and self.manifest.get("settings") == settings.chunking()
-            and [document_to_json(d) for d in documents] == [document_to_json(d) for d in self.documents]
-            and [p.to_json() for p in passages] == [p.to_json() for p in self.passages]
-        )

@@ -26,7 +26,8 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .places import ADDRESS, place_words
+from .councils import place_words
+from .places import ADDRESS
 from .types import Correction
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")

@@ -6,7 +6,8 @@ from collections import Counter
 
 import pytest
 
-from latm_qa.places import Gazetteer, load_councils
+from latm_qa.councils import load_councils
+from latm_qa.places import Gazetteer
 from latm_qa.types import PlaceReading
 
 KINDS = {

@@ -1,0 +1,165 @@
+"""The UK's principal councils and the ways officers describe where they are: the bundled gazetteer
+(data/councils.tsv: name, aliases, kind, ceremonial county, region), the regions, counties and informal
+areas ("the Home Counties", "a Cheshire council", "the Black Country") it resolves, and the words of
+every place name it knows. Nothing here depends on a report; ``places.Gazetteer`` narrows it to one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+COUNCIL_WORDS = r"(?:\s+(?:City|Borough|District|County|Metropolitan\s+Borough|Town))?\s+Council\b"
+
+
+@dataclass(frozen=True)
+class Council:
+    name: str
+    aliases: tuple[str, ...]
+    kind: str
+    county: str
+    region: str
+
+    @property
+    def is_county(self) -> bool:
+        """A county council, or a unitary that is its whole county (Dorset, Wiltshire)."""
+        return self.kind == "county" or self.name == self.county
+
+
+@dataclass(frozen=True)
+class Place:
+    """A way of describing where councils are: a regex over the question and which councils it covers."""
+
+    label: str
+    pattern: re.Pattern[str]
+    covers: Callable[[Council], bool]
+
+
+@lru_cache(maxsize=1)
+def load_councils() -> tuple[Council, ...]:
+    """The bundled gazetteer of UK principal councils."""
+    text = resources.files("latm_qa").joinpath("data/councils.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines()[1:] if line.strip()]
+    return tuple(
+        Council(name, tuple(a for a in aliases.split("|") if a), kind, county, region)
+        for name, aliases, kind, county, region in rows
+    )
+
+
+def phrase_pattern(text: str) -> str:
+    """A name as a regex: any whitespace or hyphen between words, "and" or "&"."""
+    words = re.split(r"[\s-]+", text.strip())
+    parts = [r"(?:and|&)" if w.lower() == "and" else re.escape(w) for w in words]
+    return r"(?<![\w-])" + r"[\s-]+".join(parts) + r"(?![\w-])"
+
+
+def _compile(*phrases: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in phrases), re.IGNORECASE)
+
+
+def _in_regions(*regions: str) -> Callable[[Council], bool]:
+    return lambda c: c.region in regions
+
+
+def _in_counties(*counties: str) -> Callable[[Council], bool]:
+    return lambda c: c.county in counties or c.name in counties
+
+
+# Informal areas and adjectives beyond the ONS regions and ceremonial counties.
+_AREAS = [
+    ("the North", r"(?:the\s+north\s+of\s+england|northern\s+england|the\s+north(?![\w-]))",
+     _in_regions("North East", "North West", "Yorkshire and the Humber")),
+    ("the Midlands", r"(?<![\w-])(?:midlands?)(?![\w-])", _in_regions("East Midlands", "West Midlands")),
+    ("East Anglia", r"(?<![\w-])east[\s-]+anglian?(?![\w-])", _in_counties("Norfolk", "Suffolk", "Cambridgeshire")),
+    ("the Home Counties", phrase_pattern("Home Counties"),
+     _in_counties("Surrey", "Kent", "Essex", "Hertfordshire", "Buckinghamshire", "Berkshire")),
+    ("the Thames Valley", phrase_pattern("Thames Valley"), _in_counties("Berkshire", "Buckinghamshire", "Oxfordshire")),
+    ("the West Country", phrase_pattern("West Country"), _in_regions("South West")),
+    ("the Black Country", phrase_pattern("Black Country"),
+     lambda c: c.name in ("Dudley", "Sandwell", "Walsall", "Wolverhampton")),
+    ("southern England", r"(?:southern\s+england|the\s+south\s+of\s+england)",
+     _in_regions("South East", "South West", "London")),
+    ("Cornwall", r"(?<![\w-])cornish(?![\w-])", _in_counties("Cornwall")),
+    ("Wales", r"(?<![\w-])(?:wales|welsh)(?![\w-])", _in_regions("Wales")),
+    ("Scotland", r"(?<![\w-])(?:scotland|scottish)(?![\w-])", _in_regions("Scotland")),
+    ("Northern Ireland", r"(?<![\w-])northern[\s-]+ir(?:eland|ish)(?![\w-])", _in_regions("Northern Ireland")),
+    ("a metropolitan borough", r"(?<![\w-])metropolitan(?![\w-])", lambda c: c.kind == "metropolitan borough"),
+    ("a unitary authority", r"(?<![\w-])unitar(?:y|ies)(?![\w-])", lambda c: c.kind == "unitary"),
+    ("a London borough", phrase_pattern("London borough"), lambda c: c.kind == "London borough"),
+    ("a shire county", r"(?<![\w-])shire[\s-]+count(?:y|ies)(?![\w-])", lambda c: c.kind == "county"),
+]
+
+
+def _region_pattern(region: str) -> str:
+    """"North West" also as "north-west", "northwest", "north-western"; "East of England" as "eastern England"."""
+    compass = re.fullmatch(r"(North|South) (East|West)", region)
+    if compass:
+        a, b = compass.group(1), compass.group(2)
+        return rf"(?<![\w-]){a}[\s-]?{b}(?:ern)?(?![\w-])"
+    if region == "East of England":
+        return r"(?:east\s+of\s+england|eastern\s+england)"
+    if region == "Yorkshire and the Humber":
+        return r"(?<![\w-])(?:yorkshire(?:\s+and\s+the\s+humber)?|humber(?:side)?)(?![\w-])"
+    return phrase_pattern(region)
+
+
+@lru_cache(maxsize=1)
+def known_places() -> tuple[Place, ...]:
+    """Every way of describing a place the gazetteer can resolve: regions, counties, informal areas."""
+    councils = load_councils()
+    regions = sorted({c.region for c in councils} - {"Wales", "Scotland", "Northern Ireland"})
+    counties = sorted({c.county for c in councils if c.county})
+    places = [Place(r, re.compile(_region_pattern(r), re.IGNORECASE), _in_regions(r)) for r in regions]
+    places += [Place(c, _compile(phrase_pattern(c)), _in_counties(c)) for c in counties if c != "Greater London"]
+    places += [Place(label, _compile(pattern), covers) for label, pattern, covers in _AREAS]
+    return tuple(places)
+
+
+NATION_ADJECTIVES = ("Welsh", "Scottish", "Cornish", "Irish")  # used as names of places: "Welsh councils"
+
+
+@lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    """Lower-cased words of every UK council, county, region and area the gazetteer knows ("brent",
+    "leeds", "welsh"): names a question may use that are not misspellings of the report's names."""
+    councils = load_councils()
+    names = [n for c in councils for n in (c.name, *c.aliases, c.county, c.region)]
+    names += [label for label, _, _ in _AREAS] + [*NATION_ADJECTIVES, "English", "British"]
+    return frozenset(w.lower() for name in names for w in re.findall(r"[A-Za-z]+", name))
+
+
+@lru_cache(maxsize=1)
+def _single_word_names() -> frozenset[str]:
+    """Lower-cased one-word names of UK councils and counties ("glasgow", "kent") and the nations' adjectives."""
+    names = {n for c in load_councils() for n in (c.name, *c.aliases, c.county) if n and not re.search(r"[\s-]", n)}
+    return frozenset(n.lower() for n in (*names, *NATION_ADJECTIVES))
+
+
+def lower_case_places(question: str) -> list[str]:
+    """Words that name a UK council or county where case cannot tell a name: in a question typed all in
+    lower case, every such word ("glasgow"); in one with capitals, its first word ("Kent CC savings"),
+    which is capitalised anyway. Elsewhere a question with capitals writes its names with them, so there
+    a lower-case word is an ordinary word."""
+    if any(ch.isupper() for ch in question):
+        first = re.match(r"\W*([A-Z][a-z]+)(?:['’]s)?\b", question)
+        return [first.group(1)] if first and first.group(1).lower() in _single_word_names() else []
+    return [w for w in dict.fromkeys(re.findall(r"[a-z]+", question)) if w in _single_word_names()]
+
+
+@lru_cache(maxsize=1)
+def any_place() -> re.Pattern[str]:
+    """One pattern for every place description: most questions name none and stop here."""
+    return re.compile("|".join(f"(?:{place.pattern.pattern})" for place in known_places()), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def long_council_names() -> re.Pattern[str]:
+    """Every council name of more than one word ("North East Lincolnshire", "West Oxfordshire")."""
+    names = sorted({n for c in load_councils() for n in (c.name, *c.aliases) if re.search(r"[\s-]", n)}, key=len)
+    return re.compile("|".join(phrase_pattern(n) for n in reversed(names)), re.IGNORECASE)
+
+
+COUNCIL_SUFFIXES = ("Council", *(f"{kind} Council" for kind in ("City", "Borough", "District", "County", "Town")))
