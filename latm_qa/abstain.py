@@ -4,7 +4,8 @@ Three checks, each with a reason the page and the CLI show:
 - names, years and acronyms the report never mentions ("Glasgow", "2019", "TUPE");
 - councils the question names that its best passage is not about ("How much parking income did Barnet
   raise?" whose best passage is on Warrington's property income);
-- a best passage too far from the question (its cosine below the ``abstain_below`` setting).
+- a best passage too far from the question (its cosine below the ``abstain_below`` setting, which
+  ``Index.ask`` compares itself).
 """
 
 from __future__ import annotations
