@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +21,9 @@ from .errors import LatmQaError
 from .index import SCHEMA_VERSION, document_to_json, read_index_files
 from .places import Gazetteer, case_study_councils
 from .types import Document, Passage, TokenVectors
+
+if TYPE_CHECKING:
+    from .embed import Embedder
 
 
 def case_study_names(documents: list[Document], passages: list[Passage]) -> dict[tuple, str]:
@@ -30,9 +35,20 @@ def vector_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def embed_reusing(keys, texts, todo, old, dim, embedder, progress, stage, old_tokens=None):
-    """Old vectors where the text is unchanged, fresh ones for the rows in todo. With ``old_tokens``
-    (passages), also the word-piece vectors, reused or computed in the same pass."""
+def embed_reusing(
+    keys: list[str],
+    texts: list[str],
+    todo: list[int],
+    old: dict[str, np.ndarray],
+    dim: int,
+    embedder: Embedder | None,
+    progress: Callable[[str, int, int], None] | None,
+    stage: str,
+    old_tokens: dict[str, np.ndarray] | None = None,
+) -> tuple[np.ndarray, TokenVectors]:
+    """Old vectors (by ``keys``, from ``old``) where the text is unchanged, fresh ones for the rows in
+    ``todo`` (``embedder`` is needed only when there are any). With ``old_tokens`` (passages), also the
+    word-piece vectors, reused or computed in the same pass."""
     out = np.zeros((len(keys), dim), dtype="float32")
     rows = [old_tokens.get(key, np.zeros((0, dim), "float32")) for key in keys] if old_tokens is not None else []
     for i, key in enumerate(keys):
