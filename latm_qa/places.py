@@ -132,7 +132,11 @@ def _described(gazetteer: Gazetteer, question: str) -> tuple[PlaceReading, ...]:
             words = match.group(0)
             if re.match(COUNCIL_WORDS, question[match.end():]):
                 continue
-            if any(start <= match.start() < end or start < match.end() <= end for start, end in named):
+            # inside a longer council's name ("Lincolnshire" in "North East Lincolnshire"), not the county's own
+            if any(
+                (start, end) != match.span() and (start <= match.start() < end or start < match.end() <= end)
+                for start, end in named
+            ):
                 continue
             if re.search(phrase_pattern(words.lower()), gazetteer.report_text):
                 continue

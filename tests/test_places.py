@@ -54,6 +54,10 @@ def test_descriptions_expand_to_the_councils_inside_them():
     # a council's own name is a name, not a description of a region
     assert places.described("What did North East Lincolnshire Council do?") == ()
     assert places.described("What did Manchester City Council do?") == ()
+    # a county whose own council has a name of two words is still a place ("West Sussex")
+    sussex = Gazetteer.from_texts(["Adur District Council and Worthing Borough Council share services."])
+    assert sussex.expand("What do the West Sussex councils share?").endswith("(Adur; Worthing)")
+    assert sussex.described("What did West Sussex County Council do?") == ()
     # a description covering none of the report's councils is kept, with nothing inside it
     assert places.described("a Kent district") == (PlaceReading("Kent", "Kent", ()),)
     assert places.known_words("a Kent district") == set()
@@ -74,6 +78,7 @@ def test_descriptions_expand_to_the_councils_inside_them():
         ("What did the Greater Manchester borough do to involve residents?", "3.4", "Oldham"),
         ("Which East Anglian districts share one staff structure?", "6.4", "West Suffolk"),
         ("What does Staffs commission for adult learners?", "2.4", "Staffordshire"),  # a short name
+        ("What do the two West Sussex councils save by sharing?", "6.4", "Adur"),  # a county that is also a council
     ],
 )
 def test_a_council_described_by_place_is_found_not_abstained(md_index, question, section, council):
