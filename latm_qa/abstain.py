@@ -35,16 +35,24 @@ def corpus_vocabulary(texts: list[str]) -> set[str]:
 def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
     """Names and years the question uses that appear nowhere in the report ("Glasgow", "2019").
 
-    The first word is skipped (capitalised anyway); possessives are reduced ("Kent's" -> "Kent").
+    The first word is skipped (capitalised anyway); possessives are reduced ("Kent's" -> "Kent"); unknown
+    words next to each other are one name ("Tunbridge Wells", not "Tunbridge" and "Wells").
     """
-    out = []
+    names: list[str] = []
+    open_end = None  # where the last name ended, while a word right after it would continue it
     for match in _NAME_OR_YEAR.finditer(question):
         if match.start() == 0:
             continue
         word = re.sub(r"['’]s$", "", match.group(0))
-        if word.lower() not in vocabulary and word not in out:
-            out.append(word)
-    return out
+        if word.lower() in vocabulary:
+            open_end = None
+            continue
+        if open_end is not None and question[open_end : match.start()] == " " and not word.isdigit():
+            names[-1] = f"{names[-1]} {word}"
+        else:
+            names.append(word)
+        open_end = match.end() if word == match.group(0) and not word.isdigit() else None
+    return list(dict.fromkeys(names))
 
 
 def not_in_report(

@@ -117,7 +117,8 @@ class Index:
 
     def did_you_mean(self, unknown: list[str]) -> tuple[str, ...]:
         """The report's names that names it never mentions may have meant ("Stafordshir": Staffordshire)."""
-        return tuple(dict.fromkeys(meant for name in unknown if (meant := self.speller.suggest(name))))
+        words = [word for name in unknown for word in name.split()]  # "Stafordshir Moorlands": each word
+        return tuple(dict.fromkeys(meant for word in words if (meant := self.speller.suggest(word))))
 
     def rerank(self, question: str, rows: list[int]) -> tuple[list[int], np.ndarray]:
         """The rows re-ordered by the cross-encoder, and its score of each (in the new order)."""

@@ -91,6 +91,8 @@ def test_a_name_two_edits_off_is_offered_not_searched(md_index):
     assert result_to_json(result)["did_you_mean"] == ["Staffordshire"]
     assert "(it never mentions Stafordshir). Did you mean Staffordshire?" in format_plain(result)
     assert "It never mentions Stafordshir. Did you mean Staffordshire?" in render.abstain_html(result, False)
+    # in a name of two unknown words, each word is offered on its own
+    assert md_index.ask("What did Stafordshir Moorlands commission?").did_you_mean == ("Staffordshire",)
 
 
 def test_mistyped_questions_are_one_edit_off_and_the_same_every_run():
