@@ -66,6 +66,11 @@ def not_in_report(
     description that covers councils the report names ("Staffs", "the north-west borough") counts as known."""
     known = vocabulary | places.known_words(question)
     unknown = unknown_names(question, known) + [w for w in lower_case_places(question) if w.lower() not in known]
+    # a place with none of the report's councils in it, however typed ("east sussex", "North Yorkshire")
+    uncovered = [r.words for r in places.described(question) if not r.councils]
+    unknown += [w for w in uncovered if not set(re.split(r"[\s-]+", w.lower())) <= known]
+    unknown = list({w.lower(): w for w in reversed(unknown)}.values())[::-1]  # "Kent" once, as first typed
+    unknown = [w for w in unknown if not any(w != u and w.lower() in u.lower().split() for u in unknown)]
     return unknown + unknown_acronyms(question, vocabulary, acronyms, is_whole_word)
 
 

@@ -97,6 +97,7 @@ def test_a_council_described_by_place_is_found_not_abstained(md_index, question,
         ("Kent CC commissioning savings", "Kent"),  # a search-box query opening with the place
         ("What did Tunbridge Wells Borough Council save?", "Tunbridge Wells"),  # one name, not two
         ("What did the East Sussex councils share?", "East Sussex"),  # a county with none of the report's councils
+        ("north yorkshire district savings", "north yorkshire"),  # the same, typed in lower case
     ],
 )
 def test_places_the_report_never_covers_still_abstain(md_index, question, unknown):
