@@ -69,7 +69,10 @@ def not_in_report(
     # a place with none of the report's councils in it, however typed ("east sussex", "North Yorkshire")
     uncovered = [r.words for r in places.described(question) if not r.councils]
     unknown += [w for w in uncovered if not set(re.split(r"[\s-]+", w.lower())) <= known]
-    unknown = list({w.lower(): w for w in reversed(unknown)}.values())[::-1]  # "Kent" once, as first typed
+    first: dict[str, str] = {}
+    for word in unknown:
+        first.setdefault(word.lower(), word)  # "Kent" once, as first typed
+    unknown = list(first.values())
     unknown = [w for w in unknown if not any(w != u and w.lower() in u.lower().split() for u in unknown)]
     return unknown + unknown_acronyms(question, vocabulary, acronyms, is_whole_word)
 

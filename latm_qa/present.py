@@ -122,6 +122,11 @@ def spelling_note(corrections: Sequence[Correction]) -> str:
     return ", ".join(f"“{c.typed}” as “{c.meant}”" for c in corrections)
 
 
+def _either(names: Sequence[str]) -> str:
+    """ "Kent", "Kent or Surrey", "Kent, Surrey or 2019" """
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 def abstention_reason(result: SearchResult) -> tuple[str, str]:
     """Why an answer abstained, and the names it may have meant: ("it never mentions Glasgow", "") or
     ("the passages closest to it are not about Oldham", "") or ("it never mentions Stafordshir", "Did you
@@ -130,9 +135,9 @@ def abstention_reason(result: SearchResult) -> tuple[str, str]:
     off_topic = tuple(getattr(result, "off_topic", ()) or ())
     meant = tuple(getattr(result, "did_you_mean", ()) or ())
     if missing:
-        why = f"it never mentions {', '.join(missing)}"
+        why = f"it never mentions {_either(missing)}"
     elif off_topic:
-        why = f"the passages closest to it are not about {', '.join(off_topic)}"
+        why = f"the passages closest to it are not about {_either(off_topic)}"
     else:
         why = ""
     return why, (f"Did you mean {' or '.join(meant)}?" if meant else "")

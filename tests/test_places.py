@@ -8,6 +8,7 @@ import pytest
 
 from latm_qa.councils import load_councils
 from latm_qa.places import Gazetteer
+from latm_qa.present import format_plain
 from latm_qa.types import PlaceReading
 
 KINDS = {
@@ -103,6 +104,12 @@ def test_a_council_described_by_place_is_found_not_abstained(md_index, question,
 def test_places_the_report_never_covers_still_abstain(md_index, question, unknown):
     result = md_index.ask(question)
     assert result.abstained and unknown in result.not_in_report, result.not_in_report
+
+
+def test_each_unknown_place_is_named_once_in_the_order_typed(md_index):
+    result = md_index.ask("Did Kent and Surrey share services in 2019?")
+    assert result.not_in_report == ("Kent", "Surrey", "2019")
+    assert "(it never mentions Kent, Surrey or 2019)" in format_plain(result)
 
 
 def test_the_reading_of_a_place_is_reported_in_json_and_plain_text(md_index):
