@@ -52,7 +52,7 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
         else:
             names.append(word)
         open_end = match.end() if word == match.group(0) and not word.isdigit() else None
-    return list(dict.fromkeys(names))
+    return names
 
 
 def not_in_report(
@@ -69,12 +69,16 @@ def not_in_report(
     # a place with none of the report's councils in it, however typed ("east sussex", "North Yorkshire")
     uncovered = [r.words for r in places.described(question) if not r.councils]
     unknown += [w for w in uncovered if not set(re.split(r"[\s-]+", w.lower())) <= known]
+    return _once(unknown) + unknown_acronyms(question, vocabulary, acronyms, is_whole_word)
+
+
+def _once(names: list[str]) -> list[str]:
+    """Each name once, as first typed, in the order typed; a word of a longer name only in it ("Yorkshire"
+    in "North Yorkshire")."""
     first: dict[str, str] = {}
-    for word in unknown:
-        first.setdefault(word.lower(), word)  # "Kent" once, as first typed
-    unknown = list(first.values())
-    unknown = [w for w in unknown if not any(w != u and w.lower() in u.lower().split() for u in unknown)]
-    return unknown + unknown_acronyms(question, vocabulary, acronyms, is_whole_word)
+    for name in names:
+        first.setdefault(name.lower(), name)
+    return [n for n in first.values() if not any(n != m and n.lower() in m.lower().split() for m in first.values())]
 
 
 def about_texts(passages: Sequence[Passage]) -> list[str]:
