@@ -1,7 +1,7 @@
 """Abstention: telling a question the report does not answer from one it does, and why.
 
 Three checks, each with a reason the page and the CLI show:
-- names, years and acronyms the report never mentions ("Glasgow", "2019", "TUPE");
+- names, years, places and acronyms the report never mentions ("Glasgow", "2019", "East Sussex", "TUPE");
 - councils the question names that its best passage is not about ("How much parking income did Barnet
   raise?" whose best passage is on Warrington's property income);
 - a best passage too far from the question (its cosine below the ``abstain_below`` setting, which
@@ -66,9 +66,7 @@ def not_in_report(
     description that covers councils the report names ("Staffs", "the north-west borough") counts as known."""
     known = vocabulary | places.known_words(question)
     unknown = unknown_names(question, known) + [w for w in lower_case_places(question) if w.lower() not in known]
-    # a place with none of the report's councils in it, however typed ("east sussex", "North Yorkshire")
-    uncovered = [r.words for r in places.described(question) if not r.councils]
-    unknown += [w for w in uncovered if not set(re.split(r"[\s-]+", w.lower())) <= known]
+    unknown += places.uncovered(question)  # however typed: "east sussex", "North Yorkshire"
     return _once(unknown) + unknown_acronyms(question, vocabulary, acronyms, is_whole_word)
 
 

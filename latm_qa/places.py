@@ -100,7 +100,18 @@ class Gazetteer:
         short names the question calls the report's councils by ("Staffs")."""
         described = {r.words for r in self.described(question) if r.councils}
         aliases = {a for c in self.named(question) for a in c.aliases}
-        return {word for phrase in described | aliases for word in re.split(r"[\s-]+", phrase.lower())}
+        return {word for phrase in described | aliases for word in _words_of(phrase)}
+
+    def uncovered(self, question: str) -> list[str]:
+        """Place descriptions in the question, as typed, that hold none of the report's councils ("east
+        sussex", "North Yorkshire"), unless another reading of the same words does ("West Midlands" the
+        county holds none, the region holds Staffordshire)."""
+        known = self.known_words(question)
+        return [r.words for r in self.described(question) if not r.councils and not _words_of(r.words) <= known]
+
+
+def _words_of(phrase: str) -> set[str]:
+    return set(re.split(r"[\s-]+", phrase.lower()))
 
 
 @lru_cache(maxsize=256)
