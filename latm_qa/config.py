@@ -40,6 +40,7 @@ class Settings:
     abstain_below: float = 0.15
     correct_spelling: bool = True  # read a misspelt word as the report's own ("Stafordshire" -> "Staffordshire")
     abstain_off_topic: bool = True  # abstain when the best passage is about none of the councils a question names
+    abstain_uncounted: bool = True  # abstain when "how many X" finds no count of X in the best passages
     max_file_mb: float = 50.0
     max_question_chars: int = 2000
 

@@ -249,8 +249,8 @@ def evaluate_and_write(args, settings: Settings) -> int:
             k: getattr(settings, k)
             for k in (
                 "retriever", "rrf_k", "sentence_weight", "bm25_weight", "prior_weight", "abstain_below",
-                "late_weight", "topic_weight", "reranker", "rerank_depth", "abstain_off_topic", "correct_spelling",
-                "answer_bm25_weight",
+                "late_weight", "topic_weight", "reranker", "rerank_depth", "abstain_off_topic", "abstain_uncounted",
+                "correct_spelling", "answer_bm25_weight",
             )
         },
         questions_file=str(args.questions or "eval/questions.jsonl"),

@@ -109,6 +109,7 @@ def result_to_json(result: SearchResult, question_id: object = None) -> dict:
         "off_topic": list(result.off_topic),
         "corrections": [{"typed": c.typed, "meant": c.meant} for c in result.corrections],
         "did_you_mean": list(result.did_you_mean),
+        "not_counted": result.not_counted,
     }
 
 
@@ -138,6 +139,8 @@ def abstention_reason(result: SearchResult) -> tuple[str, str]:
         why = f"it never mentions {_either(missing)}"
     elif off_topic:
         why = f"the passages closest to it are not about {_either(off_topic)}"
+    elif counted := getattr(result, "not_counted", ""):
+        why = f"the passages closest to it give no number of {counted}"
     else:
         why = ""
     return why, (f"Did you mean {' or '.join(meant)}?" if meant else "")

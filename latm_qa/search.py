@@ -11,6 +11,7 @@ from .abstain import about_texts, corpus_vocabulary, nearest_sections, not_in_re
 from .acronyms import acronym_table, expand_acronyms, recase_acronyms, report_acronyms
 from .chunk import embedding_texts
 from .config import Retriever, Settings, load_settings
+from .counts import counted_thing, uncounted
 from .errors import IndexMismatchError, ModelLoadError
 from .filters import Filters
 from .index import read_index_files
@@ -28,6 +29,9 @@ from .retrieve import (
 )
 from .spelling import Speller
 from .types import Correction, Document, Hit, SearchResult
+
+COUNT_DEPTH = 5  # "how many" is answered only if one of this many best passages counts the thing asked
+SAME_THING = 0.6  # word cosine from which two words name the same thing ("staff", "employees": 0.72)
 
 
 class Index:
@@ -69,6 +73,7 @@ class Index:
         self._embedder = None
         self._reranker = None
         self._speller: Speller | None = None
+        self._word_vectors: dict[str, np.ndarray] = {}
 
     @classmethod
     def load(cls, path: Path | str | None = None, model: str | None = None, settings: Settings | None = None) -> Index:
@@ -143,6 +148,24 @@ class Index:
         if re.search(QUANTITY_INTENT, question.lower()):
             scores = scores + 0.1 * self._figures
         return np.where(self._lead_ins, scores - 1.0, scores)
+
+    def not_counted(self, question: str, rows: list[int]) -> str:
+        """What a "how many" question counts ("staff") when the passages ``rows`` speak of it but none
+        counts it, else ""."""
+        thing = counted_thing(question)
+        if not thing or not rows:
+            return ""
+        sentences = [self.sentences[i]["text"] for row in rows for i in self._sentence_rows[row]]
+        return thing if uncounted(thing, sentences, self._means_the_same) else ""
+
+    def _means_the_same(self, word: str, words: list[str]) -> bool:
+        """Whether any of the words means what ``word`` does ("employees" for "staff"), by the embedder's
+        cosine of the single words; each word is encoded once per loaded index."""
+        new = [w for w in dict.fromkeys([word, *words]) if w not in self._word_vectors]
+        if new:
+            self._word_vectors.update(zip(new, self.embedder.encode(new), strict=True))
+        vectors = np.stack([self._word_vectors[w] for w in words])
+        return bool((vectors @ self._word_vectors[word]).max() >= SAME_THING)
 
     def _hits(
         self, question: str, per_sentence: np.ndarray, final: np.ndarray, order: list[int], scores: list[float],
@@ -233,7 +256,8 @@ class Index:
         off_topic = ()
         if ranked and self.settings.abstain_off_topic:
             off_topic = off_topic_councils(text, self._about_text[ranked[0]], self.places)
-        abstained = abstain and bool(unknown or off_topic or confidence < self.settings.abstain_below)
+        not_counted = self.not_counted(text, ranked[:COUNT_DEPTH]) if self.settings.abstain_uncounted else ""
+        abstained = abstain and bool(unknown or off_topic or not_counted or confidence < self.settings.abstain_below)
         shown = keep_hits or not abstained  # no cross-encoder or highlighting time on hits not shown
         if retriever == "rerank" and shown:
             order, reranked = self.rerank(text, ranked[: max(k, self.settings.rerank_depth)])
@@ -257,6 +281,7 @@ class Index:
                 off_topic=off_topic,
                 corrections=corrections,
                 did_you_mean=meant,
+                not_counted=not_counted,
             )
         answer, answer_citation = "", ""
         if hits and hits[0].highlights:

@@ -180,6 +180,7 @@ class SearchResult:
     off_topic: tuple[str, ...] = ()  # councils the question names that the best passage is not about
     corrections: tuple[Correction, ...] = ()  # misspelt words searched as the report's own words
     did_you_mean: tuple[str, ...] = ()  # the report's names the names in not_in_report may have meant
+    not_counted: str = ""  # what a "how many" question counts ("staff") when no passage near it gives a count
 
 
 @dataclass(frozen=True)
