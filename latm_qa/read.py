@@ -23,6 +23,7 @@ _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_BOLD_LINE = re.compile(r"^\s{0,3}(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1\s*$")  # "**2.4. Case studies**" alone on a line
 _TERMINAL = ".!?:;\"'”’)"
 
 
@@ -144,6 +145,9 @@ def _markdown_blocks(text: str) -> list[Block]:
                 blocks.append(Block(kind="heading", text=title, heading_hint=1 if setext.group(1)[0] == "=" else 2))
         elif _RULE.match(line) or not line.strip():
             flush()
+        elif not para and _BOLD_LINE.match(line) and looks_like_heading(title := clean_inline(line)):
+            # a converter that sets headings as bold lines: as weak a heading as a lone line of plain text
+            blocks.append(Block(kind="heading", text=title, heading_hint=_text_heading_hint(title)))
         elif item:
             flush()
             kind, para = "item", [item.group(1)]
@@ -171,6 +175,11 @@ def _title_case(line: str) -> bool:
     return len(words) >= 2 and not re.search(r"[\d:]", line) and all(w[0].isupper() for w in long_words)
 
 
+def _text_heading_hint(line: str) -> int:
+    """The level of a heading found by its look alone: 1 (strong) when set as a title, else 0 (weak)."""
+    return 1 if _title_case(line) else 0
+
+
 def _text_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", text):
@@ -179,7 +188,7 @@ def _text_blocks(text: str) -> list[Block]:
             continue
         if len(lines) == 1 and looks_like_heading(lines[0].strip()):
             line = lines[0].strip()
-            blocks.append(Block(kind="heading", text=line, heading_hint=1 if _title_case(line) else 0))
+            blocks.append(Block(kind="heading", text=line, heading_hint=_text_heading_hint(line)))
             continue
         current: list[str] = []
         is_item = False

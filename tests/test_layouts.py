@@ -103,6 +103,34 @@ def test_markdown_with_setext_and_flat_headings(tmp_path, reference):
         assert [s.number for s in doc.sections] == [s.number for s in reference.sections]
 
 
+def test_markdown_with_bold_lines_for_headings(tmp_path, reference):
+    """A converter that sets every heading as a bold line ("**2.4. Case studies**", "__About Localis__"),
+    with or without a blank line before the text under it: the same sections and text as the markdown."""
+    md = MARKDOWN.read_text(encoding="utf-8")
+    heading = re.compile(r"^#+[ \t]*(?:\*\*)?(.*?)(?:\*\*)?[ \t]*$", re.M)
+    variants = {
+        "blank-line-after": heading.sub(r"**\1**", md),
+        "text-right-under": heading.sub(r"**\1**", md).replace("**\n\n", "**\n"),
+        "underscores": heading.sub(r"__\1__", md),
+    }
+    for name, text in variants.items():
+        path = tmp_path / f"{name}.md"
+        path.write_text(text, encoding="utf-8")
+        doc = parse_sections(read_document(path))
+        assert [s.heading_path for s in doc.sections] == [s.heading_path for s in reference.sections], name
+        assert doc.text == reference.text, name
+    # a bold sentence, a bold lead-in and two bold phrases on one line stay text
+    path = tmp_path / "emphasis.md"
+    path.write_text(
+        "# 1. Introduction\n\n**Councils must act now.**\n\n**Note:** the figures are estimates.\n\n"
+        "**Essex** and **Kent**\n\n# 2. Commissioning councils\n\nText.\n",
+        encoding="utf-8",
+    )
+    doc = parse_sections(read_document(path))
+    assert [s.number for s in doc.sections] == ["1", "2"]
+    assert "Councils must act now." in doc.text and "Essex and Kent" in doc.text
+
+
 def test_plain_text_report_wrapped_at_72_columns(tmp_path, reference):
     """The report as plain text (lines wrapped, "•" items, blank lines between blocks): the same
     sections as the markdown, "About Localis" included as its own section."""
