@@ -25,6 +25,8 @@ _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _BOLD_LINE = re.compile(r"^\s{0,3}(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1\s*$")  # "**2.4. Case studies**" alone on a line
 _TERMINAL = ".!?:;\"'”’)"
+_TEXT_FOOTNOTE = re.compile(r"^\s*\[\d{1,3}\]\s+\S")
+_NUMBERED_LINE = re.compile(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-Z]")  # "2.4. Case studies", "5 Enabling councils"
 
 
 def check_file(path: Path, max_mb: float = 50.0) -> bytes:
@@ -162,7 +164,7 @@ def looks_like_heading(line: str) -> bool:
     words = line.split()
     if not words or len(words) > 25 or line[-1] in ".,;:!?" or not line[0].isupper() and not line[0].isdigit():
         return False
-    if re.match(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-Z]", line):
+    if _NUMBERED_LINE.match(line):
         return True
     return len(words) <= 12 or bool(re.search(r"\((19|20)\d\d\s*[-–]\s*(Present|\d{4})\)$", line))
 
@@ -184,24 +186,56 @@ def _text_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", text):
         lines = [ln.rstrip() for ln in chunk.split("\n") if ln.strip()]
-        if not lines:
-            continue
-        if len(lines) == 1 and looks_like_heading(lines[0].strip()):
-            line = lines[0].strip()
-            blocks.append(Block(kind="heading", text=line, heading_hint=_text_heading_hint(line)))
-            continue
-        current: list[str] = []
-        is_item = False
-        for line in lines:
-            item = _ITEM.match(line)
-            if item:
-                if current:
-                    blocks.append(Block(kind="item" if is_item else "paragraph", text=join_lines(current)))
-                current, is_item = [item.group(1)], True
-            else:
-                current.append(line)
-        if current:
-            blocks.append(Block(kind="item" if is_item else "paragraph", text=join_lines(current)))
+        if _one_block_a_line(lines):  # a word processor's "plain text": a paragraph a line, no blank lines
+            groups = [[line] for line in lines]
+        elif len(lines) > 1 and _NUMBERED_LINE.match(lines[0].strip()) and looks_like_heading(lines[0].strip()):
+            groups = [lines[:1], lines[1:]]  # "2.4. Case studies" right above its text
+        else:
+            groups = [lines]
+        for group in groups:
+            blocks.extend(_chunk_blocks(group))
+    return blocks
+
+
+def _one_block_a_line(lines: list[str]) -> bool:
+    """Whether each line of a chunk is a whole paragraph, item or heading rather than one paragraph
+    wrapped: nearly every line but the last ends a sentence, is an item, or is a numbered or title-set
+    heading. In wrapped text few lines end where a sentence does."""
+    if len(lines) < 3:
+        return False
+    whole = sum(
+        ends_sentence(line) or bool(_ITEM.match(line)) or _is_set_heading(line.strip()) for line in lines[:-1]
+    )
+    return whole >= 0.8 * (len(lines) - 1)
+
+
+def _is_set_heading(line: str) -> bool:
+    """A line that is a heading by its form, not only its length: numbered, or set as a title."""
+    return looks_like_heading(line) and (bool(_NUMBERED_LINE.match(line)) or _title_case(line))
+
+
+def _chunk_blocks(lines: list[str]) -> list[Block]:
+    """The blocks of one chunk of plain text: a lone heading-like line, or paragraphs and items."""
+    if not lines:
+        return []
+    if len(lines) == 1 and looks_like_heading(lines[0].strip()):
+        line = lines[0].strip()
+        return [Block(kind="heading", text=line, heading_hint=_text_heading_hint(line))]
+    if _TEXT_FOOTNOTE.match(lines[0]):  # "[2] RSA (2013) - New approaches to commissioning ..."
+        return [Block(kind="footnote", text=join_lines(lines))]
+    blocks: list[Block] = []
+    current: list[str] = []
+    is_item = False
+    for line in lines:
+        item = _ITEM.match(line)
+        if item:
+            if current:
+                blocks.append(Block(kind="item" if is_item else "paragraph", text=join_lines(current)))
+            current, is_item = [item.group(1)], True
+        else:
+            current.append(line)
+    if current:
+        blocks.append(Block(kind="item" if is_item else "paragraph", text=join_lines(current)))
     return blocks
 
 

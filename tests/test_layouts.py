@@ -148,6 +148,25 @@ def test_plain_text_report_wrapped_at_72_columns(tmp_path, reference):
     assert [s.heading_path for s in doc.sections] == [s.heading_path for s in reference.sections]
     about = next(s for s in doc.sections if s.number == "About Localis")
     assert doc.text[about.start : about.end].startswith("Localis is an independent think-tank")
+    # "[2] RSA (2013) - ..." is a footnote: kept at the end of its section, not glued to "economic lines"
+    assert doc.text == reference.text
+
+
+def test_plain_text_with_a_paragraph_a_line(tmp_path, reference):
+    """A word processor's "plain text" export: every paragraph, item and heading on one line, no blank
+    lines between them, and a numbered heading right above its text in a wrapped file."""
+    lines = [("• " if b.kind == "item" else "") + b.text for b in read_document(MARKDOWN).blocks]
+    path = tmp_path / "export.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    doc = parse_sections(read_document(path))
+    assert [s.heading_path for s in doc.sections] == [s.heading_path for s in reference.sections]
+    assert doc.text == reference.text
+    wrapped = "Front matter of the report.\n\n1. Introduction\nLocal government funding has been\nheavily squeezed.\n"
+    path.write_text(wrapped + "\n2. Commissioning councils\nCouncils commission services.\n", encoding="utf-8")
+    doc = parse_sections(read_document(path))
+    assert [s.number for s in doc.sections if s.number] == ["1", "2"]
+    intro = next(s for s in doc.sections if s.number == "1")
+    assert doc.text[intro.start : intro.end] == "Local government funding has been heavily squeezed."
 
 
 def test_report_without_numbered_headings_nests_by_heading_level(tmp_path):
