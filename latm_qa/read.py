@@ -15,8 +15,9 @@ SUPPORTED = (".md", ".markdown", ".txt", ".pdf")
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^\s{0,3}[-*+•▪◦]\s+(.*)$")
-_SUP = re.compile(r"<sup>\s*(\d+)\s*</sup>")
-_FOOTNOTE_START = re.compile(r"^\s*<sup>\s*(\d+)\s*</sup>\s*(.*)$")
+_SUP = re.compile(r"<sup>\s*(\d+)\s*</sup>|\[\^[^\]\s]+\](?!:)")  # "<sup>2</sup>", pandoc's "[^2]"
+_FOOTNOTE_START = re.compile(r"^\s*(?:<sup>\s*(\d+)\s*</sup>|\[\^([^\]\s]+)\]:)\s*(.*)$")
+_ATTRIBUTES = re.compile(r"\s*\{[#.][^{}]*\}\s*$")  # pandoc's "## 2.4. Case studies {#case-studies}"
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
@@ -127,7 +128,7 @@ def _markdown_blocks(text: str) -> list[Block]:
         kind = "paragraph"
         footnote = _FOOTNOTE_START.match(raw)
         if footnote:
-            current, raw = "footnote", f"[{footnote.group(1)}] {footnote.group(2)}"
+            current, raw = "footnote", f"[{footnote.group(1) or footnote.group(2)}] {footnote.group(3)}"
         cleaned = clean_inline(raw)
         if cleaned and re.search(r"\w", cleaned):
             blocks.append(Block(kind=current, text=cleaned))  # type: ignore[arg-type]
@@ -138,7 +139,7 @@ def _markdown_blocks(text: str) -> list[Block]:
         setext = _SETEXT.match(line)
         if heading:
             flush()
-            title = clean_inline(heading.group(2))
+            title = clean_inline(_ATTRIBUTES.sub("", heading.group(2)))
             if title:
                 blocks.append(Block(kind="heading", text=title, heading_hint=len(heading.group(1))))
         elif setext and len(para) == 1 and kind == "paragraph":  # "Title" underlined with === or ---

@@ -131,6 +131,21 @@ def test_markdown_with_bold_lines_for_headings(tmp_path, reference):
     assert "Councils must act now." in doc.text and "Essex and Kent" in doc.text
 
 
+def test_markdown_with_pandoc_footnotes_and_heading_attributes(tmp_path, reference):
+    """Pandoc's markdown: footnote marks "[^2]", definitions "[^2]: RSA (2013) ...", and headings with
+    attributes ("## 2.4. Case studies {#case-studies}"): the same sections and text as the markdown."""
+    md = MARKDOWN.read_text(encoding="utf-8")
+    md = re.sub(r"^<sup>(\d+)</sup>", r"[^\1]:", md, flags=re.M)
+    md = re.sub(r"<sup>(\d+)</sup>", r"[^\1]", md)
+    md = re.sub(r"^(#+ .*?)\s*$", lambda m: m.group(1) + " {#id .unnumbered}", md, flags=re.M)
+    assert "[^2]: [RSA" in md and "## 2.4. Case studies {#id .unnumbered}" in md
+    path = tmp_path / "pandoc.md"
+    path.write_text(md, encoding="utf-8")
+    doc = parse_sections(read_document(path))
+    assert [s.heading_path for s in doc.sections] == [s.heading_path for s in reference.sections]
+    assert doc.text == reference.text
+
+
 def test_plain_text_report_wrapped_at_72_columns(tmp_path, reference):
     """The report as plain text (lines wrapped, "•" items, blank lines between blocks): the same
     sections as the markdown, "About Localis" included as its own section."""
