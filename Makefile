@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup index run test lint eval browser-deps clean
+.PHONY: setup index run test lint eval test-deps clean
 
 setup: $(STAMP)
 
@@ -23,13 +23,15 @@ index: setup
 run: index
 	$(VENV)/bin/streamlit run app.py
 
-# Debian's chromium for the browser test (Playwright's own browser download does not work offline).
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Debian's chromium for the browser test (Playwright's own browser download does not work offline),
+# and poppler-utils' pdftotext for the test that reads the report as text taken from its PDF.
+test-deps:
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
-test: setup browser-deps
+test: setup test-deps
 	$(VENV)/bin/ruff check latm_qa tests app.py
 	$(PY) -m pytest -q
 

@@ -75,8 +75,8 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
             kind, text, marks, lines_in_block, first_size = line_kind, line.text, [(0, line.page)], 0, line.size
         else:
             if prev is not None and line.page != prev.page:
-                marks.append((len(_join(text, "x", vocab)) - 1, line.page))
-            text = _join(text, line.text, vocab)
+                marks.append((len(join_wrapped(text, "x", vocab)) - 1, line.page))
+            text = join_wrapped(text, line.text, vocab)
         prev = line
         lines_in_block += 1
     flush()
@@ -118,7 +118,7 @@ def _first_line_indent(above: Line | None, line: Line, below: Line | None, line_
     return abs(above.x - below.x) < 0.15 * line.size
 
 
-def _join(before: str, after: str, vocab: set[str]) -> str:
+def join_wrapped(before: str, after: str, vocab: set[str]) -> str:
     """Join a wrapped line; keep a hyphen at the break unless the unbroken word is used elsewhere."""
     if before.endswith("/"):
         return before + after  # "shared/" + "joint commissioning"

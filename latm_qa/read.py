@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 
 from .errors import InputFileError
+from .text_pages import is_paged, paged_blocks
 from .types import Block, RawDocument
 
 SUPPORTED = (".md", ".markdown", ".txt", ".pdf")
@@ -26,6 +27,7 @@ _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _BOLD_LINE = re.compile(r"^\s{0,3}(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1\s*$")  # "**2.4. Case studies**" alone on a line
 _TERMINAL = ".!?:;\"'”’)"
+_DATED = re.compile(r"\((19|20)\d\d\s*[-–]\s*(Present|\d{4})\)$")  # "Essex County Council (2013-Present)"
 _TEXT_FOOTNOTE = re.compile(r"^\s*\[\d{1,3}\]\s+\S")
 _NUMBERED_LINE = re.compile(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-Z]")  # "2.4. Case studies", "5 Enabling councils"
 
@@ -82,11 +84,17 @@ def read_document(path: Path, max_mb: float = 50.0) -> RawDocument:
 
         return read_pdf(path, data, sha)
     text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    blocks = _markdown_blocks(text) if suffix in (".md", ".markdown") else _text_blocks(text)
+    page_count = 0
+    if suffix in (".md", ".markdown"):
+        blocks = _markdown_blocks(text)
+    elif is_paged(text):  # text taken from a PDF, pages split by form feeds (pdftotext)
+        blocks, page_count = paged_blocks(text, _is_page_heading, _text_heading_hint)
+    else:
+        blocks = _text_blocks(text)
     if not any(b.kind != "heading" and len(b.text.split()) > 0 for b in blocks):
         raise InputFileError(f"{path}: no readable text found; nothing to ingest")
     title = next((b.text for b in blocks if b.kind == "heading"), path.stem)
-    return RawDocument(path=str(path), title=title, sha256=sha, blocks=tuple(blocks))
+    return RawDocument(path=str(path), title=title, sha256=sha, blocks=tuple(blocks), page_count=page_count)
 
 
 def clean_inline(text: str) -> str:
@@ -166,8 +174,8 @@ def looks_like_heading(line: str) -> bool:
     if not words or len(words) > 25 or line[-1] in ".,;:!?" or not line[0].isupper() and not line[0].isdigit():
         return False
     if _NUMBERED_LINE.match(line):
-        return True
-    return len(words) <= 12 or bool(re.search(r"\((19|20)\d\d\s*[-–]\s*(Present|\d{4})\)$", line))
+        return line.count(",") < 2  # not an address: "10 Storey's Gate, Westminster, SW1P 3AY"
+    return len(words) <= 12 or bool(_DATED.search(line))
 
 
 def _title_case(line: str) -> bool:
@@ -213,6 +221,11 @@ def _one_block_a_line(lines: list[str]) -> bool:
 def _is_set_heading(line: str) -> bool:
     """A line that is a heading by its form, not only its length: numbered, or set as a title."""
     return looks_like_heading(line) and (bool(_NUMBERED_LINE.match(line)) or _title_case(line))
+
+
+def _is_page_heading(line: str) -> bool:
+    """A line of paged text that is a heading: numbered, set as a title, or a dated case study."""
+    return _is_set_heading(line) or (looks_like_heading(line) and bool(_DATED.search(line)))
 
 
 def _chunk_blocks(lines: list[str]) -> list[Block]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import textwrap
 from dataclasses import replace
 
@@ -182,6 +184,32 @@ def test_plain_text_with_a_paragraph_a_line(tmp_path, reference):
     assert [s.number for s in doc.sections if s.number] == ["1", "2"]
     intro = next(s for s in doc.sections if s.number == "1")
     assert doc.text[intro.start : intro.end] == "Local government funding has been heavily squeezed."
+
+
+@pytest.mark.parametrize("mode", [[], ["-layout"]], ids=["pdftotext", "pdftotext-layout"])
+def test_text_taken_from_the_pdf_by_pdftotext(tmp_path, reference, mode):
+    """pdftotext's text of the shipped PDF: pages split by form feeds, a running header and footer and a
+    page number on every page, footnotes set apart with their marks glued to words ("Parliament.1"),
+    headings wrapped over two or three lines, and (without -layout) no blank line between paragraphs.
+    The same 54 sections as the markdown, on the same pages as the PDF reader finds, and the text kept."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        pytest.skip("pdftotext is not installed (Debian's poppler-utils; `make test` installs it)")
+    path = tmp_path / "report.txt"
+    subprocess.run([tool, *mode, str(REPORTS["pdf"]), str(path)], check=True)
+    doc = parse_sections(read_document(path))
+    pdf = parse_sections(read_document(REPORTS["pdf"]))
+    assert [s.heading_path for s in doc.sections] == [s.heading_path for s in reference.sections]
+    assert [s.pages for s in doc.sections] == [s.pages for s in pdf.sections]
+    text = _norm(doc.text)
+    sentences = [_norm(reference.text[s:e]) for s, e in split_sentences(reference.text)]
+    sentences = [s for s in sentences if len(s.split()) >= 4]
+    assert sum(s in text for s in sentences) / len(sentences) >= 0.97  # pdftotext loses a few footnotes
+    assert text.count("Local Government Association") == _norm(reference.text).count("Local Government Association")
+    assert "[1] Institute for Fiscal Studies (2015)" in text and "the last Parliament. So it" in text
+    passages = split_passages(doc)
+    essex = next(p for p in passages if "net revenue of £7 million" in p.text)
+    assert citation(essex).startswith("§4.4 Case studies — Essex County Council (2013-Present), p. ")
 
 
 def test_report_without_numbered_headings_nests_by_heading_level(tmp_path):
