@@ -55,7 +55,10 @@ class IngestReport:
                 lines += [f"    {mark} {label}" for label in labels[:limit]]
                 lines += [f"    {mark} ... and {len(labels) - limit} more"] if len(labels) > limit else []
         lines.append(f"  passages: {self.kept} kept, {self.embedded} embedded, {self.dropped} dropped")
-        lines += [f"  {r['file']}: {r['sections']} sections, {r['passages']} passages" for r in self.per_document]
+        lines += [
+            f"  {r['file']}: {r['sections']} sections, {r['passages']} passages{_read_as(r.get('encoding', ''))}"
+            for r in self.per_document
+        ]
         lines += [f"  {path}: same content as {original}; ingested once" for path, original in self.duplicates]
         lines += [f"  note: {note}" for note in self.notes]
         if self.previous_version:
@@ -106,3 +109,8 @@ def compare_documents(old: list[Document], new: list[Document]) -> dict[str, tup
 
 def _label(document: str, heading_path: tuple[str, ...]) -> str:
     return f"{document}: {' > '.join(heading_path)}"
+
+
+def _read_as(encoding: str) -> str:
+    """A note for a text file that was not UTF-8 ("(read as Windows-1252)"); nothing for UTF-8 or a PDF."""
+    return f" (read as {encoding})" if encoding not in ("", "UTF-8") else ""

@@ -92,7 +92,7 @@ def ingest(
         dropped = sum((Counter(old.keys) - Counter(keys)).values())
         per_doc = tuple(
             {"document": d.doc_id, "file": Path(d.path).name, "sections": len(d.sections),
-             "passages": sum(p.document == d.doc_id for p in passages)}
+             "passages": sum(p.document == d.doc_id for p in passages), "encoding": d.encoding}
             for d in documents
         )
         report = IngestReport(

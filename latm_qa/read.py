@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import html
 import re
@@ -60,13 +61,32 @@ def check_file(path: Path, max_mb: float = 50.0) -> bytes:
     if not data.strip():
         raise InputFileError(f"{path}: the file is empty; nothing to ingest")
     if path.suffix.lower() != ".pdf":
-        if b"\x00" in data[:8192]:
-            raise InputFileError(f"{path}: looks binary, not text; expected UTF-8 {path.suffix} text")
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputFileError(f"{path}: not valid UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+        decode_text(path, data)
     return data
+
+
+def decode_text(path: Path, data: bytes) -> tuple[str, str]:
+    """A text file's text and the encoding it was read in: UTF-8, UTF-16 with its byte-order mark
+    (Notepad's "Unicode"), or else Windows-1252 (Notepad's "ANSI"), the one other that Windows saves."""
+    for bom, codec, name in ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+                             (codecs.BOM_UTF16_BE, "utf-16", "UTF-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), name
+            except UnicodeDecodeError as exc:
+                raise InputFileError(f"{path}: not valid {name} text (byte {exc.start}); save it as UTF-8") from None
+    if b"\x00" in data[:8192]:
+        raise InputFileError(f"{path}: looks binary, not text; expected UTF-8 {path.suffix} text")
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc.start
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        raise InputFileError(
+            f"{path}: not valid UTF-8 text (byte {utf8_error}), nor UTF-16 or Windows-1252; save it as UTF-8"
+        ) from None
 
 
 def _size(n: int) -> str:
@@ -83,7 +103,8 @@ def read_document(path: Path, max_mb: float = 50.0) -> RawDocument:
         from .read_pdf import read_pdf
 
         return read_pdf(path, data, sha)
-    text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text, encoding = decode_text(path, data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     page_count = 0
     if suffix in (".md", ".markdown"):
         blocks = _markdown_blocks(text)
@@ -94,7 +115,9 @@ def read_document(path: Path, max_mb: float = 50.0) -> RawDocument:
     if not any(b.kind != "heading" and len(b.text.split()) > 0 for b in blocks):
         raise InputFileError(f"{path}: no readable text found; nothing to ingest")
     title = next((b.text for b in blocks if b.kind == "heading"), path.stem)
-    return RawDocument(path=str(path), title=title, sha256=sha, blocks=tuple(blocks), page_count=page_count)
+    return RawDocument(
+        path=str(path), title=title, sha256=sha, blocks=tuple(blocks), page_count=page_count, encoding=encoding
+    )
 
 
 def clean_inline(text: str) -> str:

@@ -81,6 +81,7 @@ def parse_sections(raw: RawDocument) -> Document:
         text=text,
         sections=(),
         page_marks=tuple(page_marks),
+        encoding=raw.encoding,
     )
     sections = []
     for sec in finished:

@@ -46,6 +46,7 @@ class RawDocument:
     blocks: tuple[Block, ...]
     outline: tuple[OutlineEntry, ...] = ()
     page_count: int = 0
+    encoding: str = ""  # how a text file was decoded ("UTF-8", "UTF-16", "Windows-1252"); "" for a PDF
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Document:
     text: str
     sections: tuple[Section, ...]
     page_marks: tuple[tuple[int, int], ...] = ()
+    encoding: str = ""  # the source's text encoding, as read (see RawDocument)
 
     def pages_for(self, start: int, end: int) -> tuple[int, ...]:
         """Pages touched by the character span [start, end) of ``text``; () without pages."""

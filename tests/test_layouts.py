@@ -162,7 +162,14 @@ def test_plain_text_report_wrapped_at_72_columns(tmp_path, reference):
     path = tmp_path / "report.txt"
     path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
     doc = parse_sections(read_document(path))
+    assert doc.encoding == "UTF-8"
     assert [s.heading_path for s in doc.sections] == [s.heading_path for s in reference.sections]
+    # saved by Windows' Notepad as "ANSI" (Windows-1252, with CRLF line ends) or as "Unicode" (UTF-16)
+    for encoding, name in (("cp1252", "Windows-1252"), ("utf-16", "UTF-16")):
+        saved = tmp_path / f"{encoding}.txt"
+        saved.write_bytes("\r\n".join("\n\n".join(parts).split("\n")).encode(encoding))
+        other = parse_sections(read_document(saved))
+        assert (other.encoding, other.text) == (name, doc.text)
     about = next(s for s in doc.sections if s.number == "About Localis")
     assert doc.text[about.start : about.end].startswith("Localis is an independent think-tank")
     # "[2] RSA (2013) - ..." is a footnote: kept at the end of its section, not glued to "economic lines"

@@ -424,3 +424,18 @@ def test_an_index_from_before_councils_in_headers_reads_as_written_then_rebuilds
     headers = {text.split("\n")[0] for text in rebuilt._embedded}
     assert "Commissioning councils > Case studies > The 2020 Vision Partnership (2015-Present) > Cheltenham, " \
         "Cotswold, Forest of Dean, West Oxfordshire" in headers
+
+
+def test_a_report_saved_by_windows_is_read_and_the_encoding_named(tmp_path, md_index_copy):
+    """The markdown report saved as Windows-1252 ("ANSI"): read as such, said so in the report and its
+    JSON, its text the same as the UTF-8 copy's (every passage keeps its vector), £ and dashes intact."""
+    source = tmp_path / "report.md"
+    source.write_bytes(REPORT.encode("cp1252"))
+    out = run_cli("ingest", source, "--index", md_index_copy)
+    assert out.returncode == 0, out.stderr
+    assert any(line.endswith(" sections, 80 passages (read as Windows-1252)") for line in out.stdout.splitlines())
+    assert any(line.startswith("  passages: 80 kept, 0 embedded") for line in out.stdout.splitlines()), out.stdout
+    data = json.loads(run_cli("ingest", source, "--index", md_index_copy, "--json").stdout)
+    assert [d["encoding"] for d in data["per_document"]] == ["Windows-1252"]
+    hit = Index.load(md_index_copy).search("How much net revenue do Essex's traded services bring in?", k=1)[0]
+    assert ESSEX_OLD in hit.passage.text and hit.passage.section_title == ESSEX
