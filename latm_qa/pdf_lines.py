@@ -12,7 +12,7 @@ from dataclasses import dataclass
 # Bullet glyphs as fonts deliver them: Unicode, the Symbol font's private-use bullet, and the
 # DEL byte some generators (reportlab's standard fonts) emit for "•".
 _BULLETS = {"•", "▪", "◦", "●", "○", "■", "□", "‣", "⁃", "∙", "·", "\uf0b7", "\uf0a7", "\x7f", "\x95"}
-_PAGE_NUMBER = re.compile(r"(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?", re.I)
+PAGE_NUMBER = re.compile(r"(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?", re.I)
 
 
 @dataclass
@@ -123,7 +123,7 @@ def drop_running_lines(lines: list[Line], page_count: int) -> list[Line]:
     return [
         line
         for line in lines
-        if not marginal(line) or (pages_with[key(line)] < threshold and not _PAGE_NUMBER.fullmatch(line.text))
+        if not marginal(line) or (pages_with[key(line)] < threshold and not PAGE_NUMBER.fullmatch(line.text))
     ]
 
 

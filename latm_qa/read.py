@@ -7,10 +7,12 @@ import hashlib
 import html
 import re
 import stat
+from collections import Counter
 from pathlib import Path
 
 from .errors import InputFileError
-from .text_pages import is_paged, paged_blocks
+from .pdf_lines import PAGE_NUMBER
+from .text_pages import is_paged, line_key, paged_blocks
 from .types import Block, RawDocument
 
 SUPPORTED = (".md", ".markdown", ".txt", ".pdf")
@@ -107,17 +109,31 @@ def read_document(path: Path, max_mb: float = 50.0) -> RawDocument:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     page_count = 0
     if suffix in (".md", ".markdown"):
-        blocks = _markdown_blocks(text)
+        blocks = drop_running_lines(_markdown_blocks(text))
     elif is_paged(text):  # text taken from a PDF, pages split by form feeds (pdftotext)
         blocks, page_count = paged_blocks(text, _is_page_heading, _text_heading_hint)
     else:
-        blocks = _text_blocks(text)
+        blocks = drop_running_lines(_text_blocks(text))
     if not any(b.kind != "heading" and len(b.text.split()) > 0 for b in blocks):
         raise InputFileError(f"{path}: no readable text found; nothing to ingest")
     title = next((b.text for b in blocks if b.kind == "heading"), path.stem)
     return RawDocument(
         path=str(path), title=title, sha256=sha, blocks=tuple(blocks), page_count=page_count, encoding=encoding
     )
+
+
+def drop_running_lines(blocks: list[Block]) -> list[Block]:
+    """A converter's running header, footer and page numbers, kept as paragraphs of their own ("Local
+    Government Association 7", "Page 7"): short paragraphs that end no sentence and recur, digits
+    aside, three times or more, or that are a bare page number. Dropped, so the text they cut rejoins."""
+
+    def short(block: Block) -> bool:
+        return block.kind == "paragraph" and len(block.text.split()) <= 8 and not ends_sentence(block.text)
+
+    counts = Counter(line_key(b.text) for b in blocks if short(b))
+    return [
+        b for b in blocks if not (short(b) and (counts[line_key(b.text)] >= 3 or PAGE_NUMBER.fullmatch(b.text)))
+    ]
 
 
 def clean_inline(text: str) -> str:

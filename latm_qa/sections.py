@@ -104,10 +104,11 @@ def parse_sections(raw: RawDocument) -> Document:
 
 
 def _rejoin_interrupted(blocks: list[Block]) -> list[Block]:
-    """Rejoin a sentence split by a footnote block or a page break ("socio-" ... "economic lines")."""
+    """Rejoin a sentence split by a footnote block or a page break ("socio-" ... "economic lines", "set up
+    the" ... "1000 Club"): a block that opens as no sentence does runs on from one that ends no sentence."""
     out: list[Block] = []
     for block in blocks:
-        if block.kind in ("paragraph", "item") and block.text[:1].islower():
+        if block.kind in ("paragraph", "item") and _runs_on(block.text):
             target = next((i for i in range(len(out) - 1, -1, -1) if out[i].kind != "footnote"), None)
             if target is not None and out[target].kind in ("paragraph", "item") and not ends_sentence(out[target].text):
                 prev = out[target]
@@ -121,6 +122,13 @@ def _rejoin_interrupted(blocks: list[Block]) -> list[Block]:
                 continue
         out.append(block)
     return out
+
+
+def _runs_on(text: str) -> bool:
+    """Whether a block may open mid-sentence: in lower case, with a number or sum ("£2.5 million a
+    year"), a bracket or a quotation mark."""
+    first = text[:1]
+    return first.islower() or first.isdigit() or first in "£$€(\"'“‘"
 
 
 class _Numbering:

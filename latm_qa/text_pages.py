@@ -15,11 +15,11 @@ from collections import Counter
 from collections.abc import Callable
 
 from .pdf_blocks import join_wrapped
+from .pdf_lines import PAGE_NUMBER
 from .types import Block
 
 PAGE_BREAK = "\f"
 _ITEM = re.compile(r"^[-*+•▪◦●■‣∙·]\s+(.*)$")
-_PAGE_NUMBER = re.compile(r"(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?", re.I)
 _LONE_NUMBER = re.compile(r"\d{1,3}")
 _WORD = re.compile(r"[A-Za-z]+")
 _LOST_DASH = re.compile(r"\(((?:19|20)\d\d)(Present|(?:19|20)\d\d)\)")
@@ -129,8 +129,9 @@ def _trim(page: list[str]) -> list[str]:
     return page[filled[0] : filled[-1] + 1] if filled else []
 
 
-def _key(line: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", line.lower()))
+def line_key(line: str) -> str:
+    """A line as a running header or footer repeats it: digits (page numbers) aside, spacing folded."""
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", line.lower())).strip()
 
 
 def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
@@ -145,15 +146,15 @@ def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
 
     seen: Counter[str] = Counter()
     for page in pages:
-        seen.update({_key(page[i]) for _, i in margins(page)})
+        seen.update({line_key(page[i]) for _, i in margins(page)})
     threshold = max(3, len(pages) // 2)
     out = []
     for page in pages:
         drop: set[int] = set()
         dropped: set[tuple[bool, str]] = set()
         for top, i in margins(page):
-            key = (top, _key(page[i]))
-            if (seen[key[1]] >= threshold and key not in dropped) or _PAGE_NUMBER.fullmatch(page[i]):
+            key = (top, line_key(page[i]))
+            if (seen[key[1]] >= threshold and key not in dropped) or PAGE_NUMBER.fullmatch(page[i]):
                 drop.add(i)
                 dropped.add(key)
         out.append([line for i, line in enumerate(page) if i not in drop])

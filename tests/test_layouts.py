@@ -148,6 +148,32 @@ def test_markdown_with_pandoc_footnotes_and_heading_attributes(tmp_path, referen
     assert doc.text == reference.text
 
 
+def test_markdown_converted_with_running_header_footer_and_page_numbers(tmp_path, reference):
+    """A PDF-to-markdown conversion that keeps each page's footer ("Local Government Association 3",
+    "Page 3"), header and page number as paragraphs of their own, some of them cutting a sentence: they
+    are dropped and the sentence rejoins ("... set up the" / "1000 Club", "... save" / "£2.5 million")."""
+    paragraphs = MARKDOWN.read_text(encoding="utf-8").split("\n\n")
+    for footer, header in (("Local Government Association {}", "Local Authority Transformational Models"),
+                           ("Page {}", "*Local Authority Transformational Models*"), ("{}", "")):
+        out, page = [], 1
+        for number, paragraph in enumerate(paragraphs):
+            words = paragraph.split(" ")
+            cuts = [
+                i for i in range(20, len(words) - 5) if words[i - 1][-1] not in ".!?:;" and not words[i][0].isupper()
+            ]
+            if number % 7 == 6 and not paragraph.startswith("#") and cuts:  # a page break mid-sentence
+                out += [" ".join(words[: cuts[0]]), footer.format(page), header, " ".join(words[cuts[0] :])]
+                page += 1
+            else:
+                out.append(paragraph)
+        assert page >= 5
+        path = tmp_path / "converted.md"
+        path.write_text("\n\n".join(part for part in out if part), encoding="utf-8")
+        doc = parse_sections(read_document(path))
+        assert [s.heading_path for s in doc.sections] == [s.heading_path for s in reference.sections], footer
+        assert doc.text == reference.text, footer
+
+
 def test_plain_text_report_wrapped_at_72_columns(tmp_path, reference):
     """The report as plain text (lines wrapped, "•" items, blank lines between blocks): the same
     sections as the markdown, "About Localis" included as its own section."""
