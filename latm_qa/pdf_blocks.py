@@ -14,6 +14,7 @@ from .pdf_lines import Line
 from .types import Block
 
 _WORD = re.compile(r"[A-Za-z]+")
+_SENTENCE_END = re.compile(r"[.!?:;][\"'”’)]*\s*$")
 
 
 def lines_to_blocks(lines: list[Line]) -> list[Block]:
@@ -37,6 +38,7 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
         for above, line, below in zip([None, *lines[:-1]], lines, [*lines[1:], None], strict=True)
     ]
     indented_style = sum(indents) >= 3
+    listed = _glyphless_item_edges(lines)  # the left edges of list items whose bullets are drawn, not text
     # heading levels for a report without numbered headings: 1 for the largest heading font, and so on
     sizes = sorted({round(line.size * 2) for line in lines if line.heading}, reverse=True)
     ranks = {size: rank for rank, size in enumerate(sizes, 1)}
@@ -52,11 +54,17 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
         if line.heading:
             line_kind, new = "heading", prev is None or prev.heading != line.heading
         else:
-            line_kind = "footnote" if line.footnote else ("item" if line.bullet else "paragraph")
+            glyphless_item = round(line.x) in listed and not line.footnote
+            line_kind = "footnote" if line.footnote else ("item" if line.bullet or glyphless_item else "paragraph")
             new = prev is None or bool(prev.heading) or line.footnote or line.bullet
+            new = new or bool(listed) and line_kind != kind  # into or out of a list drawn without glyphs
             if not new and prev is not None:
                 jumped = prev.page != line.page or line.y > prev.y + line_gap  # next page or column
-                if kind == "footnote":
+                if glyphless_item:
+                    # one item ends where a sentence or a short entry ("Localis (2011) Commission Impossible") does
+                    ends = bool(_SENTENCE_END.search(text)) or len(prev.text) < 0.8 * full.get(round(prev.x), 10**6)
+                    new = (ends and line.text[:1].isupper()) or (not jumped and prev.y - line.y > paragraph_gap)
+                elif kind == "footnote":
                     new = abs(line.size - prev.size) >= 0.5 or prev.y - line.y > min(1.2 * line_gap, paragraph_gap)
                 elif kind == "item" and not jumped:
                     # an item's wrapped lines share one left edge (its first line may hang out to the left)
@@ -81,6 +89,29 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
         lines_in_block += 1
     flush()
     return blocks
+
+
+def _glyphless_item_edges(lines: list[Line]) -> set[int]:
+    """Left edges of list items in a PDF that draws its bullets as shapes (Chromium's print-to-PDF): no
+    line has a bullet glyph, and body lines start at one edge and a good many at another a little to
+    its right (half a line's height to six), on the same pages."""
+    if any(line.bullet for line in lines):
+        return set()
+    edges: dict[int, set[int]] = {}
+    for line in lines:
+        if not line.heading and not line.footnote:
+            edges.setdefault(round(line.x), set()).add(line.page)
+    counts = Counter(round(line.x) for line in lines if not line.heading and not line.footnote)
+    size = sorted(line.size for line in lines)[len(lines) // 2] if lines else 10.0
+    return {
+        edge
+        for edge, n in counts.items()
+        if n >= 5
+        and any(
+            0.5 * size < edge - other <= 6 * size and counts[other] > n and edges[edge] & edges[other]
+            for other in counts
+        )
+    }
 
 
 def _paragraph_gap(gaps: Counter[int], line_gap: float) -> float:
