@@ -30,6 +30,7 @@ _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _BOLD_LINE = re.compile(r"^\s{0,3}(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1\s*$")  # "**2.4. Case studies**" alone on a line
 _TERMINAL = ".!?:;\"'”’)"
+_UNDERLINE = re.compile(r"^\s*([=\-~*])\1{2,}\s*$")  # "=====" under a heading, or a rule
 _DATED = re.compile(r"\((19|20)\d\d\s*[-–]\s*(Present|\d{4})\)$")  # "Essex County Council (2013-Present)"
 _TEXT_FOOTNOTE = re.compile(r"^\s*\[\d{1,3}\]\s+\S")
 _NUMBERED_LINE = re.compile(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-Z]")  # "2.4. Case studies", "5 Enabling councils"
@@ -233,16 +234,40 @@ def _text_heading_hint(line: str) -> int:
 def _text_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", text):
-        lines = [ln.rstrip() for ln in chunk.split("\n") if ln.strip()]
-        if _one_block_a_line(lines):  # a word processor's "plain text": a paragraph a line, no blank lines
-            groups = [[line] for line in lines]
-        elif len(lines) > 1 and _NUMBERED_LINE.match(lines[0].strip()) and looks_like_heading(lines[0].strip()):
-            groups = [lines[:1], lines[1:]]  # "2.4. Case studies" right above its text
-        else:
-            groups = [lines]
-        for group in groups:
-            blocks.extend(_chunk_blocks(group))
+        for part in _underlined_parts([ln.rstrip() for ln in chunk.split("\n") if ln.strip()]):
+            blocks.extend([part] if isinstance(part, Block) else _run_blocks(part))
     return blocks
+
+
+def _underlined_parts(lines: list[str]) -> list[list[str] | Block]:
+    """A chunk's lines as runs of text and the headings underlined in it with "===" or "---" (as
+    markdown's setext headings are); a line of such characters under no heading is a rule, dropped."""
+    parts: list[list[str] | Block] = []
+    run: list[str] = []
+    for line in lines:
+        underline = _UNDERLINE.match(line)
+        if underline and run and looks_like_heading(run[-1].strip()):
+            title = run.pop().strip()
+            parts += [run] if run else []
+            parts.append(Block(kind="heading", text=title, heading_hint=1 if underline.group(1) == "=" else 2))
+            run = []
+        elif underline:
+            parts += [run] if run else []
+            run = []
+        else:
+            run.append(line)
+    return parts + ([run] if run else [])
+
+
+def _run_blocks(lines: list[str]) -> list[Block]:
+    """The blocks of a run of lines with no blank line between them."""
+    if _one_block_a_line(lines):  # a word processor's "plain text": a paragraph a line, no blank lines
+        groups = [[line] for line in lines]
+    elif len(lines) > 1 and _NUMBERED_LINE.match(lines[0].strip()) and looks_like_heading(lines[0].strip()):
+        groups = [lines[:1], lines[1:]]  # "2.4. Case studies" right above its text
+    else:
+        groups = [lines]
+    return [block for group in groups for block in _chunk_blocks(group)]
 
 
 def _one_block_a_line(lines: list[str]) -> bool:

@@ -203,6 +203,25 @@ def test_plain_text_report_wrapped_at_72_columns(tmp_path, reference):
     assert doc.text == reference.text
 
 
+def test_plain_text_with_underlined_headings_and_rules(tmp_path, reference):
+    """Plain text whose headings are underlined ("====" under a chapter, "----" under the rest), right
+    above their text or not, with "-----" rules between parts: the same sections and text."""
+    parts = []
+    for number, block in enumerate(read_document(MARKDOWN).blocks):
+        if block.kind == "heading":
+            mark = "=" if re.match(r"\d+\.\s", block.text) else "-"
+            parts.append(f"{block.text}\n{mark * len(block.text)}" + ("\n" if number % 2 else "\n\n") + "@@")
+        elif block.kind == "item":
+            parts.append(textwrap.fill(block.text, 72, initial_indent="- ", subsequent_indent="  "))
+        else:
+            parts.append(textwrap.fill(block.text, 72) + ("\n\n-----" if block.kind == "footnote" else ""))
+    path = tmp_path / "underlined.txt"
+    path.write_text("\n\n".join(parts).replace("@@\n\n", ""), encoding="utf-8")
+    doc = parse_sections(read_document(path))
+    assert [s.heading_path for s in doc.sections] == [s.heading_path for s in reference.sections]
+    assert doc.text == reference.text
+
+
 def test_plain_text_with_a_paragraph_a_line(tmp_path, reference):
     """A word processor's "plain text" export: every paragraph, item and heading on one line, no blank
     lines between them, and a numbered heading right above its text in a wrapped file."""
