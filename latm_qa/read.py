@@ -109,11 +109,12 @@ def read_document(path: Path, max_mb: float = 50.0) -> RawDocument:
     text, encoding = decode_text(path, data)
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     page_count = 0
-    if suffix in (".md", ".markdown"):
-        blocks = drop_running_lines(_markdown_blocks(text))
+    blocks = _markdown_blocks(text) if suffix in (".md", ".markdown") else []
+    if any(b.kind == "heading" for b in blocks):
+        blocks = drop_running_lines(blocks)
     elif is_paged(text):  # text taken from a PDF, pages split by form feeds (pdftotext)
         blocks, page_count = paged_blocks(text, _is_page_heading, _text_heading_hint)
-    else:
+    else:  # plain text, or "markdown" without a heading marked (a PDF's text saved as .md)
         blocks = drop_running_lines(_text_blocks(text))
     if not any(b.kind != "heading" and len(b.text.split()) > 0 for b in blocks):
         raise InputFileError(f"{path}: no readable text found; nothing to ingest")

@@ -201,6 +201,10 @@ def test_plain_text_report_wrapped_at_72_columns(tmp_path, reference):
     assert doc.text[about.start : about.end].startswith("Localis is an independent think-tank")
     # "[2] RSA (2013) - ..." is a footnote: kept at the end of its section, not glued to "economic lines"
     assert doc.text == reference.text
+    # the same text saved as .md (no heading marked): read as the plain text it is
+    markdown = tmp_path / "report.md"
+    markdown.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert parse_sections(read_document(markdown)).text == reference.text
 
 
 def test_plain_text_with_underlined_headings_and_rules(tmp_path, reference):
