@@ -12,13 +12,12 @@ from pathlib import Path
 
 from .errors import InputFileError
 from .pdf_lines import PAGE_NUMBER
-from .text_pages import is_paged, line_key, paged_blocks
+from .text_pages import DATED, ITEM, NUMBERED, TERMINAL, is_paged, line_key, paged_blocks
 from .types import Block, RawDocument
 
 SUPPORTED = (".md", ".markdown", ".txt", ".pdf")
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_ITEM = re.compile(r"^\s{0,3}[-*+•▪◦]\s+(.*)$")
 _SUP = re.compile(r"<sup>\s*(\d+)\s*</sup>|\[\^[^\]\s]+\](?!:)")  # "<sup>2</sup>", pandoc's "[^2]"
 _FOOTNOTE_START = re.compile(r"^\s*(?:<sup>\s*(\d+)\s*</sup>|\[\^([^\]\s]+)\]:)\s*(.*)$")
 _ATTRIBUTES = re.compile(r"\s*\{[#.][^{}]*\}\s*$")  # pandoc's "## 2.4. Case studies {#case-studies}"
@@ -29,11 +28,8 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _BOLD_LINE = re.compile(r"^\s{0,3}(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1\s*$")  # "**2.4. Case studies**" alone on a line
-_TERMINAL = ".!?:;\"'”’)"
 _UNDERLINE = re.compile(r"^\s*([=\-~*])\1{2,}\s*$")  # "=====" under a heading, or a rule
-_DATED = re.compile(r"\((19|20)\d\d\s*[-–]\s*(Present|\d{4})\)$")  # "Essex County Council (2013-Present)"
 _TEXT_FOOTNOTE = re.compile(r"^\s*\[\d{1,3}\]\s+\S")
-_NUMBERED_LINE = re.compile(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-Z]")  # "2.4. Case studies", "5 Enabling councils"
 
 
 def check_file(path: Path, max_mb: float = 50.0) -> bytes:
@@ -184,7 +180,7 @@ def _markdown_blocks(text: str) -> list[Block]:
 
     for line in text.split("\n"):
         heading = _HEADING.match(line)
-        item = _ITEM.match(line)
+        item = ITEM.match(line)
         setext = _SETEXT.match(line)
         if heading:
             flush()
@@ -214,9 +210,9 @@ def looks_like_heading(line: str) -> bool:
     words = line.split()
     if not words or len(words) > 25 or line[-1] in ".,;:!?" or not line[0].isupper() and not line[0].isdigit():
         return False
-    if _NUMBERED_LINE.match(line):
+    if NUMBERED.match(line):
         return line.count(",") < 2  # not an address: "10 Storey's Gate, Westminster, SW1P 3AY"
-    return len(words) <= 12 or bool(_DATED.search(line))
+    return len(words) <= 12 or bool(DATED.search(line))
 
 
 def _title_case(line: str) -> bool:
@@ -264,7 +260,7 @@ def _run_blocks(lines: list[str]) -> list[Block]:
     """The blocks of a run of lines with no blank line between them."""
     if _one_block_a_line(lines):  # a word processor's "plain text": a paragraph a line, no blank lines
         groups = [[line] for line in lines]
-    elif len(lines) > 1 and _NUMBERED_LINE.match(lines[0].strip()) and looks_like_heading(lines[0].strip()):
+    elif len(lines) > 1 and NUMBERED.match(lines[0].strip()) and looks_like_heading(lines[0].strip()):
         groups = [lines[:1], lines[1:]]  # "2.4. Case studies" right above its text
     else:
         groups = [lines]
@@ -278,19 +274,19 @@ def _one_block_a_line(lines: list[str]) -> bool:
     if len(lines) < 3:
         return False
     whole = sum(
-        ends_sentence(line) or bool(_ITEM.match(line)) or _is_set_heading(line.strip()) for line in lines[:-1]
+        ends_sentence(line) or bool(ITEM.match(line)) or _is_set_heading(line.strip()) for line in lines[:-1]
     )
     return whole >= 0.8 * (len(lines) - 1)
 
 
 def _is_set_heading(line: str) -> bool:
     """A line that is a heading by its form, not only its length: numbered, or set as a title."""
-    return looks_like_heading(line) and (bool(_NUMBERED_LINE.match(line)) or _title_case(line))
+    return looks_like_heading(line) and (bool(NUMBERED.match(line)) or _title_case(line))
 
 
 def _is_page_heading(line: str) -> bool:
     """A line of paged text that is a heading: numbered, set as a title, or a dated case study."""
-    return _is_set_heading(line) or (looks_like_heading(line) and bool(_DATED.search(line)))
+    return _is_set_heading(line) or (looks_like_heading(line) and bool(DATED.search(line)))
 
 
 def _chunk_blocks(lines: list[str]) -> list[Block]:
@@ -306,7 +302,7 @@ def _chunk_blocks(lines: list[str]) -> list[Block]:
     current: list[str] = []
     is_item = False
     for line in lines:
-        item = _ITEM.match(line)
+        item = ITEM.match(line)
         if item:
             if current:
                 blocks.append(Block(kind="item" if is_item else "paragraph", text=join_lines(current)))
@@ -319,4 +315,4 @@ def _chunk_blocks(lines: list[str]) -> list[Block]:
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(text) and text.rstrip()[-1] in _TERMINAL
+    return bool(text) and text.rstrip()[-1] in TERMINAL

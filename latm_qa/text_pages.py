@@ -19,14 +19,14 @@ from .pdf_lines import PAGE_NUMBER
 from .types import Block
 
 PAGE_BREAK = "\f"
-_ITEM = re.compile(r"^[-*+•▪◦●■‣∙·]\s+(.*)$")
+ITEM = re.compile(r"^\s{0,3}[-*+•▪◦●■‣∙·]\s+(.*)$")  # a list item: "- text", "• text"
 _LONE_NUMBER = re.compile(r"\d{1,3}")
 _WORD = re.compile(r"[A-Za-z]+")
 _LOST_DASH = re.compile(r"\(((?:19|20)\d\d)(Present|(?:19|20)\d\d)\)")
-_DATE_END = re.compile(r"\((?:19|20)\d\d\s*[-–]\s*(?:Present|(?:19|20)\d\d)\)$")
-_NUMBER = re.compile(r"^\d{1,2}(\.\d{1,2})*\.?\s")
+DATED = re.compile(r"\((?:19|20)\d\d\s*[-–]\s*(?:Present|(?:19|20)\d\d)\)$")  # "Essex County Council (2013-Present)"
+NUMBERED = re.compile(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-Z]")  # "2.4. Case studies", "5 Enabling councils"
 _MARKED_END = re.compile(r"[.!?;:)]\d{1,3}$")
-_TERMINAL = ".!?:;\"'”’)"
+TERMINAL = ".!?:;\"'”’)"  # what a sentence (or a heading's date) ends with
 MARGIN = 2  # a page's first and last lines that may be a running header, footer or page number
 
 
@@ -60,17 +60,17 @@ def paged_blocks(
     ended = sentence_ended = True  # the line before ended a paragraph / a sentence
     for number, page in enumerate(pages, 1):
         lines = _trim(page)
-        sentence_ended = sentence_ended or bool(lines and _NUMBER.match(lines[0]))  # "8. ..." tops a page
+        sentence_ended = sentence_ended or bool(lines and NUMBERED.match(lines[0]))  # "8. ..." tops a page
         for i, line in enumerate(lines):
             if not line:
                 ended = sentence_ended = True
                 continue
-            item = _ITEM.match(line)
+            item = ITEM.match(line)
             heading = not item and sentence_ended and is_heading(line)
-            if heading and not _NUMBER.match(line) and not _DATE_END.search(line):
+            if heading and not NUMBERED.match(line) and not DATED.search(line):
                 # a title-like line heads text: it is short, and a full line of text follows it
                 following = next((n for n in lines[i + 1 :] if n), "")
-                heads_text = len(following) >= full or (bool(_NUMBER.match(following)) and is_heading(following))
+                heads_text = len(following) >= full or (bool(NUMBERED.match(following)) and is_heading(following))
                 heading = (not blocks and not text_so_far) or (len(line) < 0.8 * full and heads_text)
             if item or heading or ended:
                 flush()
@@ -104,10 +104,10 @@ def _join_wrapped_headings(page: list[str], is_heading: Callable[[str], bool], f
             joined = run[0]
             for line in run[1:]:
                 joined = join_wrapped(joined, line, set())  # "(2013-" + "Present)"
-            dated = bool(_DATE_END.search(joined)) and not any(_DATE_END.search(line) for line in run[:-1])
+            dated = bool(DATED.search(joined)) and not any(DATED.search(line) for line in run[:-1])
             rest = run[-1]  # "Transformational Models": title-like, neither numbered nor dated itself
-            numbered = size == 2 and bool(_NUMBER.match(run[0])) and is_heading(run[0]) and is_heading(rest)
-            numbered = numbered and not _NUMBER.match(rest) and not _DATE_END.search(rest)
+            numbered = size == 2 and bool(NUMBERED.match(run[0])) and is_heading(run[0]) and is_heading(rest)
+            numbered = numbered and not NUMBERED.match(rest) and not DATED.search(rest)
             if numbered or (dated and is_heading(joined) and not is_heading(run[0])):
                 out.append(joined)
                 i += size
@@ -120,7 +120,7 @@ def _join_wrapped_headings(page: list[str], is_heading: Callable[[str], bool], f
 
 def _ends_sentence(line: str) -> bool:
     """Whether a line ends a sentence, a footnote mark after it aside ("... is taken.2")."""
-    return line[-1:] in _TERMINAL or bool(_MARKED_END.search(line))
+    return line[-1:] in TERMINAL or bool(_MARKED_END.search(line))
 
 
 def _trim(page: list[str]) -> list[str]:
