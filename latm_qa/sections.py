@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from .levels import CASE_STUDIES_TITLE, HeadingLevels, front_section, is_numbered, numbered_heading
-from .read import ends_sentence
+from .read_text import ends_sentence
 from .types import Block, Document, RawDocument, Section
 
 CASE_STUDY_DATES = re.compile(r"\((?:19|20)\d\d\s*[-–]\s*(?:[Pp]resent|(?:19|20)\d\d)\)\s*$")
