@@ -12,6 +12,11 @@ from dataclasses import dataclass
 # Bullet glyphs as fonts deliver them: Unicode, the Symbol font's private-use bullet, and the
 # DEL byte some generators (reportlab's standard fonts) emit for "•".
 _BULLETS = {"•", "▪", "◦", "●", "○", "■", "□", "‣", "⁃", "∙", "·", "\uf0b7", "\uf0a7", "\x7f", "\x95"}
+# Typesetting's ligatures and invisible hyphens as plain letters ("ﬁnancial" -> "financial"), so a word
+# reads and matches the same whatever typeset it; a soft hyphen marks where a word may break, not a letter.
+PLAIN_LETTERS = str.maketrans(
+    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st", "\u00ad": "", "\u2011": "-"}
+)
 PAGE_NUMBER = re.compile(r"(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?", re.I)
 
 
@@ -87,7 +92,7 @@ def page_lines(page, number: int) -> list[Line]:
         lines.append(line)
     out = []
     for line in lines:
-        line.text = re.sub(r"\s+", " ", line.text).strip()
+        line.text = re.sub(r"\s+", " ", line.text.translate(PLAIN_LETTERS)).strip()
         for glyph in _BULLETS:
             if glyph and line.text.startswith(glyph + " "):
                 line.text, line.bullet = line.text[2:].strip(), True

@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 from .errors import InputFileError
+from .pdf_lines import PLAIN_LETTERS
 from .read_text import (
     drop_running_lines,
     is_page_heading,
@@ -107,7 +108,7 @@ def read_document(path: Path, max_mb: float = 50.0) -> RawDocument:
 
         return read_pdf(path, data, sha)
     text, encoding = decode_text(path, data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").translate(PLAIN_LETTERS)
     page_count = 0
     blocks = _markdown_blocks(text) if suffix in (".md", ".markdown") else []
     if any(b.kind == "heading" for b in blocks):

@@ -226,6 +226,16 @@ def test_plain_text_with_underlined_headings_and_rules(tmp_path, reference):
     assert doc.text == reference.text
 
 
+def test_ligatures_and_soft_hyphens_read_as_plain_letters(tmp_path):
+    """Text copied out of a typeset PDF keeps its ligatures ("ﬁnancial") and soft hyphens: they are read
+    as the plain letters they stand for, so the words match the question's."""
+    path = tmp_path / "typeset.txt"
+    text = "1. Introduction\n\nThe ﬁnancial challenge aﬀects eﬃcient ﬂexible coun\u00adcils.\n"
+    path.write_text(text, encoding="utf-8")
+    doc = parse_sections(read_document(path))
+    assert doc.text.endswith("The financial challenge affects efficient flexible councils.")
+
+
 def test_plain_text_with_a_paragraph_a_line(tmp_path, reference):
     """A word processor's "plain text" export: every paragraph, item and heading on one line, no blank
     lines between them, and a numbered heading right above its text in a wrapped file."""
