@@ -14,6 +14,7 @@ from .pdf_lines import Line
 from .types import Block
 
 _WORD = re.compile(r"[A-Za-z]+")
+_NO_GAP = 1.45  # in line spacings: a paragraph's threshold where the document puts no space between them
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)]*\s*$")
 
 
@@ -32,6 +33,7 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
     )
     line_gap = float(gaps.most_common(1)[0][0]) if gaps else 14.0
     paragraph_gap = _paragraph_gap(gaps, line_gap)
+    gapless = paragraph_gap == _NO_GAP * line_gap  # paragraphs set apart by no gap (nor, unless indented, indent)
     full = _full_line_lengths(lines)
     indents = [
         _first_line_indent(above, line, below, line_gap)
@@ -73,11 +75,13 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
                     new = moved or prev.y - line.y > paragraph_gap
                 elif indented and kind != "item":
                     new = True
-                elif jumped:
-                    ends = text.rstrip()[-1:] in ".!?:" and line.text[:1].isupper()
-                    new = ends and not indented_style and len(prev.text) < full.get(round(prev.x), 10**6)
                 else:
-                    new = prev.y - line.y > paragraph_gap
+                    # a sentence ending short of the column's width ends its paragraph, at a page or column
+                    # break as in a layout that sets paragraphs apart by neither a gap nor an indent
+                    stops = ".!?:" if jumped else ".!?"  # "... Councils:" wraps early before a long e-mail address
+                    ends = text.rstrip()[-1:] in stops and line.text[:1].isupper() and not indented_style
+                    ends = ends and (jumped or gapless) and len(prev.text) < full.get(round(prev.x), 10**6)
+                    new = ends or (not jumped and prev.y - line.y > paragraph_gap)
         if new:
             flush()
             kind, text, marks, lines_in_block, first_size = line_kind, line.text, [(0, line.page)], 0, line.size
@@ -123,7 +127,7 @@ def _paragraph_gap(gaps: Counter[int], line_gap: float) -> float:
         count, gap = max(wider)
         if count >= max(3, 0.02 * total):
             return (line_gap + gap) / 2
-    return 1.45 * line_gap
+    return _NO_GAP * line_gap
 
 
 def _full_line_lengths(lines: list[Line]) -> dict[int, float]:

@@ -1,7 +1,7 @@
 """Other layouts of the report for tests: the markdown rendered to PDF by reportlab in 1-3 columns,
 no outline, a running header and a "Page N" footer, headings larger than the body or bold at body size,
-paragraphs set apart by a small gap or by an indented first line with no gap, headings with or
-without their numbers."""
+paragraphs set apart by a small gap, by an indented first line with no gap, or by nothing at all,
+headings with or without their numbers."""
 
 from __future__ import annotations
 
@@ -33,7 +33,11 @@ def render_pdf(
     numbered: bool = True,
 ) -> Path:
     blocks = read_document(markdown).blocks
-    spacing = {"spaced": {"spaceAfter": 5}, "indented": {"spaceAfter": 0, "firstLineIndent": 12}}[paragraphs]
+    spacing = {
+        "spaced": {"spaceAfter": 5},
+        "indented": {"spaceAfter": 0, "firstLineIndent": 12},
+        "flush": {"spaceAfter": 0},  # neither a gap nor an indent between paragraphs
+    }[paragraphs]
     body = ParagraphStyle("body", fontName="Times-Roman", fontSize=9.5, leading=11.5, **spacing)
     item = ParagraphStyle("item", parent=body, leftIndent=10, bulletIndent=2, firstLineIndent=0)
     note = ParagraphStyle("note", parent=body, fontSize=7.5, leading=9)

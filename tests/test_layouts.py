@@ -25,6 +25,7 @@ LAYOUTS = {
     "three-columns-wrapped-headings": {"columns": 3},
     "bold-headings-at-body-size": {"columns": 1, "heading_scale": 0.905},
     "indented-paragraphs-no-gap": {"columns": 2, "paragraphs": "indented"},
+    "paragraphs-with-no-gap-or-indent": {"columns": 2, "paragraphs": "flush"},
 }
 
 
@@ -77,12 +78,14 @@ def test_text_survives_columns_and_page_breaks(layout, reference):
 
 
 def test_paragraphs_start_where_the_reports_do(rendered):
-    """Paragraphs are told apart by a gap a little wider than a line or by an indented first line,
-    and run on across page and column breaks: each of the report's paragraphs starts a block."""
-    _, raw = rendered
+    """Paragraphs are told apart by a gap a little wider than a line, by an indented first line, or,
+    with neither, by a sentence ending short of the column's width, and run on across page and column
+    breaks: each of the report's paragraphs starts a block, and no block starts mid-paragraph."""
+    name, raw = rendered
     report = {_norm(b.text)[:60] for b in read_document(MARKDOWN).blocks if b.kind == "paragraph"}
     starts = {_norm(b.text)[:60] for b in raw.blocks}
-    assert len(report & starts) / len(report) >= 0.97
+    # with neither gap nor indent, a paragraph whose last line runs nearly full cannot be told from the next
+    assert len(report & starts) / len(report) >= (0.85 if name == "paragraphs-with-no-gap-or-indent" else 0.97)
     every_start = {_norm(b.text)[:60] for b in read_document(MARKDOWN).blocks}
     assert not [b.text[:60] for b in raw.blocks if b.kind == "paragraph" and _norm(b.text)[:60] not in every_start]
 
