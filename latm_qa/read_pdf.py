@@ -11,7 +11,7 @@ from pathlib import Path
 from .errors import InputFileError
 from .pdf_blocks import lines_to_blocks
 from .pdf_lines import Line, body_size, drop_running_lines, page_lines
-from .types import OutlineEntry, RawDocument
+from .types import Block, OutlineEntry, RawDocument
 
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -76,7 +76,7 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
     lines = drop_running_lines(lines, len(pages))
     body = body_size(lines)
     _mark_headings(lines, body, outline)
-    blocks = lines_to_blocks(lines)
+    blocks = [_dated_title(block) for block in lines_to_blocks(lines)]
     if not title:
         title = next((b.text for b in blocks if b.kind == "heading"), path.stem)
     return RawDocument(
@@ -121,6 +121,14 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
         run = [line] if line is not None and line.bold and not line.heading else []
     for entry in outline:
         key = _apply_outline_entry(lines, entry, key)
+
+
+def _dated_title(block: Block) -> Block:
+    """A case study's title set as a paragraph of its own in the body's font ("London Borough of Barnet
+    (2010-Present)"): a heading, as weak as one found by its look alone."""
+    if block.kind == "paragraph" and len(block.text) < 250 and _DATED_HEADING.search(block.text):
+        return Block(kind="heading", text=block.text, pages=block.pages)
+    return block
 
 
 def _close_below(previous: Line, line: Line) -> bool:

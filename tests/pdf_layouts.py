@@ -1,5 +1,6 @@
 """Other layouts of the report for tests: the markdown rendered to PDF by reportlab in 1-3 columns,
-no outline, a running header and a "Page N" footer, headings larger than the body or bold at body size,
+no outline, a running header and a "Page N" footer, headings larger than the body, bold at body size, or
+in the body's own font and size (numbered ones a little larger),
 paragraphs set apart by a small gap, by an indented first line with no gap, or by nothing at all,
 headings with or without their numbers."""
 
@@ -31,6 +32,7 @@ def render_pdf(
     heading_scale: float = 1.0,
     paragraphs: str = "spaced",
     numbered: bool = True,
+    heading_font: str = "Helvetica-Bold",
 ) -> Path:
     blocks = read_document(markdown).blocks
     spacing = {
@@ -44,7 +46,7 @@ def render_pdf(
     heads = {
         level: ParagraphStyle(
             f"h{level}",
-            fontName="Helvetica-Bold",
+            fontName=heading_font,
             fontSize=size * heading_scale,
             leading=(size + 2) * heading_scale,
             spaceBefore=6,

@@ -26,6 +26,7 @@ LAYOUTS = {
     "bold-headings-at-body-size": {"columns": 1, "heading_scale": 0.905},
     "indented-paragraphs-no-gap": {"columns": 2, "paragraphs": "indented"},
     "paragraphs-with-no-gap-or-indent": {"columns": 2, "paragraphs": "flush"},
+    "case-studies-titled-in-the-body-font": {"columns": 1, "heading_scale": 0.905, "heading_font": "Times-Roman"},
 }
 
 
