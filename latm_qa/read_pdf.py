@@ -11,7 +11,9 @@ from pathlib import Path
 from .errors import InputFileError
 from .pdf_blocks import lines_to_blocks
 from .pdf_lines import Line, body_size, drop_running_lines, page_lines
-from .types import Block, OutlineEntry, RawDocument
+from .read_text import looks_like_heading, title_case
+from .text_pages import NUMBERED
+from .types import OutlineEntry, RawDocument
 
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -76,7 +78,7 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
     lines = drop_running_lines(lines, len(pages))
     body = body_size(lines)
     _mark_headings(lines, body, outline)
-    blocks = [_dated_title(block) for block in lines_to_blocks(lines)]
+    blocks = lines_to_blocks(lines)
     if not title:
         title = next((b.text for b in blocks if b.kind == "heading"), path.stem)
     return RawDocument(
@@ -93,16 +95,25 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
     of bold lines that end like a case-study heading ("... (2013-Present)"), and the outline's titles."""
     key = 0
     previous: Line | None = None
+    plain_before = False  # the line before is a numbered heading in the body's font
+    lengths = sorted(len(line.text) for line in lines)
+    full = lengths[int(0.75 * (len(lengths) - 1))] if lengths else 0  # characters in a full line of text
     for line in lines:
         big = line.size >= body * 1.08 and bool(_WORD.search(line.text))
         bold_numbered = line.bold and bool(_NUMBERED.match(line.text)) and len(line.text) < 90
+        # in the body's font: a short numbered title on a line of its own, after a sentence or heading ends,
+        # and the title-cased rest of it on the next line ("Transformational Models")
+        plain = bool(NUMBERED.match(line.text)) and looks_like_heading(line.text) and _after_end(previous, line)
         wrapped = (
             previous is not None
             and previous.heading > 0
-            and (big or line.bold)
+            and (big or line.bold or (plain_before and title_case(line.text) and looks_like_heading(line.text)))
+            and (big or line.bold or len(previous.text) >= 0.6 * full)  # a plain title wraps only when it is long
             and _close_below(previous, line)
             and not _NUMBERED.match(line.text)
         )
+        bold_numbered = bold_numbered or plain
+        plain_before = plain and not big and not line.bold
         if big or bold_numbered or wrapped:
             if not wrapped:
                 key += 1
@@ -119,16 +130,30 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
             for ln in run:
                 ln.heading = key
         run = [line] if line is not None and line.bold and not line.heading else []
+    for i, line in enumerate(lines):  # a case study titled in the body's font, on up to three lines of its own
+        if line.heading or not _DATED_HEADING.search(line.text):
+            continue
+        first = i
+        while i - first < 2 and first and not lines[first - 1].heading and _close_below(lines[first - 1], lines[first]):
+            if lines[first - 1].text[-1:] in ".!?":
+                break
+            first -= 1
+        title = " ".join(ln.text for ln in lines[first : i + 1])
+        alone = _after_end(lines[first - 1] if first else None, lines[first])
+        if alone and len(title) < 250 and looks_like_heading(title):
+            key += 1
+            for ln in lines[first : i + 1]:
+                ln.heading = key
     for entry in outline:
         key = _apply_outline_entry(lines, entry, key)
 
 
-def _dated_title(block: Block) -> Block:
-    """A case study's title set as a paragraph of its own in the body's font ("London Borough of Barnet
-    (2010-Present)"): a heading, as weak as one found by its look alone."""
-    if block.kind == "paragraph" and len(block.text) < 250 and _DATED_HEADING.search(block.text):
-        return Block(kind="heading", text=block.text, pages=block.pages)
-    return block
+def _after_end(previous: Line | None, line: Line) -> bool:
+    """Whether a line may start a heading set in the body's font: the line before it is a heading or a
+    footnote, ends a sentence, or stands apart (a gap, another column or page), or there is none."""
+    if previous is None or previous.heading > 0 or previous.footnote or previous.text[-1:] in ".!?:)":
+        return True
+    return previous.page != line.page or not 0 < previous.y - line.y < 1.5 * line.size
 
 
 def _close_below(previous: Line, line: Line) -> bool:

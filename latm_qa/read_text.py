@@ -54,7 +54,7 @@ def looks_like_heading(line: str) -> bool:
     return len(words) <= 12 or bool(DATED.search(line))
 
 
-def _title_case(line: str) -> bool:
+def title_case(line: str) -> bool:
     """A heading set as a title ("About Localis", "Further Reading"): every word of four letters or
     more capitalised, no digits or colon; as sure a heading as a markdown "#" line."""
     words = re.findall(r"[^\W\d_][\w'’-]*", line)
@@ -64,7 +64,7 @@ def _title_case(line: str) -> bool:
 
 def text_heading_hint(line: str) -> int:
     """The level of a heading found by its look alone: 1 (strong) when set as a title, else 0 (weak)."""
-    return 1 if _title_case(line) else 0
+    return 1 if title_case(line) else 0
 
 
 def text_blocks(text: str) -> list[Block]:
@@ -120,7 +120,7 @@ def _one_block_a_line(lines: list[str]) -> bool:
 
 def _is_set_heading(line: str) -> bool:
     """A line that is a heading by its form, not only its length: numbered, or set as a title."""
-    return looks_like_heading(line) and (bool(NUMBERED.match(line)) or _title_case(line))
+    return looks_like_heading(line) and (bool(NUMBERED.match(line)) or title_case(line))
 
 
 def is_page_heading(line: str) -> bool:

@@ -33,6 +33,7 @@ def render_pdf(
     paragraphs: str = "spaced",
     numbered: bool = True,
     heading_font: str = "Helvetica-Bold",
+    heading_size: float | None = None,
 ) -> Path:
     blocks = read_document(markdown).blocks
     spacing = {
@@ -47,8 +48,8 @@ def render_pdf(
         level: ParagraphStyle(
             f"h{level}",
             fontName=heading_font,
-            fontSize=size * heading_scale,
-            leading=(size + 2) * heading_scale,
+            fontSize=heading_size or size * heading_scale,
+            leading=(heading_size + 2) if heading_size else (size + 2) * heading_scale,
             spaceBefore=6,
             spaceAfter=4,
         )

@@ -62,6 +62,20 @@ def test_numbered_sections_and_case_studies_found(layout, reference):
     assert sum(s.kind == "case_study" for s in doc.sections) == 14
 
 
+@pytest.mark.parametrize("columns", [1, 2])
+def test_headings_in_the_body_font_and_size_are_found_by_their_numbering(tmp_path, reference, columns):
+    """Every heading set exactly like the body text: numbered titles standing on a line of their own
+    (the rest of a long one on the next), case studies by their dates. All 38 numbered sections and 14
+    case studies, with the markdown's text; "About Localis", which neither numbering nor date marks,
+    stays in chapter 8."""
+    path = render_pdf(MARKDOWN, tmp_path / "plain.pdf", columns=columns, heading_font="Times-Roman", heading_size=9.5)
+    doc = parse_sections(read_document(path))
+    expected = [s.heading_path for s in reference.sections if s.number != "About Localis"]
+    assert [s.heading_path for s in doc.sections] == expected
+    about = reference.text.index("About Localis")
+    assert doc.text[:about] == reference.text[:about]
+
+
 def test_running_header_and_page_footer_dropped(layout):
     _, doc = layout
     assert HEADER not in doc.text and not re.search(r"Page \d+", doc.text)
