@@ -92,7 +92,8 @@ def _norm(text: str) -> str:
 
 def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, ...]) -> None:
     """Heading lines: by font (larger than body, or bold and numbered, with their wrapped lines), runs
-    of bold lines that end like a case-study heading ("... (2013-Present)"), and the outline's titles."""
+    of bold lines that end like a case-study heading ("... (2013-Present)"), and the outline's titles;
+    in the body's own font, a short numbered title or a dated case-study title standing on its own."""
     key = 0
     previous: Line | None = None
     plain_before = False  # the line before is a numbered heading in the body's font
