@@ -64,9 +64,7 @@ def check_file(path: Path, max_mb: float = 50.0) -> bytes:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc.__class__.__name__})") from None
     if not data.strip():
         raise InputFileError(f"{path}: the file is empty; nothing to ingest")
-    if path.suffix.lower() != ".pdf":
-        decode_text(path, data)
-    return data
+    return data  # a text file's encoding is checked as it is decoded (decode_text), a PDF's bytes by read_pdf
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, str]:
