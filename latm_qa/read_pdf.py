@@ -12,12 +12,11 @@ from .errors import InputFileError
 from .pdf_blocks import lines_to_blocks
 from .pdf_lines import Line, body_size, drop_running_lines, page_lines
 from .read_text import looks_like_heading, title_case
-from .text_pages import NUMBERED
+from .text_pages import DATED, NUMBERED
 from .types import OutlineEntry, RawDocument
 
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
 _WORD = re.compile(r"[A-Za-z]+")
-_DATED_HEADING = re.compile(r"\((?:19|20)\d\d\s*[-–]\s*(?:[Pp]resent|(?:19|20)\d\d)\)$")
 
 
 def read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
@@ -126,13 +125,13 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
             run.append(line)
             continue
         joined = " ".join(ln.text for ln in run)
-        if run and len(joined) < 250 and _DATED_HEADING.search(joined):
+        if run and len(joined) < 250 and DATED.search(joined):
             key += 1
             for ln in run:
                 ln.heading = key
         run = [line] if line is not None and line.bold and not line.heading else []
     for i, line in enumerate(lines):  # a case study titled in the body's font, on up to three lines of its own
-        if line.heading or not _DATED_HEADING.search(line.text):
+        if line.heading or not DATED.search(line.text):
             continue
         first = i
         while i - first < 2 and first and not lines[first - 1].heading and _close_below(lines[first - 1], lines[first]):

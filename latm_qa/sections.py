@@ -7,9 +7,9 @@ from pathlib import Path
 
 from .levels import CASE_STUDIES_TITLE, HeadingLevels, front_section, is_numbered, numbered_heading
 from .read_text import ends_sentence
+from .text_pages import DATED
 from .types import Block, Document, RawDocument, Section
 
-CASE_STUDY_DATES = re.compile(r"\((?:19|20)\d\d\s*[-–]\s*(?:[Pp]resent|(?:19|20)\d\d)\)\s*$")
 SEPARATOR = "\n\n"
 
 
@@ -185,7 +185,7 @@ class _Numbering:
                 return None
             self.front_used = True
             return front_section(text)
-        if CASE_STUDIES_TITLE.search(self.sub_title) and (strong or CASE_STUDY_DATES.search(text)):
+        if CASE_STUDIES_TITLE.search(self.sub_title) and (strong or DATED.search(text)):
             return {
                 "number": self.sub_number,
                 "title": text,
