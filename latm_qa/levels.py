@@ -13,6 +13,10 @@ from .types import Block
 
 _NUMBERED = re.compile(r"^(\d{1,2})(?:\.(\d{1,2}))?\.?\s+(\S.*)$")
 CASE_STUDIES_TITLE = re.compile(r"case stud", re.I)
+# a case study's dates, ending its title: "Essex County Council (2013-Present)"
+DATED = re.compile(r"\((?:19|20)\d\d\s*[-–]\s*(?:[Pp]resent|(?:19|20)\d\d)\)\s*$")
+# a line that opens as a numbered heading does: "2.4. Case studies", "5 Enabling councils"
+NUMBERED = re.compile(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-Z]")
 
 
 def front_section(title: str) -> dict:

@@ -9,10 +9,10 @@ import warnings
 from pathlib import Path
 
 from .errors import InputFileError
+from .levels import DATED, NUMBERED
 from .pdf_blocks import lines_to_blocks
 from .pdf_lines import Line, body_size, drop_running_lines, page_lines
 from .read_text import looks_like_heading, title_case
-from .text_pages import DATED, NUMBERED
 from .types import OutlineEntry, RawDocument
 
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")

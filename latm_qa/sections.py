@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .levels import CASE_STUDIES_TITLE, HeadingLevels, front_section, is_numbered, numbered_heading
+from .levels import CASE_STUDIES_TITLE, DATED, HeadingLevels, front_section, is_numbered, numbered_heading
 from .read_text import ends_sentence
-from .text_pages import DATED
 from .types import Block, Document, RawDocument, Section
 
 SEPARATOR = "\n\n"

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+from .levels import DATED, NUMBERED
 from .pdf_blocks import join_wrapped
 from .pdf_lines import PAGE_NUMBER
 from .types import Block
@@ -23,9 +24,6 @@ ITEM = re.compile(r"^\s{0,3}[-*+•▪◦●■‣∙·]\s+(.*)$")  # a list ite
 _LONE_NUMBER = re.compile(r"\d{1,3}")
 _WORD = re.compile(r"[A-Za-z]+")
 _LOST_DASH = re.compile(r"\(((?:19|20)\d\d)(Present|(?:19|20)\d\d)\)")
-# a case study's dates, ending its title: "Essex County Council (2013-Present)"
-DATED = re.compile(r"\((?:19|20)\d\d\s*[-–]\s*(?:[Pp]resent|(?:19|20)\d\d)\)\s*$")
-NUMBERED = re.compile(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-Z]")  # "2.4. Case studies", "5 Enabling councils"
 _MARKED_END = re.compile(r"[.!?;:)]\d{1,3}$")
 TERMINAL = ".!?:;\"'”’)"  # what a sentence (or a heading's date) ends with
 MARGIN = 2  # a page's first and last lines that may be a running header, footer or page number
