@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from .pdf_lines import Line
 from .types import Block
@@ -25,7 +26,7 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
     read from the gaps it uses most), at an indented first line, or, at a page or column break, when
     the previous line ends a sentence short of the column's width (a full line runs on).
     """
-    vocab = {w.lower() for line in lines for w in _WORD.findall(line.text)}
+    vocab = vocabulary(line.text for line in lines)
     gaps = Counter(
         round(a.y - b.y)
         for a, b in zip(lines, lines[1:], strict=False)
@@ -136,7 +137,18 @@ def _full_line_lengths(lines: list[Line]) -> dict[int, float]:
     for line in lines:
         if not line.heading and not line.footnote:
             lengths.setdefault(round(line.x), []).append(len(line.text))
-    return {x: 0.85 * sorted(ns)[int(0.75 * (len(ns) - 1))] for x, ns in lengths.items() if len(ns) >= 5}
+    return {x: full_length(ns) for x, ns in lengths.items() if len(ns) >= 5}
+
+
+def full_length(lengths: list[int]) -> float:
+    """From how many characters a line counts as full (it ran on to the next): 85% of the length that
+    a quarter of the lines reach."""
+    return 0.85 * sorted(lengths)[int(0.75 * (len(lengths) - 1))] if lengths else float(10**6)
+
+
+def vocabulary(texts: Iterable[str]) -> set[str]:
+    """The words of the texts, lower-cased: what tells a broken word ("trans-" / "formation") from a hyphenated one."""
+    return {w.lower() for text in texts for w in _WORD.findall(text)}
 
 
 def _first_line_indent(above: Line | None, line: Line, below: Line | None, line_gap: float) -> bool:

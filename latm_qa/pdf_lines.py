@@ -119,17 +119,27 @@ def drop_running_lines(lines: list[Line], page_count: int) -> list[Line]:
         return round(line.y) in margins[line.page]
 
     def key(line: Line) -> tuple[str, float]:
-        return re.sub(r"\d+", "#", line.text.lower()), round(line.size)
+        return line_key(line.text), round(line.size)
 
     pages_with: Counter[tuple[str, float]] = Counter()
     for k, _page in {(key(line), line.page) for line in lines if marginal(line)}:
         pages_with[k] += 1
-    threshold = max(3, page_count // 2) if page_count >= 3 else page_count + 1
+    threshold = running_threshold(page_count)
     return [
         line
         for line in lines
         if not marginal(line) or (pages_with[key(line)] < threshold and not PAGE_NUMBER.fullmatch(line.text))
     ]
+
+
+def line_key(line: str) -> str:
+    """A line as a running header or footer repeats it: digits (page numbers) aside, spacing folded."""
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", line.lower())).strip()
+
+
+def running_threshold(page_count: int) -> int:
+    """On how many pages a margin line must recur to be a running header or footer (never, under 3 pages)."""
+    return max(3, page_count // 2) if page_count >= 3 else page_count + 1
 
 
 def body_size(lines: list[Line]) -> float:

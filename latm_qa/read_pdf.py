@@ -10,12 +10,11 @@ from pathlib import Path
 
 from .errors import InputFileError
 from .levels import DATED, NUMBERED
-from .pdf_blocks import lines_to_blocks
+from .pdf_blocks import full_length, lines_to_blocks
 from .pdf_lines import Line, body_size, drop_running_lines, page_lines
 from .read_text import looks_like_heading, title_case
 from .types import OutlineEntry, RawDocument
 
-_NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -96,11 +95,10 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
     key = 0
     previous: Line | None = None
     plain_before = False  # the line before is a numbered heading in the body's font
-    lengths = sorted(len(line.text) for line in lines)
-    full = lengths[int(0.75 * (len(lengths) - 1))] if lengths else 0  # characters in a full line of text
+    full = full_length([len(line.text) for line in lines])  # characters in a full line of text
     for line in lines:
         big = line.size >= body * 1.08 and bool(_WORD.search(line.text))
-        bold_numbered = line.bold and bool(_NUMBERED.match(line.text)) and len(line.text) < 90
+        bold_numbered = line.bold and bool(NUMBERED.match(line.text)) and len(line.text) < 90
         # in the body's font: a short numbered title on a line of its own, after a sentence or heading ends,
         # and the title-cased rest of it on the next line ("Transformational Models")
         plain = bool(NUMBERED.match(line.text)) and looks_like_heading(line.text) and _after_end(previous, line)
@@ -108,9 +106,9 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
             previous is not None
             and previous.heading > 0
             and (big or line.bold or (plain_before and title_case(line.text) and looks_like_heading(line.text)))
-            and (big or line.bold or len(previous.text) >= 0.6 * full)  # a plain title wraps only when it is long
+            and (big or line.bold or len(previous.text) >= 0.7 * full)  # a plain title wraps only when it is long
             and _close_below(previous, line)
-            and not _NUMBERED.match(line.text)
+            and not NUMBERED.match(line.text)
         )
         bold_numbered = bold_numbered or plain
         plain_before = plain and not big and not line.bold

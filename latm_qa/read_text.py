@@ -8,8 +8,8 @@ import re
 from collections import Counter
 
 from .levels import DATED, NUMBERED
-from .pdf_lines import PAGE_NUMBER
-from .text_pages import ITEM, TERMINAL, line_key
+from .pdf_lines import PAGE_NUMBER, line_key
+from .text_pages import ITEM, TERMINAL
 from .types import Block
 
 _UNDERLINE = re.compile(r"^\s*([=\-~*])\1{2,}\s*$")  # "=====" under a heading, or a rule

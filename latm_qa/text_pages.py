@@ -15,14 +15,13 @@ from collections import Counter
 from collections.abc import Callable
 
 from .levels import DATED, NUMBERED
-from .pdf_blocks import join_wrapped
-from .pdf_lines import PAGE_NUMBER
+from .pdf_blocks import full_length, join_wrapped, vocabulary
+from .pdf_lines import PAGE_NUMBER, line_key, running_threshold
 from .types import Block
 
 PAGE_BREAK = "\f"
 ITEM = re.compile(r"^\s{0,3}[-*+•▪◦●■‣∙·]\s+(.*)$")  # a list item: "- text", "• text"
 _LONE_NUMBER = re.compile(r"\d{1,3}")
-_WORD = re.compile(r"[A-Za-z]+")
 _LOST_DASH = re.compile(r"\(((?:19|20)\d\d)(Present|(?:19|20)\d\d)\)")
 _MARKED_END = re.compile(r"[.!?;:)]\d{1,3}$")
 TERMINAL = ".!?:;\"'”’)"  # what a sentence (or a heading's date) ends with
@@ -45,9 +44,9 @@ def paged_blocks(
         pages.pop()
     pages, notes = _split_footnotes(_drop_running_lines(pages))
     body = [line for page in pages for line in page if line]
-    full = _full_width(body)
+    full = full_length([len(line) for line in body])
     pages = [_join_wrapped_headings(page, is_heading, full) for page in pages]
-    vocab = {w.lower() for line in body for w in _WORD.findall(line)}
+    vocab = vocabulary(body)
     blocks: list[Block] = []
     kind, text_so_far, marks = "paragraph", "", [(0, 1)]
 
@@ -128,11 +127,6 @@ def _trim(page: list[str]) -> list[str]:
     return page[filled[0] : filled[-1] + 1] if filled else []
 
 
-def line_key(line: str) -> str:
-    """A line as a running header or footer repeats it: digits (page numbers) aside, spacing folded."""
-    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", line.lower())).strip()
-
-
 def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
     """Drop a page's first or last lines that repeat (digits aside) at the top or foot of many pages,
     and bare page numbers there. A running header or footer appears once a page, so each is dropped
@@ -146,7 +140,7 @@ def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
     seen: Counter[str] = Counter()
     for page in pages:
         seen.update({line_key(page[i]) for _, i in margins(page)})
-    threshold = max(3, len(pages) // 2)
+    threshold = running_threshold(len(pages))
     out = []
     for page in pages:
         drop: set[int] = set()
@@ -190,9 +184,3 @@ def _split_footnotes(pages: list[list[str]]) -> tuple[list[list[str]], dict[int,
             notes[number] = [Block(kind="footnote", text=" ".join(note), pages=((0, number),)) for note in found]
         out.append(keep)
     return out, notes
-
-
-def _full_width(lines: list[str]) -> float:
-    """The length in characters from which a line counts as full: it ran on to the next line."""
-    lengths = sorted(len(line) for line in lines)
-    return 0.85 * lengths[int(0.75 * (len(lengths) - 1))] if lengths else 10**6
