@@ -14,6 +14,7 @@ import numpy as np
 
 from .chunk import words
 from .errors import LatmQaError
+from .pdf_lines import PLAIN_LETTERS
 from .search import Index
 
 METRICS = ["hit_rate@1", "hit_rate@3", "hit_rate@5", "hit_rate@10", "mrr@10", "ndcg@10"]
@@ -21,8 +22,9 @@ NAIVE = "naive-1000char-dense"
 
 
 def normalise(text: str) -> str:
-    """Whitespace collapsed and case folded: the judging rule's view of text."""
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    """Whitespace collapsed, case folded and letters read as the readers read them (curly quotes as
+    straight ones, ligatures as their letters): the judging rule's view of text."""
+    return re.sub(r"\s+", " ", text.translate(PLAIN_LETTERS)).strip().casefold()
 
 
 def is_relevant(passage_text: str, answers: list[str]) -> bool:

@@ -68,7 +68,9 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
                     ends = bool(_SENTENCE_END.search(text)) or len(prev.text) < 0.8 * full.get(round(prev.x), 10**6)
                     new = (ends and line.text[:1].isupper()) or (not jumped and prev.y - line.y > paragraph_gap)
                 elif kind == "footnote":
-                    new = abs(line.size - prev.size) >= 0.5 or prev.y - line.y > min(1.2 * line_gap, paragraph_gap)
+                    # a footnote at a page's foot ends there: the next page's first line is body text again
+                    apart = prev.y - line.y > min(1.2 * line_gap, paragraph_gap)
+                    new = jumped or apart or abs(line.size - prev.size) >= 0.5
                 elif kind == "item" and not jumped:
                     # an item's wrapped lines share one left edge (its first line may hang out to the left)
                     shift = line.x - prev.x
@@ -165,16 +167,25 @@ def _first_line_indent(above: Line | None, line: Line, below: Line | None, line_
     return abs(above.x - below.x) < 0.15 * line.size
 
 
+# Word endings that are never words of their own: a hyphen before one at a line's end only breaks a
+# word ("conversa-" / "tions", "Entrepreneur-" / "ship", as a typesetter hyphenates).
+_SUFFIXES = frozenset(
+    "tion tions sion sions ment ments ness ship ships ity ities ing ings ance ances ence ences ally ised "
+    "ized isation ization ising izing ous ive ively ible able ably ful".split()
+)
+
+
 def join_wrapped(before: str, after: str, vocab: set[str]) -> str:
-    """Join a wrapped line; keep a hyphen at the break unless the unbroken word is used elsewhere."""
-    if before.endswith("/"):
-        return before + after  # "shared/" + "joint commissioning"
+    """Join a wrapped line; keep a hyphen at the break unless the unbroken word is used elsewhere or the
+    line goes on with a mere word ending."""
+    if before.endswith(("/", "@")):
+        return before + after  # "shared/" + "joint commissioning", "Alex.Bailey@" + "adur-worthing.gov.uk"
     if not before.endswith("-") or before.endswith(" -"):
         return f"{before} {after}"
     head = re.search(r"([A-Za-z]+)-$", before)
     tail = _WORD.match(after)
     if head and tail and after[:1].islower():
         merged = (head.group(1) + tail.group(0)).lower()
-        if merged in vocab:
+        if merged in vocab or tail.group(0).lower() in _SUFFIXES:
             return before[:-1] + after
     return before + after

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 # Bullet glyphs as fonts deliver them: Unicode, the Symbol font's private-use bullet, and the
 # DEL byte some generators (reportlab's standard fonts) emit for "•".
 _BULLETS = {"•", "▪", "◦", "●", "○", "■", "□", "‣", "⁃", "∙", "·", "\uf0b7", "\uf0a7", "\x7f", "\x95"}
-# Typesetting's ligatures and invisible hyphens as plain letters ("ﬁnancial" -> "financial"), so a word
-# reads and matches the same whatever typeset it; a soft hyphen marks where a word may break, not a letter.
+# Typesetting's ligatures, invisible hyphens and curly quotes as plain letters ("ﬁnancial" -> "financial",
+# "council’s" -> "council's"), so a word reads and matches the same whatever typeset it (a word processor
+# curls the quotes a markdown file has straight); a soft hyphen marks where a word may break, not a letter.
 PLAIN_LETTERS = str.maketrans(
     {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st", "\u00ad": "", "\u2011": "-"}
+    | dict.fromkeys("‘’‚‛", "'")
+    | dict.fromkeys("“”„‟", '"')
 )
 PAGE_NUMBER = re.compile(r"(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?", re.I)
 
@@ -33,6 +36,7 @@ class Line:
     bullet: bool = False
     footnote: bool = False
     heading: int = 0  # 0 = body; otherwise a key shared by the lines of one heading
+    lead: str = ""  # the bold start of a line that goes on in the body's weight (a run-in heading, a lead-in)
 
 
 def _mult(a: list[float], b: list[float]) -> list[float]:
@@ -79,6 +83,8 @@ def page_lines(page, number: int) -> list[Line]:
             footnote_mark = stripped  # the number that starts a footnote
             continue
         if last is not None and abs(last.y - y) < 0.35 * max(size, 1.0):
+            if stripped and last.bold and not bold and not last.lead:
+                last.lead = last.text
             last.text += text
             if stripped:
                 last.bold = last.bold and bold
@@ -92,7 +98,8 @@ def page_lines(page, number: int) -> list[Line]:
         lines.append(line)
     out = []
     for line in lines:
-        line.text = re.sub(r"\s+", " ", line.text.translate(PLAIN_LETTERS)).strip()
+        line.text = _plain(line.text)
+        line.lead = _plain(line.lead) if line.text.startswith(_plain(line.lead)) else ""
         for glyph in _BULLETS:
             if glyph and line.text.startswith(glyph + " "):
                 line.text, line.bullet = line.text[2:].strip(), True
@@ -101,6 +108,10 @@ def page_lines(page, number: int) -> list[Line]:
         if line.text:
             out.append(line)
     return out
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text.translate(PLAIN_LETTERS)).strip()
 
 
 def drop_running_lines(lines: list[Line], page_count: int) -> list[Line]:

@@ -6,6 +6,7 @@ import io
 import logging
 import re
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import InputFileError
@@ -16,6 +17,7 @@ from .read_text import looks_like_heading, title_case
 from .types import OutlineEntry, RawDocument
 
 _WORD = re.compile(r"[A-Za-z]+")
+_WRAP = 1.75  # in font sizes: the farthest a heading's wrapped line sits below its first
 
 
 def read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
@@ -73,7 +75,7 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
         raise InputFileError(
             f"{path}: the PDF has no text layer (scanned or image-only); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
         )
-    lines = drop_running_lines(lines, len(pages))
+    lines = _split_run_in_headings(drop_running_lines(lines, len(pages)))
     body = body_size(lines)
     _mark_headings(lines, body, outline)
     blocks = lines_to_blocks(lines)
@@ -82,6 +84,30 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
     return RawDocument(
         path=str(path), title=title, sha256=sha, blocks=tuple(blocks), outline=outline, page_count=len(pages)
     )
+
+
+def _split_run_in_headings(lines: list[Line]) -> list[Line]:
+    """A heading run in to its paragraph (LaTeX's \\paragraph: "**Oldham Council (2011-Present)** The
+    Oldham Model ...") as a bold line of its own, then the paragraph: a bold start that is a dated
+    case-study title or a short numbered one. A bold lead-in ("**Efficiency savings:** Across ...") stays."""
+    out: list[Line] = []
+    for line in lines:
+        lead = line.lead
+        above: list[Line] = []  # a long title's first lines, wholly bold, just above
+        while lead and len(above) < 2 and len(out) > len(above):
+            prev = out[-1 - len(above)]
+            if not prev.bold or prev.heading or not _close_below(prev, above[0] if above else line):
+                break
+            above.insert(0, prev)
+        title = " ".join([*(ln.text for ln in above), lead])
+        titled = bool(DATED.search(lead) or NUMBERED.match(title)) and looks_like_heading(title) and len(title) < 250
+        rest = line.text[len(lead) :].strip()
+        if not titled or not rest:
+            out.append(line)
+            continue
+        out.append(replace(line, text=lead, bold=True, lead=""))
+        out.append(replace(line, text=rest, lead="", x=line.x + 0.5 * line.size * len(lead)))  # about where it starts
+    return out
 
 
 def _norm(text: str) -> str:
@@ -108,6 +134,7 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
             and (big or line.bold or (plain_before and title_case(line.text) and looks_like_heading(line.text)))
             and (big or line.bold or len(previous.text) >= 0.7 * full)  # a plain title wraps only when it is long
             and _close_below(previous, line)
+            and previous.y - line.y < _WRAP * line.size  # a heading's next line, not the next heading below it
             and not NUMBERED.match(line.text)
         )
         bold_numbered = bold_numbered or plain

@@ -20,7 +20,9 @@ from .pdf_lines import PAGE_NUMBER, line_key, running_threshold
 from .types import Block
 
 PAGE_BREAK = "\f"
-ITEM = re.compile(r"^\s{0,3}[-*+•▪◦●■‣∙·]\s+(.*)$")  # a list item: "- text", "• text"
+# a list item: "- text", "• text"; a bullet glyph at any indent ("    • text", as a word processor's
+# plain-text export sets a list), a dash or star only near the margin
+ITEM = re.compile(r"^(?:\s{0,3}[-*+]|\s*[•▪◦●■‣∙·])\s+(.*)$")
 _LONE_NUMBER = re.compile(r"\d{1,3}")
 _LOST_DASH = re.compile(r"\(((?:19|20)\d\d)(Present|(?:19|20)\d\d)\)")
 _MARKED_END = re.compile(r"[.!?;:)]\d{1,3}$")

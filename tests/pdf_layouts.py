@@ -2,7 +2,9 @@
 no outline, a running header and a "Page N" footer, headings larger than the body, bold at body size, or
 in the body's own font and size (numbered ones a little larger),
 paragraphs set apart by a small gap, by an indented first line with no gap, or by nothing at all,
-headings with or without their numbers."""
+headings with or without their numbers; as a word processor sets it (every heading bold at the body's
+size, one just below another, curly quotes), or as LaTeX runs a case study's title in to its first
+paragraph ("**Oldham Council (2011-Present)** The Oldham Model ...")."""
 
 from __future__ import annotations
 
@@ -34,6 +36,10 @@ def render_pdf(
     numbered: bool = True,
     heading_font: str = "Helvetica-Bold",
     heading_size: float | None = None,
+    chapter_size: float | None = None,
+    heading_gap: float = 5,
+    run_in: bool = False,
+    curly: bool = False,
 ) -> Path:
     blocks = read_document(markdown).blocks
     spacing = {
@@ -50,18 +56,27 @@ def render_pdf(
             fontName=heading_font,
             fontSize=heading_size or size * heading_scale,
             leading=(heading_size + 2) if heading_size else (size + 2) * heading_scale,
-            spaceBefore=6,
-            spaceAfter=4,
+            spaceBefore=heading_gap + 1,
+            spaceAfter=heading_gap - 1,
         )
         for level, size in ((1, 14), (2, 12), (3, 10.5))
     }
+    if chapter_size:  # a word processor's "Heading 1" larger than the rest
+        heads[1] = ParagraphStyle("h1", parent=heads[1], fontSize=chapter_size, leading=chapter_size + 2)
 
     def esc(text: str) -> str:
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if curly:  # as a word processor types them: ‘council’s’, “quoted”
+            text = re.sub(r"(?<![\w.,])'", "‘", text).replace("'", "’")
+            text = re.sub(r'(?<![\w.,])"', "“", text).replace('"', "”")
+        return text
 
     story = []
+    run_in_title = ""
     for block in blocks:
-        if block.kind == "heading":
+        if block.kind == "heading" and run_in and re.search(r"\(\d{4}-Present\)$", block.text):
+            run_in_title = f"<b>{esc(block.text)}</b> "  # set at the start of the paragraph below it
+        elif block.kind == "heading":
             title = block.text if numbered else re.sub(r"^\d{1,2}(\.\d{1,2})*\.?\s+", "", block.text)
             story.append(Paragraph(esc(title), heads[_level(block.text)]))
         elif block.kind == "item":
@@ -70,7 +85,8 @@ def render_pdf(
             number, text = re.match(r"\[(\d+)\]\s*(.*)", block.text).groups()
             story.append(Paragraph(f"<super>{number}</super> {esc(text)}", note))
         else:
-            story.append(Paragraph(esc(block.text), body))
+            story.append(Paragraph(run_in_title + esc(block.text), body))
+            run_in_title = ""
     width, height = A4
     margin, gap = 18 * mm, 8 * mm
     column = (width - 2 * margin - (columns - 1) * gap) / columns

@@ -27,6 +27,10 @@ LAYOUTS = {
     "indented-paragraphs-no-gap": {"columns": 2, "paragraphs": "indented"},
     "paragraphs-with-no-gap-or-indent": {"columns": 2, "paragraphs": "flush"},
     "case-studies-titled-in-the-body-font": {"columns": 1, "heading_scale": 0.905, "heading_font": "Times-Roman"},
+    "word-processor-bold-headings-curly-quotes": {
+        "columns": 1, "heading_size": 9.5, "chapter_size": 12, "heading_gap": 6, "curly": True,
+    },
+    "latex-case-study-titles-run-in": {"columns": 2, "run_in": True},
 }
 
 
@@ -254,10 +258,12 @@ def test_ligatures_and_soft_hyphens_read_as_plain_letters(tmp_path):
     assert doc.text.endswith("The financial challenge affects efficient flexible councils.")
 
 
-def test_plain_text_with_a_paragraph_a_line(tmp_path, reference):
+@pytest.mark.parametrize("bullet", ["• ", "    • "], ids=["bullet", "indented-bullet"])
+def test_plain_text_with_a_paragraph_a_line(tmp_path, reference, bullet):
     """A word processor's "plain text" export: every paragraph, item and heading on one line, no blank
-    lines between them, and a numbered heading right above its text in a wrapped file."""
-    lines = [("• " if b.kind == "item" else "") + b.text for b in read_document(MARKDOWN).blocks]
+    lines between them, list items indented or not ("    • ", as LibreOffice exports them), and a
+    numbered heading right above its text in a wrapped file."""
+    lines = [(bullet if b.kind == "item" else "") + b.text for b in read_document(MARKDOWN).blocks]
     path = tmp_path / "export.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     doc = parse_sections(read_document(path))
@@ -387,3 +393,48 @@ def test_citation_of_an_unnumbered_case_study():
     assert citation(passage) == "Entrepreneurial councils › Case studies — Essex County Council (2013-Present), p. 5"
     benefits = replace(passage, section_title="Benefits", heading_path=("Entrepreneurial councils", "Benefits"))
     assert citation(replace(benefits, section_kind="unnumbered")) == "Entrepreneurial councils › Benefits, p. 5"
+
+
+def test_footnote_at_a_page_foot_ends_there(tmp_path):
+    """A word processor's footnote at the foot of a page, in the body's size, cut off from the rest of
+    the item it notes by the page break: the footnote ends at the page's foot, the next page's first line
+    goes on with the item it continues, and the paragraph after it stands on its own."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    body = ParagraphStyle("body", fontName="Times-Roman", fontSize=11, leading=14, spaceAfter=8)
+    item = ParagraphStyle("item", parent=body, leftIndent=14)
+    head = ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=14, leading=17, spaceAfter=8)
+    story = [
+        Paragraph("3.3. Challenges", head),
+        Paragraph("Some of the challenges councils can face include:", body),
+        Paragraph("Involving residents in decisions when there is no manual, according to a senior council", item,
+                  bulletText="•"),
+        Paragraph("<super>2</super> RSA (2013) - New approaches to commissioning and public service", body),
+        PageBreak(),
+        Paragraph("official. It is important to create a framework for involving residents.", item),
+        Paragraph("For further information, contact the policy team.", body),
+    ]
+    path = tmp_path / "footnote.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    blocks = read_document(path).blocks
+    assert [b.kind for b in blocks] == ["heading", "paragraph", "item", "footnote", "paragraph", "paragraph"]
+    assert blocks[3].text == "[2] RSA (2013) - New approaches to commissioning and public service"
+    doc = parse_sections(read_document(path))
+    assert "according to a senior council official. It is important" in doc.text
+    assert "policy team.\n\n[2] RSA (2013) - New approaches to commissioning and public service" in doc.text
+
+
+def test_words_broken_at_a_line_end_rejoin():
+    """A typesetter's hyphenation ("conversa-" / "tions", "Entrepreneur-" / "ship") rejoins even when the
+    whole word occurs nowhere else; a compound keeps its hyphen ("socio-" / "economic"), and an e-mail
+    address broken after its "@" rejoins without a space."""
+    from latm_qa.pdf_blocks import join_wrapped
+
+    vocab = {"difficult", "socio", "economic"}
+    assert join_wrapped("difficult conversa-", "tions about cost.", vocab) == "difficult conversations about cost."
+    assert join_wrapped("Global Entrepreneur-", "ship Week 2015", vocab) == "Global Entrepreneurship Week 2015"
+    assert join_wrapped("ethnic and/or socio-", "economic lines", vocab) == "ethnic and/or socio-economic lines"
+    address = "Councils: Alex.Bailey@adur-worthing.gov.uk"
+    assert join_wrapped("Councils: Alex.Bailey@", "adur-worthing.gov.uk", vocab) == address
