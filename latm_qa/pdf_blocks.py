@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from .pdf_lines import Line
 from .types import Block
 
 _WORD = re.compile(r"[A-Za-z]+")
+_COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
 _NO_GAP = 1.45  # in line spacings: a paragraph's threshold where the document puts no space between them
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)]*\s*$")
 
@@ -148,9 +150,39 @@ def full_length(lengths: list[int]) -> float:
     return 0.85 * sorted(lengths)[int(0.75 * (len(lengths) - 1))] if lengths else float(10**6)
 
 
-def vocabulary(texts: Iterable[str]) -> set[str]:
-    """The words of the texts, lower-cased: what tells a broken word ("trans-" / "formation") from a hyphenated one."""
-    return {w.lower() for text in texts for w in _WORD.findall(text)}
+@dataclass(frozen=True)
+class Vocabulary:
+    """A document's words, lower-cased: what tells a word broken at a line's end ("trans-" / "formation")
+    from a hyphenated one ("socio-" / "economic")."""
+
+    words: frozenset[str] = frozenset()
+    compounds: frozenset[str] = frozenset()  # hyphenated words written whole on a line ("long-term")
+    breaks_words: bool = False  # the typesetter hyphenates: most line-end hyphens break a word
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.words
+
+
+def vocabulary(lines: Iterable[str]) -> Vocabulary:
+    """The words of a document's lines, in reading order, and whether its typesetter breaks words at a
+    line's end: at least three line-end hyphens rejoin into words it uses elsewhere, three times as many
+    as rejoin into its hyphenated words (a word processor that does not hyphenate has next to none)."""
+    lines = list(lines)
+    # a word's halves at a line-end hyphen ("supe-" / "rior") are not words of the document
+    halves = [re.sub(r"[A-Za-z]+-$", "", text) for text in lines]
+    halves = [
+        re.sub(r"^[a-z]+", "", text) if before.endswith("-") else text
+        for before, text in zip(["", *lines], halves, strict=False)
+    ]
+    words = frozenset(w.lower() for text in halves for w in _WORD.findall(text))
+    compounds = frozenset(m.lower() for text in lines for m in _COMPOUND.findall(text))
+    broken = compound = 0
+    for before, after in zip(lines, lines[1:], strict=False):
+        head, tail = re.search(r"([A-Za-z]+)-$", before), re.match(r"[a-z]+", after)
+        if head and tail:
+            broken += (head.group(1) + tail.group(0)).lower() in words
+            compound += f"{head.group(1)}-{tail.group(0)}".lower() in compounds
+    return Vocabulary(words, compounds, broken >= 3 and broken >= 3 * compound)
 
 
 def _first_line_indent(above: Line | None, line: Line, below: Line | None, line_gap: float) -> bool:
@@ -175,17 +207,31 @@ _SUFFIXES = frozenset(
 )
 
 
-def join_wrapped(before: str, after: str, vocab: set[str]) -> str:
-    """Join a wrapped line; keep a hyphen at the break unless the unbroken word is used elsewhere or the
-    line goes on with a mere word ending."""
-    if before.endswith(("/", "@")):
-        return before + after  # "shared/" + "joint commissioning", "Alex.Bailey@" + "adur-worthing.gov.uk"
+def join_wrapped(before: str, after: str, vocab: Vocabulary) -> str:
+    """Join a wrapped line. An address broken at its "@" or a dot rejoins without a space. A hyphen at the
+    break goes when the unbroken word is used elsewhere or the line goes on with a mere word ending; where
+    the typesetter breaks words, also unless the document writes the hyphenated word whole or both halves
+    are words of its own ("outcome-" / "based", "arm's-" / "length")."""
+    last, first = before.rsplit(" ", 1)[-1], after.split(" ", 1)[0]
+    if before.endswith(("/", "@")) or _split_address(last, first):
+        return before + after  # "shared/" + "joint", "Alex.Bailey@" + "adur-worthing.gov.uk", "Peter." + "Hibberd@..."
     if not before.endswith("-") or before.endswith(" -"):
         return f"{before} {after}"
-    head = re.search(r"([A-Za-z]+)-$", before)
+    head = re.search(r"(['’]?)([A-Za-z]+)-$", before)
     tail = _WORD.match(after)
-    if head and tail and after[:1].islower():
-        merged = (head.group(1) + tail.group(0)).lower()
-        if merged in vocab or tail.group(0).lower() in _SUFFIXES:
+    if head and tail and (after[:1].islower() or head.group(2).isupper() and tail.group(0).isupper()):
+        word, rest = head.group(2).lower(), tail.group(0).lower()
+        compound = f"{word}-{rest}" in vocab.compounds or bool(head.group(1)) or (word in vocab and rest in vocab)
+        if word + rest in vocab or rest in _SUFFIXES or vocab.breaks_words and not compound:
             return before[:-1] + after
     return before + after
+
+
+def _split_address(last: str, first: str) -> bool:
+    """Whether an e-mail address runs over the break: "Stephen.Evans@Barnet." + "gov.uk", or a name and
+    its dot before the rest of the address ("Peter." + "Hibberd@fdean.gov.uk")."""
+    if not last.endswith("."):
+        return False
+    if "@" in last:
+        return bool(re.match(r"[a-z]{2,}\b", first))
+    return "@" in first and bool(re.fullmatch(r"(?:[A-Za-z]+\.)*[A-Z][a-z]+\.", last))

@@ -13,6 +13,7 @@ from .errors import InputFileError
 from .levels import DATED, NUMBERED
 from .pdf_blocks import full_length, lines_to_blocks
 from .pdf_lines import Line, body_size, drop_running_lines, page_lines
+from .pdf_spaces import respace, spaces_lost, usual_spacing, word_counts
 from .read_text import looks_like_heading, title_case
 from .types import OutlineEntry, RawDocument
 
@@ -75,7 +76,7 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
         raise InputFileError(
             f"{path}: the PDF has no text layer (scanned or image-only); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
         )
-    lines = _split_run_in_headings(drop_running_lines(lines, len(pages)))
+    lines = _split_run_in_headings(_respaced(drop_running_lines(lines, len(pages))))
     body = body_size(lines)
     _mark_headings(lines, body, outline)
     blocks = lines_to_blocks(lines)
@@ -84,6 +85,20 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
     return RawDocument(
         path=str(path), title=title, sha256=sha, blocks=tuple(blocks), outline=outline, page_count=len(pages)
     )
+
+
+def _respaced(lines: list[Line]) -> list[Line]:
+    """Lines whose words ran together ("Forfurtherinformation") with their spaces back (pdf_spaces.py)."""
+    usual = usual_spacing([line.text for line in lines])
+    lost = [spaces_lost(line.text, usual) for line in lines]
+    if not any(lost):
+        return lines
+    counts = word_counts(line.text for line, gone in zip(lines, lost, strict=True) if not gone)
+    for line, gone in zip(lines, lost, strict=True):
+        if gone:
+            line.text, lead = respace(line.text, counts), respace(line.lead, counts)
+            line.lead = lead if line.text.startswith(lead) else ""
+    return lines
 
 
 def _split_run_in_headings(lines: list[Line]) -> list[Line]:

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from .levels import DATED, NUMBERED
-from .pdf_blocks import full_length, join_wrapped, vocabulary
+from .pdf_blocks import Vocabulary, full_length, join_wrapped, vocabulary
 from .pdf_lines import PAGE_NUMBER, line_key, running_threshold
 from .types import Block
 
@@ -103,7 +103,7 @@ def _join_wrapped_headings(page: list[str], is_heading: Callable[[str], bool], f
                 continue
             joined = run[0]
             for line in run[1:]:
-                joined = join_wrapped(joined, line, set())  # "(2013-" + "Present)"
+                joined = join_wrapped(joined, line, Vocabulary())  # "(2013-" + "Present)"
             dated = bool(DATED.search(joined)) and not any(DATED.search(line) for line in run[:-1])
             rest = run[-1]  # "Transformational Models": title-like, neither numbered nor dated itself
             numbered = size == 2 and bool(NUMBERED.match(run[0])) and is_heading(run[0]) and is_heading(rest)

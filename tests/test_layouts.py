@@ -430,11 +430,69 @@ def test_words_broken_at_a_line_end_rejoin():
     """A typesetter's hyphenation ("conversa-" / "tions", "Entrepreneur-" / "ship") rejoins even when the
     whole word occurs nowhere else; a compound keeps its hyphen ("socio-" / "economic"), and an e-mail
     address broken after its "@" rejoins without a space."""
-    from latm_qa.pdf_blocks import join_wrapped
+    from latm_qa.pdf_blocks import Vocabulary, join_wrapped
 
-    vocab = {"difficult", "socio", "economic"}
+    vocab = Vocabulary(frozenset({"difficult", "socio", "economic"}))
     assert join_wrapped("difficult conversa-", "tions about cost.", vocab) == "difficult conversations about cost."
     assert join_wrapped("Global Entrepreneur-", "ship Week 2015", vocab) == "Global Entrepreneurship Week 2015"
     assert join_wrapped("ethnic and/or socio-", "economic lines", vocab) == "ethnic and/or socio-economic lines"
     address = "Councils: Alex.Bailey@adur-worthing.gov.uk"
     assert join_wrapped("Councils: Alex.Bailey@", "adur-worthing.gov.uk", vocab) == address
+
+
+def test_a_typesetter_that_breaks_words_at_line_ends():
+    """Where most line-end hyphens rejoin into words the document uses (TeX hyphenates as it justifies),
+    a broken word rejoins even when it occurs nowhere else ("supe-" / "rior"); a hyphenated word the
+    document writes whole, one whose halves are both its words, or one after an apostrophe keeps its
+    hyphen. A word processor that does not hyphenate keeps every hyphen it cannot account for."""
+    from latm_qa.pdf_blocks import join_wrapped, vocabulary
+
+    lines = [
+        "councils have trans-", "formation plans and a long-", "term view of the commis-", "sioning cycle with",
+        "partners and the trans-", "formation of services; long-term plans, outcome based budgets and the commis-",
+        "sioning of services", "as transformation and commissioning go on",
+    ]
+    tex = vocabulary(lines)
+    assert tex.breaks_words and "supe" not in tex and "rior" not in tex
+    assert join_wrapped("one model is supe-", "rior to", tex) == "one model is superior to"
+    assert join_wrapped("a long-", "term view", tex) == "a long-term view"  # written whole elsewhere
+    assert join_wrapped("an outcome-", "based budget", tex) == "an outcome-based budget"  # two words of its own
+    assert join_wrapped("an arm's-", "length body", tex) == "an arm's-length body"
+    word = vocabulary(["the councils joined", "their services in a cost-", "effective way"])
+    assert not word.breaks_words
+    assert join_wrapped("in a cost-", "effective way", word) == "in a cost-effective way"
+    joined = "Stephen.Evans@Barnet.gov.uk. Staffordshire"
+    assert join_wrapped("Stephen.Evans@Barnet.", "gov.uk. Staffordshire", word) == joined
+    assert join_wrapped("Programme: Peter.", "Hibberd@fdean.gov.uk", word) == "Programme: Peter.Hibberd@fdean.gov.uk"
+    assert join_wrapped("the Council.", "Its staff", word) == "the Council. Its staff"
+
+
+def test_a_line_whose_words_ran_together_gets_its_spaces_back(tmp_path):
+    """A justified line set so tight that the extractor finds no space between its words
+    ("Forfurtherinformation, contactSteveMullineux"): its words are found again from the document's own,
+    and lines with their spaces, addresses and long words of the document are left as they are."""
+    from pypdf import PdfReader
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "tight.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    canvas.setFont("Times-Roman", 11)
+    prose = [
+        "1. Introduction",
+        "For further information about the programme, contact the Group Manager for Support Services.",
+        "The councils set up a transformation programme to support services for residents and staff.",
+        "For further details on the programme, contact Steve at the council: steve.mullineux@swdevon.gov.uk.",
+    ]
+    y = 780
+    for text in prose:
+        canvas.drawString(72, y, text)
+        y -= 14
+    # one line as TeX sets it: no space characters, the pen moved a tenth of an em between words
+    words = "For further information, contact Steve Mullineux, Group Manager, Support Services.".split()
+    canvas._code.append(f"BT /F1 11 Tf 72 {y} Td [" + "-100".join(f"({w})" for w in words) + "] TJ ET")
+    canvas.save()
+    assert "Forfurtherinformation" in PdfReader(path).pages[0].extract_text()
+    doc = parse_sections(read_document(path))
+    assert "For further information, contact Steve Mullineux, Group Manager, Support Services." in doc.text
+    assert "transformation programme" in doc.text and "steve.mullineux@swdevon.gov.uk." in doc.text
