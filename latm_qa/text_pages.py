@@ -26,8 +26,10 @@ ITEM = re.compile(r"^(?:\s{0,3}[-*+]|\s*[•▪◦●■‣∙·])\s+(.*)$")
 _LONE_NUMBER = re.compile(r"\d{1,3}")
 _LOST_DASH = re.compile(r"\(((?:19|20)\d\d)(Present|(?:19|20)\d\d)\)")
 _MARKED_END = re.compile(r"[.!?;:)]\d{1,3}$")
+_RUN_IN = re.compile(r"^(\S.{2,200}?\((?:19|20)\d\d\s*[-–]\s*(?:[Pp]resent|(?:19|20)\d\d)\))\s+([A-Z\d£\"'“‘].*)$")
 TERMINAL = ".!?:;\"'”’)"  # what a sentence (or a heading's date) ends with
 MARGIN = 2  # a page's first and last lines that may be a running header, footer or page number
+_FOOT = 4  # lines from a page's end within which a footnote is the last thing on the page
 
 
 def is_paged(text: str) -> bool:
@@ -92,7 +94,7 @@ def _join_wrapped_headings(page: list[str], is_heading: Callable[[str], bool], f
     ("North Dorset District Council, ..." / "... (Dorset Councils" / "Partnership) (2015-Present)") or a
     numbered heading and the title-like rest of it ("8. Recurrent themes across Local Authority" /
     "Transformational Models"). A dash pdftotext lost in a date is put back ("(2013Present)")."""
-    page = [_LOST_DASH.sub(r"(\1-\2)", line) for line in page]
+    page = _split_run_in([_LOST_DASH.sub(r"(\1-\2)", line) for line in page], is_heading)
     out: list[str] = []
     i = 0
     while i < len(page):
@@ -101,6 +103,8 @@ def _join_wrapped_headings(page: list[str], is_heading: Callable[[str], bool], f
             run = page[i : i + size]
             if not starts or len(run) < size or not all(run) or any(len(line) >= full for line in run[:-1]):
                 continue
+            if any(line[-1] in ".!?" for line in run[:-1]):  # "... Andrew.Donaldson@staffordshire.gov.uk."
+                continue
             joined = run[0]
             for line in run[1:]:
                 joined = join_wrapped(joined, line, Vocabulary())  # "(2013-" + "Present)"
@@ -108,13 +112,29 @@ def _join_wrapped_headings(page: list[str], is_heading: Callable[[str], bool], f
             rest = run[-1]  # "Transformational Models": title-like, neither numbered nor dated itself
             numbered = size == 2 and bool(NUMBERED.match(run[0])) and is_heading(run[0]) and is_heading(rest)
             numbered = numbered and not NUMBERED.match(rest) and not DATED.search(rest)
-            if numbered or (dated and is_heading(joined) and not is_heading(run[0])):
+            # a dated title's first line may read as a title itself when long ("North Dorset ... and Portland")
+            first_alone = is_heading(run[0]) and len(run[0]) < 0.6 * full
+            if numbered or (dated and is_heading(joined) and not first_alone):
                 out.append(joined)
                 i += size
                 break
         else:
             out.append(page[i])
             i += 1
+    return out
+
+
+def _split_run_in(page: list[str], is_heading: Callable[[str], bool]) -> list[str]:
+    """A case study's title run in to its first paragraph on one line, after a sentence or heading ends ("Oldham
+    Council (2011-Present) The Oldham Model ..."), as the title's line and the paragraph's."""
+    out: list[str] = []
+    for line in page:
+        run_in = _RUN_IN.match(line)
+        after_end = not out or not out[-1] or _ends_sentence(out[-1]) or is_heading(out[-1])
+        if run_in and after_end and is_heading(run_in.group(1)):
+            out += [run_in.group(1), run_in.group(2)]
+        else:
+            out.append(line)
     return out
 
 
@@ -175,6 +195,9 @@ def _split_footnotes(pages: list[list[str]]) -> tuple[list[list[str]], dict[int,
                 i += 1
                 continue
             end = next((j for j in range(after, len(page)) if not page[j] or page[j][:1].islower()), len(page))
+            foot = _trim(page[after:])
+            if len(foot) <= _FOOT and all(foot):  # at the page's foot: all of it is the note
+                end = next((j for j in range(after, len(page)) if _LONE_NUMBER.fullmatch(page[j])), len(page))
             found.append([f"[{note}]", *page[after:end]])
             expected, i = note + 1, end
         if found:

@@ -496,3 +496,38 @@ def test_a_line_whose_words_ran_together_gets_its_spaces_back(tmp_path):
     doc = parse_sections(read_document(path))
     assert "For further information, contact Steve Mullineux, Group Manager, Support Services." in doc.text
     assert "transformation programme" in doc.text and "steve.mullineux@swdevon.gov.uk." in doc.text
+
+
+def test_paged_text_from_a_word_processor_or_latex_pdf(tmp_path):
+    """pdftotext's text of PDFs other tools made: a footnote at a page's foot whose second line runs on in
+    lower case, then a case study heading the next page; a contact line ending in an address right above a
+    case study's title; a title run in to its paragraph (LaTeX); a long title wrapped so its first line
+    reads as a title itself. Each case study is found, and the footnote keeps all of its text."""
+    body = "The council set up a company to trade its services with schools and other councils nearby. " * 3
+    wide = textwrap.fill(body, 110)  # a full line is longer than any heading's
+    pages = [
+        "Local Authority Transformational Models\n\n4. Entrepreneurial councils\n\n4.4. Case studies\n"
+        "Essex County Council (2013-Present)\n" + wide + "\nIt earned £7 million.1\n\n\n"
+        "1\n Essex County Council (2015) - Essex County Council celebrates its\n"
+        "entrepreneurial approach during Global Entrepreneurship Week 2015\n",
+        "Warrington Borough Council (2011-Present)\n" + wide + "\n"
+        "For further information, contact Danny Mather, Corporate Finance Manager:\n"
+        "dzmather@warrington.gov.uk.\nColchester Borough Council (2009-Present)\n" + wide + "\n",
+        "6. Sharing councils\n\n6.4. Case studies\nAdur and Worthing Councils (2007-Present) "
+        + wide + "\n\nNorth Dorset District Council, West Dorset District Council, Weymouth and Portland\n"
+        "Borough Council (Dorset Councils Partnership) (2015-Present)\n" + wide + "\n",
+    ]
+    path = tmp_path / "pdftotext.txt"
+    path.write_text("\f".join(pages) + "\f", encoding="utf-8")
+    doc = parse_sections(read_document(path))
+    studies = [s.title for s in doc.sections if s.kind == "case_study"]
+    assert studies == [
+        "Essex County Council (2013-Present)", "Warrington Borough Council (2011-Present)",
+        "Colchester Borough Council (2009-Present)", "Adur and Worthing Councils (2007-Present)",
+        "North Dorset District Council, West Dorset District Council, Weymouth and Portland Borough Council "
+        "(Dorset Councils Partnership) (2015-Present)",
+    ]
+    note = ("[1] Essex County Council (2015) - Essex County Council celebrates its entrepreneurial approach during "
+            "Global Entrepreneurship Week 2015")
+    assert note in doc.text and "It earned £7 million." in doc.text and "million.1" not in doc.text
+    assert "dzmather@warrington.gov.uk." in doc.text
