@@ -7,6 +7,7 @@ import hashlib
 import html
 import re
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import InputFileError
@@ -26,11 +27,16 @@ SUPPORTED = (".md", ".markdown", ".txt", ".pdf")
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _SUP = re.compile(r"<sup>\s*(\d+)\s*</sup>|\[\^[^\]\s]+\](?!:)")  # "<sup>2</sup>", pandoc's "[^2]"
-_FOOTNOTE_START = re.compile(r"^\s*(?:<sup>\s*(\d+)\s*</sup>|\[\^([^\]\s]+)\]:)\s*(.*)$")
+# a footnote: "<sup>2</sup> RSA ...", pandoc's "[^2]: RSA ...", or CommonMark's "[2] RSA ..." (a number in brackets)
+_FOOTNOTE_START = re.compile(r"^\s*(?:<sup>\s*(\d+)\s*</sup>|\[\^([^\]\s]+)\]:|\[(\d{1,3})\](?=\s))\s*(.*)$")
 _ATTRIBUTES = re.compile(r"\s*\{[#.][^{}]*\}\s*$")  # pandoc's "## 2.4. Case studies {#case-studies}"
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
+# an autolink keeps its address: "<Stephen.Evans@Barnet.gov.uk>", "<mailto:x@y.uk>", "<https://...>"
+_AUTOLINK = re.compile(r"<(?:mailto:)?([^<>\s@]+@[^<>\s@]+\.[^<>\s@]+|(?:https?|ftp)://[^<>\s]+)>", re.I)
+_HARD_BREAK = re.compile(r"\\(?=\s|$)")  # pandoc's "\" ending a line (a line break) or before a space (a fixed one)
+_DOUBLE_DASH = re.compile(r"(?<= )--(?= )")  # pandoc's "--" between words: an en dash ("the borough -- in")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
@@ -95,6 +101,16 @@ def _size(n: int) -> str:
     return f"{n / 1048576:.1f} MB" if n >= 104858 else f"{n / 1024:.1f} KB"
 
 
+def _drop_bracket_marks(blocks: list[Block]) -> list[Block]:
+    """Footnote marks set in brackets ("Parliament.[1] So", as CommonMark and plain-text exports write
+    them) out of the text, where a footnote "[1] ..." of that number is in the document."""
+    numbers = [m.group(1) for b in blocks if b.kind == "footnote" and (m := re.match(r"\[(\d{1,3})\]", b.text))]
+    if not numbers:
+        return blocks
+    marks = re.compile(rf"([^\W\d_][.,;:!?)'\"]{{0,2}})(?:\[(?:{'|'.join(numbers)})\])+(?=\s|$|[.,;:])")
+    return [b if b.kind == "footnote" else replace(b, text=marks.sub(r"\1", b.text)) for b in blocks]
+
+
 def read_document(path: Path, max_mb: float = 50.0) -> RawDocument:
     """Read one supported file into a RawDocument."""
     path = Path(path)
@@ -115,6 +131,7 @@ def read_document(path: Path, max_mb: float = 50.0) -> RawDocument:
         blocks, page_count = paged_blocks(text, is_page_heading, text_heading_hint)
     else:  # plain text, or "markdown" without a heading marked (a PDF's text saved as .md)
         blocks = drop_running_lines(text_blocks(text))
+    blocks = _drop_bracket_marks(blocks)
     if not any(b.kind != "heading" and len(b.text.split()) > 0 for b in blocks):
         raise InputFileError(f"{path}: no readable text found; nothing to ingest")
     title = next((b.text for b in blocks if b.kind == "heading"), path.stem)
@@ -129,6 +146,8 @@ def clean_inline(text: str) -> str:
     text = _LINK.sub(lambda m: m.group(1) or "", text)
     for _ in range(2):
         text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
+    text = _DOUBLE_DASH.sub("–", _AUTOLINK.sub(r"\1", text))
+    text = _HARD_BREAK.sub("", text)
     text = _TAG.sub("", text)
     text = _ESCAPE.sub(r"\1", text)
     text = html.unescape(text).replace("\u00a0", " ")
@@ -147,7 +166,8 @@ def _markdown_blocks(text: str) -> list[Block]:
         kind = "paragraph"
         footnote = _FOOTNOTE_START.match(raw)
         if footnote:
-            current, raw = "footnote", f"[{footnote.group(1) or footnote.group(2)}] {footnote.group(3)}"
+            number = footnote.group(1) or footnote.group(2) or footnote.group(3)
+            current, raw = "footnote", f"[{number}] {footnote.group(4)}"
         cleaned = clean_inline(raw)
         if cleaned and re.search(r"\w", cleaned):
             blocks.append(Block(kind=current, text=cleaned))  # type: ignore[arg-type]

@@ -38,7 +38,7 @@ def join_lines(lines: list[str]) -> str:
             continue
         if not out:
             out = line
-        elif out.endswith("-") and not out.endswith(" -"):
+        elif out.endswith("-") and not out.endswith((" -", " --")):
             out += line
         else:
             out += " " + line

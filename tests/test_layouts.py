@@ -531,3 +531,22 @@ def test_paged_text_from_a_word_processor_or_latex_pdf(tmp_path):
             "Global Entrepreneurship Week 2015")
     assert note in doc.text and "It earned £7 million." in doc.text and "million.1" not in doc.text
     assert "dzmather@warrington.gov.uk." in doc.text
+
+
+def test_markdown_as_pandoc_and_commonmark_write_it(tmp_path, reference):
+    """The report as pandoc writes markdown from a Word file: e-mail addresses as autolinks
+    ("<Stephen.Evans@Barnet.gov.uk>"), en dashes as "--", line breaks as a backslash, and (CommonMark,
+    plain text) footnote marks and notes as bracketed numbers ("Parliament.[1]", "[1] Institute ...").
+    The same sections and text as the markdown: no address lost, no mark left in a sentence."""
+    md = MARKDOWN.read_text(encoding="utf-8")
+    md = re.sub(r"\[([^\]]*@[^\]]*)\]\(mailto:[^)]*\)", r"\1", md)  # the markdown's own mailto links
+    md = re.sub(r"([\w.-]+@[\w-]+(?:\.[\w-]+)+?)(?=\.?(?:\s|$))", r"<\1>", md)
+    md = md.replace(" – ", " -- ").replace("  \n", "\\\n")
+    md = re.sub(r"^<sup>(\d+)</sup>", r"[\1]", md, flags=re.M)
+    md = re.sub(r"<sup>(\d+)</sup>", lambda m: "".join(f"[{d}]" for d in m.group(1)), md)
+    assert "<Stephen.Evans@Barnet.gov.uk>." in md and "Parliament.[1] So" in md and "borough -- in" in md
+    path = tmp_path / "pandoc.md"
+    path.write_text(md, encoding="utf-8")
+    doc = parse_sections(read_document(path))
+    assert [s.heading_path for s in doc.sections] == [s.heading_path for s in reference.sections]
+    assert doc.text == reference.text
