@@ -73,7 +73,27 @@ def text_blocks(text: str) -> list[Block]:
     for chunk in re.split(r"\n\s*\n", text):
         for part in _underlined_parts([ln.rstrip() for ln in chunk.split("\n") if ln.strip()]):
             blocks.extend([part] if isinstance(part, Block) else _run_blocks(part))
-    return blocks
+    return _labels_as_text(blocks)
+
+
+def _labels_as_text(blocks: list[Block]) -> list[Block]:
+    """A title-like line that heads no text is a label, not a heading: an unnumbered, undated "heading"
+    (not the document's title) followed, up to the next heading, by nothing or only by short lines that
+    end no sentence ("LOCALIS RESEARCH LIMITED" above its address lines) is a paragraph."""
+    out = list(blocks)
+    first = next((i for i, b in enumerate(blocks) if b.kind == "heading"), -1)
+    for i, block in enumerate(blocks):
+        if block.kind != "heading" or i == first or NUMBERED.match(block.text) or DATED.search(block.text):
+            continue
+        following: list[Block] = []
+        for after in blocks[i + 1 :]:
+            if after.kind == "heading":
+                break
+            following.append(after)
+        prose = any(b.kind != "paragraph" or len(b.text.split()) >= 8 or ends_sentence(b.text) for b in following)
+        if not prose:  # (nothing at all below it, at the end of the file, heads nothing either)
+            out[i] = Block(kind="paragraph", text=block.text, pages=block.pages)
+    return out
 
 
 def _underlined_parts(lines: list[str]) -> list[list[str] | Block]:

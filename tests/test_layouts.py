@@ -550,3 +550,21 @@ def test_markdown_as_pandoc_and_commonmark_write_it(tmp_path, reference):
     doc = parse_sections(read_document(path))
     assert [s.heading_path for s in doc.sections] == [s.heading_path for s in reference.sections]
     assert doc.text == reference.text
+
+
+def test_a_label_above_an_address_is_no_heading(tmp_path):
+    """A word processor's plain text, a paragraph a line: the publisher's name in capitals above its
+    address lines reads as a title but heads no text, so the address stays in "About Localis"; a title
+    line above a paragraph still heads its section."""
+    path = tmp_path / "export.txt"
+    path.write_text(
+        "Local Authority Transformational Models\n1. Introduction\n"
+        + "Councils have changed how they work.\nThey share services and trade them.\n" * 3
+        + "About Localis\nLocalis is an independent think-tank dedicated to issues related to local government.\n"
+        "LOCALIS RESEARCH LIMITED\n10 Storey's Gate, Westminster, SW1P 3AY\nT: 0207 340 2660\nE: info@localis.org.uk\n",
+        encoding="utf-8",
+    )
+    doc = parse_sections(read_document(path))
+    assert [s.title for s in doc.sections][-1] == "About Localis"
+    about = doc.sections[-1]
+    assert doc.text[about.start : about.end].endswith("T: 0207 340 2660\n\nE: info@localis.org.uk")
