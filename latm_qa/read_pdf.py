@@ -14,10 +14,11 @@ from .levels import DATED, NUMBERED
 from .pdf_blocks import full_length, lines_to_blocks
 from .pdf_lines import Line, body_size, drop_running_lines, page_lines
 from .pdf_spaces import respace, spaces_lost, usual_spacing, word_counts
-from .read_text import looks_like_heading, title_case
+from .read_text import labels_as_text, looks_like_heading, title_case
 from .types import OutlineEntry, RawDocument
 
 _WORD = re.compile(r"[A-Za-z]+")
+_TITLE_WORDS = 6  # the longest unnumbered title found in the body's font alone ("About Localis")
 _WRAP = 1.75  # in font sizes: the farthest a heading's wrapped line sits below its first
 
 
@@ -79,7 +80,7 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
     lines = _split_run_in_headings(_respaced(drop_running_lines(lines, len(pages))))
     body = body_size(lines)
     _mark_headings(lines, body, outline)
-    blocks = lines_to_blocks(lines)
+    blocks = labels_as_text(lines_to_blocks(lines))
     if not title:
         title = next((b.text for b in blocks if b.kind == "heading"), path.stem)
     return RawDocument(
@@ -184,6 +185,19 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
             key += 1
             for ln in lines[first : i + 1]:
                 ln.heading = key
+    for i, line in enumerate(lines):  # an unnumbered title in the body's font ("About Localis") above its text
+        below = lines[i + 1] if i + 1 < len(lines) else None
+        if line.heading or line.bullet or line.footnote or below is None or below.heading:
+            continue
+        short = len(line.text) < 0.6 * full and len(line.text.split()) <= _TITLE_WORDS  # not a paragraph's first line
+        short = short and title_case(line.text) and looks_like_heading(line.text)
+        ended = i > 0 and lines[i - 1].text[-1:] in ".!?" and not lines[i - 1].heading
+        next_column = below.page != line.page or below.y > line.y  # its text starts the next column or page
+        heads_text = (_close_below(line, below) or next_column) and len(below.text) >= 0.7 * full
+        heads_text = heads_text and not NUMBERED.match(line.text)
+        if short and ended and _after_end(lines[i - 1] if i else None, line) and heads_text:
+            key += 1
+            line.heading = key
     for entry in outline:
         key = _apply_outline_entry(lines, entry, key)
 

@@ -13,6 +13,7 @@ from .text_pages import ITEM, TERMINAL
 from .types import Block
 
 _UNDERLINE = re.compile(r"^\s*([=\-~*])\1{2,}\s*$")  # "=====" under a heading, or a rule
+_SENTENCE = re.compile(r"\w[.!?][\"'”’)]*(\s|$)")  # a sentence ends here (not in "localis.org.uk")
 _TEXT_FOOTNOTE = re.compile(r"^\s*\[\d{1,3}\]\s+\S")
 
 
@@ -73,25 +74,27 @@ def text_blocks(text: str) -> list[Block]:
     for chunk in re.split(r"\n\s*\n", text):
         for part in _underlined_parts([ln.rstrip() for ln in chunk.split("\n") if ln.strip()]):
             blocks.extend([part] if isinstance(part, Block) else _run_blocks(part))
-    return _labels_as_text(blocks)
+    return labels_as_text(blocks)
 
 
-def _labels_as_text(blocks: list[Block]) -> list[Block]:
+def labels_as_text(blocks: list[Block]) -> list[Block]:
     """A title-like line that heads no text is a label, not a heading: an unnumbered, undated "heading"
-    (not the document's title) followed, up to the next heading, by nothing or only by short lines that
-    end no sentence ("LOCALIS RESEARCH LIMITED" above its address lines) is a paragraph."""
+    (not the document's title) followed, up to the next heading, only by paragraphs with no sentence in
+    them ("LOCALIS RESEARCH LIMITED" above its address lines), or by nothing at the file's end, is a
+    paragraph. A chapter's title right above its first part's heads that part."""
     out = list(blocks)
     first = next((i for i, b in enumerate(blocks) if b.kind == "heading"), -1)
-    for i, block in enumerate(blocks):
-        if block.kind != "heading" or i == first or NUMBERED.match(block.text) or DATED.search(block.text):
+    for i in range(len(out) - 1, first, -1):  # from the end: a label's address lines may look like labels too
+        block = out[i]
+        if block.kind != "heading" or NUMBERED.match(block.text) or DATED.search(block.text):
             continue
         following: list[Block] = []
-        for after in blocks[i + 1 :]:
+        for after in out[i + 1 :]:
             if after.kind == "heading":
                 break
             following.append(after)
-        prose = any(b.kind != "paragraph" or len(b.text.split()) >= 8 or ends_sentence(b.text) for b in following)
-        if not prose:  # (nothing at all below it, at the end of the file, heads nothing either)
+        prose = any(b.kind != "paragraph" or _SENTENCE.search(b.text) for b in following)
+        if (following and not prose) or i == len(out) - 1:  # (the file's last line heads nothing either)
             out[i] = Block(kind="paragraph", text=block.text, pages=block.pages)
     return out
 
