@@ -26,6 +26,7 @@ ITEM = re.compile(r"^(?:\s{0,3}[-*+]|\s*[•▪◦●■‣∙·])\s+(.*)$")
 _LONE_NUMBER = re.compile(r"\d{1,3}")
 _LOST_DASH = re.compile(r"\(((?:19|20)\d\d)(Present|(?:19|20)\d\d)\)")
 _MARKED_END = re.compile(r"[.!?;:)]\d{1,3}$")
+_GLUED_NOTE = re.compile(r"^(.*[a-z])(\d{1,2})$")  # "... ethnic and/or socio2": "socio-" and note 2
 _RUN_IN = re.compile(r"^(\S.{2,200}?\((?:19|20)\d\d\s*[-–]\s*(?:[Pp]resent|(?:19|20)\d\d)\))\s+([A-Z\d£\"'“‘].*)$")
 TERMINAL = ".!?:;\"'”’)"  # what a sentence (or a heading's date) ends with
 MARGIN = 2  # a page's first and last lines that may be a running header, footer or page number
@@ -46,7 +47,8 @@ def paged_blocks(
     pages = [[line.strip() for line in page.split("\n")] for page in text.split(PAGE_BREAK)]
     while pages and not any(pages[-1]):
         pages.pop()
-    pages, notes = _split_footnotes(_drop_running_lines(pages))
+    pages = _drop_running_lines(pages)
+    pages, notes = _split_footnotes(pages, full_length([len(line) for page in pages for line in page if line]))
     body = [line for page in pages for line in page if line]
     full = full_length([len(line) for line in body])
     pages = [_join_wrapped_headings(page, is_heading, full) for page in pages]
@@ -176,10 +178,13 @@ def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
     return out
 
 
-def _split_footnotes(pages: list[list[str]]) -> tuple[list[list[str]], dict[int, list[Block]]]:
-    """Footnotes: a line holding only the next footnote number, then its text up to a blank line or a
-    line that runs on in lower case ("1" / "Institute for Fiscal Studies (2015) - ..."). They leave the
-    page's text, and their marks leave the text of that page and the one before ("Parliament.1 So")."""
+def _split_footnotes(pages: list[list[str]], full: float) -> tuple[list[list[str]], dict[int, list[Block]]]:
+    """Footnotes: a line holding only the next footnote number, then its text up to a blank line, the
+    next number, or a line ending short of a full one (a note's last line); at a page's foot, all that
+    follows ("1" / "Institute for Fiscal Studies (2015) - ..."). pdftotext glues the number to a line
+    ending in a hyphen, which it drops ("socio-" / "2" as "socio2"): the hyphen goes back. Notes leave
+    the page's text, and their marks leave the text of that page and the one before ("Parliament.1 So",
+    "Service).56")."""
     expected = 1
     notes: dict[int, list[Block]] = {}
     out: list[list[str]] = []
@@ -190,11 +195,19 @@ def _split_footnotes(pages: list[list[str]]) -> tuple[list[list[str]], dict[int,
         while i < len(page):
             after = next((j for j in range(i + 1, len(page)) if page[j]), None)
             note = int(page[i]) if _LONE_NUMBER.fullmatch(page[i]) else 0
+            glued = _GLUED_NOTE.match(page[i])
+            if glued and int(glued.group(2)) == expected and after is not None and after > i + 1:
+                keep.append(glued.group(1) + "-")
+                note = expected
             if not expected <= note <= expected + 2 or after is None or _LONE_NUMBER.fullmatch(page[after]):
                 keep.append(page[i])  # (a mark lost in the text may skip a number or two)
                 i += 1
                 continue
-            end = next((j for j in range(after, len(page)) if not page[j] or page[j][:1].islower()), len(page))
+            end = after + 1
+            while end < len(page) and page[end] and not _LONE_NUMBER.fullmatch(page[end]):
+                if len(page[end - 1]) < 0.75 * full:  # the note's line before ended short: the note ended
+                    break
+                end += 1
             foot = _trim(page[after:])
             if len(foot) <= _FOOT and all(foot):  # at the page's foot: all of it is the note
                 end = next((j for j in range(after, len(page)) if _LONE_NUMBER.fullmatch(page[j])), len(page))
@@ -202,7 +215,7 @@ def _split_footnotes(pages: list[list[str]]) -> tuple[list[list[str]], dict[int,
             expected, i = note + 1, end
         if found:
             numbers = "|".join(note[0][1:-1] for note in found)
-            marks = re.compile(rf"(?<=[^\W\d_])([.,;:!?)’'\"”]?)(?:{numbers})(?=\s|$)")
+            marks = re.compile(rf"(?<=[^\W\d_])([.,;:!?)’'\"”]{{0,2}})(?:{numbers})+(?=\s|$)")
             if out:
                 out[-1] = [marks.sub(r"\1", line) for line in out[-1]]
             keep = [marks.sub(r"\1", line) for line in keep]
