@@ -14,7 +14,7 @@ from .levels import DATED, NUMBERED
 from .pdf_blocks import full_length, lines_to_blocks
 from .pdf_lines import Line, body_size, drop_running_lines, page_lines
 from .pdf_spaces import respace, spaces_lost, usual_spacing, word_counts
-from .read_text import labels_as_text, looks_like_heading, title_case
+from .read_text import looks_like_heading, title_case
 from .types import OutlineEntry, RawDocument
 
 _WORD = re.compile(r"[A-Za-z]+")
@@ -80,7 +80,7 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
     lines = _split_run_in_headings(_respaced(drop_running_lines(lines, len(pages))))
     body = body_size(lines)
     _mark_headings(lines, body, outline)
-    blocks = labels_as_text(lines_to_blocks(lines))
+    blocks = lines_to_blocks(lines)
     if not title:
         title = next((b.text for b in blocks if b.kind == "heading"), path.stem)
     return RawDocument(
@@ -194,12 +194,18 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
         ended = i > 0 and lines[i - 1].text[-1:] in ".!?" and not lines[i - 1].heading
         next_column = below.page != line.page or below.y > line.y  # its text starts the next column or page
         heads_text = (_close_below(line, below) or next_column) and len(below.text) >= 0.7 * full
-        heads_text = heads_text and not NUMBERED.match(line.text)
+        heads_text = heads_text and not NUMBERED.match(line.text) and _sentence_follows(lines, i + 1)
         if short and ended and _after_end(lines[i - 1] if i else None, line) and heads_text:
             key += 1
             line.heading = key
     for entry in outline:
         key = _apply_outline_entry(lines, entry, key)
+
+
+def _sentence_follows(lines: list[Line], start: int) -> bool:
+    """Whether a sentence ends within the few lines from ``start``: text, not a label's address lines
+    ("10 Storey's Gate, Westminster, SW1P 3AY" / "T: 0207 340 2660" under "LOCALIS RESEARCH LIMITED")."""
+    return any(re.search(r"\w[.!?][\"'”’)]*(\s|$)", line.text) for line in lines[start : start + _TITLE_WORDS])
 
 
 def _after_end(previous: Line | None, line: Line) -> bool:
