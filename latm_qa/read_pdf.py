@@ -14,7 +14,7 @@ from .levels import DATED, NUMBERED
 from .pdf_blocks import full_length, lines_to_blocks
 from .pdf_lines import Line, body_size, drop_running_lines, page_lines
 from .pdf_spaces import respace, spaces_lost, usual_spacing, word_counts
-from .read_text import looks_like_heading, title_case
+from .read_text import SENTENCE, looks_like_heading, title_case
 from .types import OutlineEntry, RawDocument
 
 _WORD = re.compile(r"[A-Za-z]+")
@@ -205,7 +205,7 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
 def _sentence_follows(lines: list[Line], start: int) -> bool:
     """Whether a sentence ends within the few lines from ``start``: text, not a label's address lines
     ("10 Storey's Gate, Westminster, SW1P 3AY" / "T: 0207 340 2660" under "LOCALIS RESEARCH LIMITED")."""
-    return any(re.search(r"\w[.!?][\"'”’)]*(\s|$)", line.text) for line in lines[start : start + _TITLE_WORDS])
+    return any(SENTENCE.search(line.text) for line in lines[start : start + _TITLE_WORDS])
 
 
 def _after_end(previous: Line | None, line: Line) -> bool:

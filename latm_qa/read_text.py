@@ -13,7 +13,7 @@ from .text_pages import ITEM, TERMINAL
 from .types import Block
 
 _UNDERLINE = re.compile(r"^\s*([=\-~*])\1{2,}\s*$")  # "=====" under a heading, or a rule
-_SENTENCE = re.compile(r"\w[.!?][\"'”’)]*(\s|$)")  # a sentence ends here (not in "localis.org.uk")
+SENTENCE = re.compile(r"\w[.!?][\"'”’)]*(\s|$)")  # a sentence ends here (not in "localis.org.uk")
 _TEXT_FOOTNOTE = re.compile(r"^\s*\[\d{1,3}\]\s+\S")
 
 
@@ -74,10 +74,10 @@ def text_blocks(text: str) -> list[Block]:
     for chunk in re.split(r"\n\s*\n", text):
         for part in _underlined_parts([ln.rstrip() for ln in chunk.split("\n") if ln.strip()]):
             blocks.extend([part] if isinstance(part, Block) else _run_blocks(part))
-    return labels_as_text(blocks)
+    return _labels_as_text(blocks)
 
 
-def labels_as_text(blocks: list[Block]) -> list[Block]:
+def _labels_as_text(blocks: list[Block]) -> list[Block]:
     """A title-like line that heads no text is a label, not a heading: an unnumbered, undated "heading"
     (not the document's title) followed, up to the next heading, only by paragraphs with no sentence in
     them ("LOCALIS RESEARCH LIMITED" above its address lines), or by nothing at the file's end, is a
@@ -93,7 +93,7 @@ def labels_as_text(blocks: list[Block]) -> list[Block]:
             if after.kind == "heading":
                 break
             following.append(after)
-        prose = any(b.kind != "paragraph" or _SENTENCE.search(b.text) for b in following)
+        prose = any(b.kind != "paragraph" or SENTENCE.search(b.text) for b in following)
         if (following and not prose) or i == len(out) - 1:  # (the file's last line heads nothing either)
             out[i] = Block(kind="paragraph", text=block.text, pages=block.pages)
     return out

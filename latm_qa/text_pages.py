@@ -196,7 +196,8 @@ def _split_footnotes(pages: list[list[str]], full: float) -> tuple[list[list[str
             after = next((j for j in range(i + 1, len(page)) if page[j]), None)
             note = int(page[i]) if _LONE_NUMBER.fullmatch(page[i]) else 0
             glued = _GLUED_NOTE.match(page[i])
-            if glued and int(glued.group(2)) == expected and after is not None and after > i + 1:
+            if glued and int(glued.group(2)) == expected and after is not None and after > i + 1 \
+                    and not _LONE_NUMBER.fullmatch(page[after]):
                 keep.append(glued.group(1) + "-")
                 note = expected
             if not expected <= note <= expected + 2 or after is None or _LONE_NUMBER.fullmatch(page[after]):
@@ -214,8 +215,11 @@ def _split_footnotes(pages: list[list[str]], full: float) -> tuple[list[list[str
             found.append([f"[{note}]", *page[after:end]])
             expected, i = note + 1, end
         if found:
-            numbers = "|".join(note[0][1:-1] for note in found)
-            marks = re.compile(rf"(?<=[^\W\d_])([.,;:!?)’'\"”]{{0,2}})(?:{numbers})+(?=\s|$)")
+            found_numbers = [int(note[0][1:-1]) for note in found]
+            # each note's mark, or two running notes' marks glued together ("Service).56"); never a page
+            # reference ("p.11", "pp.16")
+            runs = [f"{n}{n + 1}" for n in found_numbers if n + 1 in found_numbers] + [str(n) for n in found_numbers]
+            marks = re.compile(rf"(?<=[^\W\d_])(?<!\bp)(?<!\bpp)([.,;:!?)’'\"”]{{0,2}})(?:{'|'.join(runs)})(?=\s|$)")
             if out:
                 out[-1] = [marks.sub(r"\1", line) for line in out[-1]]
             keep = [marks.sub(r"\1", line) for line in keep]
