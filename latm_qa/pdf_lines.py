@@ -98,8 +98,8 @@ def page_lines(page, number: int) -> list[Line]:
         lines.append(line)
     out = []
     for line in lines:
-        line.text = _plain(line.text)
-        line.lead = _plain(line.lead) if line.text.startswith(_plain(line.lead)) else ""
+        line.text, lead = _plain(line.text), _plain(line.lead)
+        line.lead = lead if line.text.startswith(lead) else ""
         for glyph in _BULLETS:
             if glyph and line.text.startswith(glyph + " "):
                 line.text, line.bullet = line.text[2:].strip(), True

@@ -20,7 +20,7 @@ from .read_text import (
     text_blocks,
     text_heading_hint,
 )
-from .text_pages import ITEM, is_paged, paged_blocks
+from .text_pages import ITEM, footnote_marks, is_paged, paged_blocks
 from .types import Block, RawDocument
 
 SUPPORTED = (".md", ".markdown", ".txt", ".pdf")
@@ -104,10 +104,10 @@ def _size(n: int) -> str:
 def _drop_bracket_marks(blocks: list[Block]) -> list[Block]:
     """Footnote marks set in brackets ("Parliament.[1] So", as CommonMark and plain-text exports write
     them) out of the text, where a footnote "[1] ..." of that number is in the document."""
-    numbers = [m.group(1) for b in blocks if b.kind == "footnote" and (m := re.match(r"\[(\d{1,3})\]", b.text))]
+    numbers = [int(m.group(1)) for b in blocks if b.kind == "footnote" and (m := re.match(r"\[(\d{1,3})\]", b.text))]
     if not numbers:
         return blocks
-    marks = re.compile(rf"([^\W\d_][.,;:!?)'\"]{{0,2}})(?:\[(?:{'|'.join(numbers)})\])+(?=\s|$|[.,;:])")
+    marks = footnote_marks(numbers, bracketed=True)
     return [b if b.kind == "footnote" else replace(b, text=marks.sub(r"\1", b.text)) for b in blocks]
 
 

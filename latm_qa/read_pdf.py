@@ -19,6 +19,7 @@ from .types import OutlineEntry, RawDocument
 
 _WORD = re.compile(r"[A-Za-z]+")
 _TITLE_WORDS = 6  # the longest unnumbered title found in the body's font alone ("About Localis")
+_LABEL_LINES = 6  # lines below a body-font title within which its text must end a sentence
 _WRAP = 1.75  # in font sizes: the farthest a heading's wrapped line sits below its first
 
 
@@ -195,7 +196,7 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
         next_column = below.page != line.page or below.y > line.y  # its text starts the next column or page
         heads_text = (_close_below(line, below) or next_column) and len(below.text) >= 0.7 * full
         heads_text = heads_text and not NUMBERED.match(line.text) and _sentence_follows(lines, i + 1)
-        if short and ended and _after_end(lines[i - 1] if i else None, line) and heads_text:
+        if short and ended and heads_text:
             key += 1
             line.heading = key
     for entry in outline:
@@ -205,7 +206,7 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
 def _sentence_follows(lines: list[Line], start: int) -> bool:
     """Whether a sentence ends within the few lines from ``start``: text, not a label's address lines
     ("10 Storey's Gate, Westminster, SW1P 3AY" / "T: 0207 340 2660" under "LOCALIS RESEARCH LIMITED")."""
-    return any(SENTENCE.search(line.text) for line in lines[start : start + _TITLE_WORDS])
+    return any(SENTENCE.search(line.text) for line in lines[start : start + _LABEL_LINES])
 
 
 def _after_end(previous: Line | None, line: Line) -> bool:

@@ -178,6 +178,17 @@ def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
     return out
 
 
+def footnote_marks(numbers: list[int], bracketed: bool = False) -> re.Pattern[str]:
+    """The marks of these footnotes where they follow a word, its closing punctuation kept as group 1:
+    each note's, or two running notes' glued together ("Service).56", "Service).[5][6]"), bare or in
+    brackets ("Parliament.[1]"); never a page reference ("p.11", "pp.16")."""
+    form = "[{}]" if bracketed else "{}"
+    runs = [form.format(n) + form.format(n + 1) for n in numbers if n + 1 in numbers]
+    runs += [form.format(n) for n in numbers]
+    alternatives = "|".join(re.escape(run) for run in runs)
+    return re.compile(rf"(?<=[^\W\d_])(?<!\bp)(?<!\bpp)([.,;:!?)’'\"”]{{0,2}})(?:{alternatives})(?=\s|$|[.,;:])")
+
+
 def _split_footnotes(pages: list[list[str]], full: float) -> tuple[list[list[str]], dict[int, list[Block]]]:
     """Footnotes: a line holding only the next footnote number, then its text up to a blank line, the
     next number, or a line ending short of a full one (a note's last line); at a page's foot, all that
@@ -215,11 +226,7 @@ def _split_footnotes(pages: list[list[str]], full: float) -> tuple[list[list[str
             found.append([f"[{note}]", *page[after:end]])
             expected, i = note + 1, end
         if found:
-            found_numbers = [int(note[0][1:-1]) for note in found]
-            # each note's mark, or two running notes' marks glued together ("Service).56"); never a page
-            # reference ("p.11", "pp.16")
-            runs = [f"{n}{n + 1}" for n in found_numbers if n + 1 in found_numbers] + [str(n) for n in found_numbers]
-            marks = re.compile(rf"(?<=[^\W\d_])(?<!\bp)(?<!\bpp)([.,;:!?)’'\"”]{{0,2}})(?:{'|'.join(runs)})(?=\s|$)")
+            marks = footnote_marks([int(note[0][1:-1]) for note in found])
             if out:
                 out[-1] = [marks.sub(r"\1", line) for line in out[-1]]
             keep = [marks.sub(r"\1", line) for line in keep]
