@@ -1,7 +1,9 @@
 """Abstention: telling a question the report does not answer from one it does, and why.
 
-Three checks, each with a reason the page and the CLI show:
+Four checks, each with a reason the page and the CLI show:
 - names, years, places and acronyms the report never mentions ("Glasgow", "2019", "East Sussex", "TUPE");
+- a time after the last year the report mentions ("How did the contracts perform after 2020?" when its
+  latest year is a 2020 target): nothing in it is dated later, so it can only guess;
 - councils the question names that its best passage is not about ("How much parking income did Barnet
   raise?" whose best passage is on Warrington's property income);
 - a best passage too far from the question (its cosine below the ``abstain_below`` setting, which
@@ -18,6 +20,8 @@ from .councils import Council, lower_case_places
 from .places import Gazetteer, case_studies
 from .types import Passage
 
+_AFTER_YEAR = re.compile(r"\b(?:after|since|beyond|post-?|later than)\s*(?:the\s+(?:end\s+of\s+)?)?((?:19|20)\d\d)\b", re.I)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _NAME_OR_YEAR = re.compile(r"(?<![\w'])(?:[A-Z][a-z][\w'-]*|(?:19|20)\d\d)\b")
 
 
@@ -53,6 +57,17 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
             names.append(word)
         open_end = match.end() if word == match.group(0) and not word.isdigit() else None
     return names
+
+
+def after_the_report(question: str, vocabulary: set[str]) -> str:
+    """The time the question asks about ("after 2020") when it is after the last year the report mentions
+    (or from it on: "since 2020"), else "". "By 2020" and "in 2020" ask about that year, which the report
+    may speak of."""
+    years = [int(w) for w in vocabulary if _YEAR.match(w)]
+    for match in _AFTER_YEAR.finditer(question):
+        if years and int(match.group(1)) >= max(years):
+            return match.group(0)
+    return ""
 
 
 def not_in_report(

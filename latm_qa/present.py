@@ -110,6 +110,7 @@ def result_to_json(result: SearchResult, question_id: object = None) -> dict:
         "corrections": [{"typed": c.typed, "meant": c.meant} for c in result.corrections],
         "did_you_mean": list(result.did_you_mean),
         "not_counted": result.not_counted,
+        "after_the_report": result.after_the_report,
     }
 
 
@@ -137,6 +138,8 @@ def abstention_reason(result: SearchResult) -> tuple[str, str]:
     meant = tuple(getattr(result, "did_you_mean", ()) or ())
     if missing:
         why = f"it never mentions {_either(missing)}"
+    elif after := getattr(result, "after_the_report", ""):
+        why = f"it speaks of nothing dated {after.lower()}"
     elif off_topic:
         why = f"the passages closest to it are not about {_either(off_topic)}"
     elif counted := getattr(result, "not_counted", ""):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .abstain import about_texts, corpus_vocabulary, nearest_sections, not_in_report, off_topic_councils
+from .abstain import about_texts, after_the_report, corpus_vocabulary, nearest_sections, not_in_report, off_topic_councils
 from .acronyms import acronym_table, expand_acronyms, recase_acronyms, report_acronyms
 from .chunk import embedding_texts
 from .config import Retriever, Settings, load_settings
@@ -256,8 +256,11 @@ class Index:
         off_topic = ()
         if ranked and self.settings.abstain_off_topic:
             off_topic = off_topic_councils(text, self._about_text[ranked[0]], self.places)
+        after = after_the_report(text, self.vocabulary)
         not_counted = self.not_counted(text, ranked[:COUNT_DEPTH]) if self.settings.abstain_uncounted else ""
-        abstained = abstain and bool(unknown or off_topic or not_counted or confidence < self.settings.abstain_below)
+        abstained = abstain and bool(
+            unknown or after or off_topic or not_counted or confidence < self.settings.abstain_below
+        )
         shown = keep_hits or not abstained  # no cross-encoder or highlighting time on hits not shown
         if retriever == "rerank" and shown:
             order, reranked = self.rerank(text, ranked[: max(k, self.settings.rerank_depth)])
@@ -282,6 +285,7 @@ class Index:
                 corrections=corrections,
                 did_you_mean=meant,
                 not_counted=not_counted,
+                after_the_report=after,
             )
         answer, answer_citation = "", ""
         if hits and hits[0].highlights:

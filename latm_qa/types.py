@@ -183,6 +183,7 @@ class SearchResult:
     corrections: tuple[Correction, ...] = ()  # misspelt words searched as the report's own words
     did_you_mean: tuple[str, ...] = ()  # the report's names the names in not_in_report may have meant
     not_counted: str = ""  # what a "how many" question counts ("staff") when no passage near it gives a count
+    after_the_report: str = ""  # the time asked about ("after 2020") when it is after the report's last year
 
 
 @dataclass(frozen=True)
