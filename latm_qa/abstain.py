@@ -20,7 +20,9 @@ from .councils import Council, lower_case_places
 from .places import Gazetteer, case_studies
 from .types import Passage
 
-_AFTER_YEAR = re.compile(r"\b(?:after|since|beyond|post-?|later than)\s*(?:the\s+(?:end\s+of\s+)?)?((?:19|20)\d\d)\b", re.I)
+_AFTER_YEAR = re.compile(
+    r"\b(?:after|since|beyond|post-?|later than)\s*(?:the\s+(?:end\s+of\s+)?)?((?:19|20)\d\d)\b", re.I
+)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _NAME_OR_YEAR = re.compile(r"(?<![\w'])(?:[A-Z][a-z][\w'-]*|(?:19|20)\d\d)\b")
 

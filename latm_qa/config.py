@@ -33,6 +33,7 @@ class Settings:
     prior_weight: float = 0.1
     late_weight: float = 3.0
     topic_weight: float = 0.5
+    cover_step: float = 2.0  # the cover (title, subtitle) down this much, or up for a question asking the title
     reranker: str = ""  # a cross-encoder folder (or cached hub name); "" = none
     rerank_depth: int = 20
     answer_bm25_weight: float = 0.3  # a sentence's BM25 in choosing highlights and the short answer

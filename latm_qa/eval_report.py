@@ -33,6 +33,7 @@ ABLATIONS = {
     "fused-no-structure-prior": {"prior_weight": 0.0},
     "fused-no-late-interaction": {"late_weight": 0.0},
     "fused-no-topic": {"topic_weight": 0.0},
+    "fused-no-cover-step": {"cover_step": 0.0},
     "fused-no-headings": {"embed_headings": False},
 }
 # Robustness: the same questions with one letter mistyped in each, with and without spelling correction.
@@ -249,8 +250,8 @@ def evaluate_and_write(args, settings: Settings) -> int:
             k: getattr(settings, k)
             for k in (
                 "retriever", "rrf_k", "sentence_weight", "bm25_weight", "prior_weight", "abstain_below",
-                "late_weight", "topic_weight", "reranker", "rerank_depth", "abstain_off_topic", "abstain_uncounted",
-                "correct_spelling", "answer_bm25_weight",
+                "late_weight", "topic_weight", "cover_step", "reranker", "rerank_depth", "abstain_off_topic",
+                "abstain_uncounted", "correct_spelling", "answer_bm25_weight",
             )
         },
         questions_file=str(args.questions or "eval/questions.jsonl"),

@@ -50,6 +50,12 @@ ABOUT_INTENT = (
     r"\bthis (report|paper|study|research|publication|document)\b|\bthe authors?\b"
     r"|\bwho (wrote|published|commissioned|produced|funded)\b"
 )
+# Asking what the report is called: its cover (title and subtitle) answers that, and only that.
+TITLE_INTENT = (
+    r"\b(sub)?titled?\b|\bcover\b|\b(name of|what is) (the|this) (report|paper|study|document|publication)"
+    r"( called)?\b(?!\s+\w)"
+)
+_SENTENCE_END = re.compile(r"[a-z)\"'’”][.?!](?:\s|$)")
 _ABOUT_TITLE = re.compile(
     r"^(about|introduction|foreword|preface|executive summary|summary|methodology|acknowledge?ments?)\b", re.I
 )
@@ -71,6 +77,12 @@ def about_the_report(passage: Passage) -> bool:
     """Whether a passage tells about the report itself: front matter, introduction, "About ..." sections."""
     titles = (passage.chapter_title, passage.section_title)
     return passage.section_kind == "front" or any(_ABOUT_TITLE.match(title) for title in titles)
+
+
+def is_cover(passage: Passage) -> bool:
+    """Whether a passage is the report's cover: front matter with no sentence of its own, only its
+    title and subtitle ("WHOLE-COUNCIL APPROACHES TO TRANSFORMATION")."""
+    return passage.section_kind == "front" and not _SENTENCE_END.search(passage.text)
 
 
 def has_contact_details(text: str) -> bool:
@@ -106,6 +118,7 @@ class Structure:
     sections: tuple[str, ...]
     subjects: tuple[frozenset[str], ...]
     words: tuple[frozenset[str], ...]
+    cover: np.ndarray
 
     @classmethod
     def of(cls, passages: list[Passage]) -> Structure:
@@ -116,11 +129,21 @@ class Structure:
             sections=tuple(" / ".join(p.heading_path) for p in passages),
             subjects=tuple(subject_words(p) for p in passages),
             words=tuple(_words(p.text) for p in passages),
+            cover=np.array([is_cover(p) for p in passages], dtype=bool),
         )
 
     def prior(self, question: str) -> np.ndarray:
         """The structure prior of every passage for a question (see ``intent_prior``)."""
         return intent_prior(question, self.parts, self.has_contact, self.about)
+
+    def cover_step(self, question: str) -> np.ndarray:
+        """For the cover's passages, 1 if the question asks what the report is called and -1 if not; 0 for
+        the rest (scaled by the ``cover_step`` setting: more than the fused scores' spread over a
+        question's best passages, about 1.5). A subtitle ("whole-council approaches to transformation") is
+        close to many questions about the report and answers none but that one, which rarely shares a word
+        with it ("What is the report called?")."""
+        sign = 1.0 if re.search(TITLE_INTENT, question.lower()) else -1.0
+        return self.cover.astype("float32") * sign
 
     def on_topic(self, top: int) -> np.ndarray:
         """Passages on the topic of passage ``top``: in its section, or naming its case study's subject."""

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .abstain import about_texts, after_the_report, corpus_vocabulary, nearest_sections, not_in_report, off_topic_councils
+from .abstain import (
+    about_texts,
+    after_the_report,
+    corpus_vocabulary,
+    nearest_sections,
+    not_in_report,
+    off_topic_councils,
+)
 from .acronyms import acronym_table, expand_acronyms, recase_acronyms, report_acronyms
 from .chunk import embedding_texts
 from .config import Retriever, Settings, load_settings
@@ -195,7 +202,8 @@ class Index:
 
         fused (default): dense cosine + best-sentence cosine + scaled BM25 + a structure prior (the
         part of the model the question asks about, or contact details) + late interaction of the
-        question's and passages' word-piece vectors, then the topic step (contact and reading-list
+        question's and passages' word-piece vectors, less 2 for the report's cover (plus 2 when the question
+        asks for its title), then the topic step (contact and reading-list
         entries on the topic of the best passage); hybrid: RRF of dense and BM25; late: late interaction;
         rerank: fused (the cross-encoder re-scores its best passages in ``ask``).
         """
@@ -220,7 +228,7 @@ class Index:
         prior = self.structure.prior(question)
         s = self.settings
         weights = (s.sentence_weight, s.bm25_weight, s.prior_weight, s.late_weight)
-        final = fuse(dense, sentences, bm25, prior, late, weights)
+        final = fuse(dense, sentences, bm25, prior, late, weights) + s.cover_step * self.structure.cover_step(question)
         if s.topic_weight:
             final = final + s.topic_weight * self.structure.topic(question, final)
         return final.astype("float64"), dense, per_sentence

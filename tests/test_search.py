@@ -14,7 +14,7 @@ from conftest import MARKDOWN, ROOT
 from latm_qa import Index, IndexMismatchError, IndexMissingError, QueryError, load_settings
 from latm_qa.index import SCHEMA_VERSION
 from latm_qa.present import citation, result_to_json
-from latm_qa.prior import about_the_report, intent_prior, subject_words
+from latm_qa.prior import about_the_report, intent_prior, is_cover, subject_words
 
 PARAPHRASED = [
     ("Which council gives its employees training in commercial skills?", "4.4", "Warrington"),
@@ -252,3 +252,13 @@ def test_filters_read_a_part_in_any_case_or_number(md_index):
     sharing = Filters(chapters=("6",), parts=("challenge",))
     challenges = md_index.ask("What problems can sharing services cause?", filters=sharing)
     assert challenges.hits and {h.passage.section for h in challenges.hits} == {"6.3"}
+
+
+def test_the_cover_answers_only_a_question_about_the_report_s_title(md_index):
+    """The subtitle on the cover is close to many questions about the report, and answers only one."""
+    assert [p.text for p in md_index.passages if is_cover(p)] == ["WHOLE-COUNCIL APPROACHES TO TRANSFORMATION"]
+    hits = md_index.search("Which half-dozen whole-authority approaches are covered in this paper?", k=3)
+    assert hits[0].passage.section == "1" and "entrepreneurial, enabling, sharing and holistic" in hits[0].passage.text
+    assert not any(is_cover(h.passage) for h in hits)
+    for question in ("What is the report called?", "What is the subtitle of this paper?"):
+        assert is_cover(md_index.search(question, k=1)[0].passage), question
