@@ -152,8 +152,11 @@ def _described(gazetteer: Gazetteer, question: str) -> tuple[PlaceReading, ...]:
             if re.search(phrase_pattern(words.lower()), gazetteer.report_text):
                 continue
             inside = tuple(c for c in gazetteer.councils if place.covers(c))
-            if re.match(r"[\s-]+count(?:y|ies)\b", question[match.end():], re.IGNORECASE):  # "a Midlands county"
+            after = question[match.end():]
+            if re.match(r"[\s-]+count(?:y|ies)\b", after, re.IGNORECASE):  # "a Midlands county"
                 inside = tuple(c for c in inside if c.is_county)
+            elif re.match(r"[\s-]+cit(?:y|ies)\b", after, re.IGNORECASE):  # "a south-west city"
+                inside = tuple(c for c in inside if c.city) or inside  # a big town may be called a city
             out.append(PlaceReading(words, place.label, tuple(c.name for c in inside)))
     return tuple(out)
 

@@ -33,6 +33,9 @@ def test_gazetteer_is_complete_and_well_formed():
     assert (by_name["Warrington"].county, by_name["Warrington"].region) == ("Cheshire", "North West")
     assert (by_name["Oldham"].county, by_name["Oldham"].region) == ("Greater Manchester", "North West")
     assert by_name["Suffolk Coastal"].county == "Suffolk" and by_name["Cotswold"].county == "Gloucestershire"
+    cities = {c.name for c in councils if c.city}
+    assert {"Plymouth", "Stoke-on-Trent", "Westminster", "Birmingham", "Glasgow", "Cardiff"} <= cities
+    assert not cities & {"Devon", "Oldham", "Warrington", "South Hams", "Croydon", "Barnet"}
 
 
 def test_councils_named_in_the_report(md_index):
@@ -59,6 +62,11 @@ def test_descriptions_expand_to_the_councils_inside_them():
     sussex = Gazetteer.from_texts(["Adur District Council and Worthing Borough Council share services."])
     assert sussex.expand("What do the West Sussex councils share?").endswith("(Adur; Worthing)")
     assert sussex.described("What did West Sussex County Council do?") == ()
+    # "city" after a place narrows it to councils with city status, where it has any
+    devon = Gazetteer.from_texts(["Plymouth City Council, South Hams and West Devon Borough Council, Devon."])
+    assert devon.expand("the south-west city").endswith("(Plymouth)")
+    assert devon.expand("the south-west councils").endswith("(Devon; Plymouth; South Hams; West Devon)")
+    assert places.expand("the north-west city").endswith("(Oldham; Warrington)")  # a big town called a city
     # a description covering none of the report's councils is kept, with nothing inside it
     assert places.described("a Kent district") == (PlaceReading("Kent", "Kent", ()),)
     assert places.known_words("a Kent district") == set()
@@ -80,6 +88,7 @@ def test_descriptions_expand_to_the_councils_inside_them():
         ("Which East Anglian districts share one staff structure?", "6.4", "West Suffolk"),
         ("What does Staffs commission for adult learners?", "2.4", "Staffordshire"),  # a short name
         ("What do the two West Sussex councils save by sharing?", "6.4", "Adur"),  # a county that is also a council
+        ("Which south-west city finds work for young people with local employers?", "3.4", "Plymouth"),
     ],
 )
 def test_a_council_described_by_place_is_found_not_abstained(md_index, question, section, council):
