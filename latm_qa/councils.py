@@ -1,8 +1,8 @@
 """The UK's principal councils and the ways officers describe where they are: the bundled gazetteer
 (data/councils.tsv: name, aliases, kind, ceremonial county, region, "city" for a council with city
-status), the regions, counties and informal
-areas ("the Home Counties", "a Cheshire council", "the Black Country") it resolves, and the words of
-every place name it knows. Nothing here depends on a report; ``places.Gazetteer`` narrows it to one.
+status), the regions, counties and informal areas ("the Home Counties", "a Cheshire council", "the Black
+Country") it resolves, and the words of every place name it knows. Nothing here depends on a report;
+``places.Gazetteer`` narrows it to one.
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ def load_councils() -> tuple[Council, ...]:
     text = resources.files("latm_qa").joinpath("data/councils.tsv").read_text(encoding="utf-8")
     rows = [line.split("\t") for line in text.splitlines()[1:] if line.strip()]
     return tuple(
-        Council(name, tuple(a for a in aliases.split("|") if a), kind, county, region, city == "city")
-        for name, aliases, kind, county, region, city in rows
+        Council(name, tuple(a for a in aliases.split("|") if a), kind, county, region, "city" in status)
+        for name, aliases, kind, county, region, *status in rows  # an editor may drop an empty last column
     )
 
 
