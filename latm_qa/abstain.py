@@ -61,13 +61,17 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
     return names
 
 
-def after_the_report(question: str, vocabulary: set[str]) -> str:
-    """The time the question asks about ("after 2020") when it is after the last year the report mentions
-    (or from it on: "since 2020"), else "". "By 2020" and "in 2020" ask about that year, which the report
-    may speak of."""
-    years = [int(w) for w in vocabulary if _YEAR.match(w)]
+def last_year(vocabulary: set[str]) -> int | None:
+    """The latest year the report mentions (a target year counts: "by 2020"), or None if it names none."""
+    return max((int(w) for w in vocabulary if _YEAR.match(w)), default=None)
+
+
+def after_the_report(question: str, last: int | None) -> str:
+    """The time the question asks about ("after 2020") when it is after ``last``, the last year the report
+    mentions (or from it on: "since 2020"), else "". "By 2020" and "in 2020" ask about that year, which
+    the report may speak of."""
     for match in _AFTER_YEAR.finditer(question):
-        if years and int(match.group(1)) >= max(years):
+        if last is not None and int(match.group(1)) >= last:
             return match.group(0)
     return ""
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .read_text import SENTENCE
 from .types import Passage
 
 PART_INTENTS = {
@@ -55,7 +56,6 @@ TITLE_INTENT = (
     r"\b(sub)?titled?\b|\bcover\b|\b(name of|what is) (the|this) (report|paper|study|document|publication)"
     r"( called)?\b(?!\s+\w)"
 )
-_SENTENCE_END = re.compile(r"[a-z)\"'’”][.?!](?:\s|$)")
 _ABOUT_TITLE = re.compile(
     r"^(about|introduction|foreword|preface|executive summary|summary|methodology|acknowledge?ments?)\b", re.I
 )
@@ -82,7 +82,7 @@ def about_the_report(passage: Passage) -> bool:
 def is_cover(passage: Passage) -> bool:
     """Whether a passage is the report's cover: front matter with no sentence of its own, only its
     title and subtitle ("WHOLE-COUNCIL APPROACHES TO TRANSFORMATION")."""
-    return passage.section_kind == "front" and not _SENTENCE_END.search(passage.text)
+    return passage.section_kind == "front" and not SENTENCE.search(passage.text)
 
 
 def has_contact_details(text: str) -> bool:

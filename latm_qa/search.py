@@ -11,6 +11,7 @@ from .abstain import (
     about_texts,
     after_the_report,
     corpus_vocabulary,
+    last_year,
     nearest_sections,
     not_in_report,
     off_topic_councils,
@@ -74,6 +75,7 @@ class Index:
         self._sentence_bm25 = Bm25([s["text"] for s in self.sentences]) if self.sentences else None
         self._about_text = about_texts(self.passages)
         self.vocabulary = corpus_vocabulary(texts)
+        self._last_year = last_year(self.vocabulary)
         self._acronym_table = acronym_table(texts)
         self._acronyms = report_acronyms(texts)
         self._acronym_words = frozenset(self._acronyms | set(self._acronym_table))
@@ -264,7 +266,7 @@ class Index:
         off_topic = ()
         if ranked and self.settings.abstain_off_topic:
             off_topic = off_topic_councils(text, self._about_text[ranked[0]], self.places)
-        after = after_the_report(text, self.vocabulary)
+        after = after_the_report(text, self._last_year)
         not_counted = self.not_counted(text, ranked[:COUNT_DEPTH]) if self.settings.abstain_uncounted else ""
         abstained = abstain and bool(
             unknown or after or off_topic or not_counted or confidence < self.settings.abstain_below
