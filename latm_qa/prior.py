@@ -52,9 +52,14 @@ ABOUT_INTENT = (
     r"|\bwho (wrote|published|commissioned|produced|funded)\b"
 )
 # Asking what the report is called: its cover (title and subtitle) answers that, and only that.
+# "Cover" only as the noun ("does the report cover devolution?" asks about its contents), and a title
+# only the report's own ("the title of the report on Oldham" is a reading-list entry's).
+_THE_REPORT = r"(?:the|this) (?:report|paper|study|document|publication)"
 TITLE_INTENT = (
-    r"\b(sub)?titled?\b|\bcover\b|\b(name of|what is) (the|this) (report|paper|study|document|publication)"
-    r"( called)?\b(?!\s+\w)"
+    r"\bsubtitle|\b(?:the|its|front) cover\b|\bcover page\b"
+    rf"|\b(?:title|name) of {_THE_REPORT}\b(?!\s+(?:on|about|by|from|for|of|that|which)\b)"
+    r"|\b(?:report|paper|study|document|publication)['’]s (?:title|name)\b"
+    rf"|\bwhat(?: is|['’]s) {_THE_REPORT} (?:called|titled|entitled)\b"
 )
 _ABOUT_TITLE = re.compile(
     r"^(about|introduction|foreword|preface|executive summary|summary|methodology|acknowledge?ments?)\b", re.I

@@ -204,8 +204,8 @@ class Index:
 
         fused (default): dense cosine + best-sentence cosine + scaled BM25 + a structure prior (the
         part of the model the question asks about, or contact details) + late interaction of the
-        question's and passages' word-piece vectors, less 2 for the report's cover (plus 2 when the question
-        asks for its title), then the topic step (contact and reading-list
+        question's and passages' word-piece vectors, less ``cover_step`` for the report's cover (plus it when
+        the question asks for the report's title), then the topic step (contact and reading-list
         entries on the topic of the best passage); hybrid: RRF of dense and BM25; late: late interaction;
         rerank: fused (the cross-encoder re-scores its best passages in ``ask``).
         """

@@ -262,3 +262,10 @@ def test_the_cover_answers_only_a_question_about_the_report_s_title(md_index):
     assert not any(is_cover(h.passage) for h in hits)
     for question in ("What is the report called?", "What is the subtitle of this paper?"):
         assert is_cover(md_index.search(question, k=1)[0].passage), question
+    # "cover" the verb and a title that is not the report's own ask about something else
+    for question in (
+        "Which quarter does the South Hams T18 budget monitoring report cover?",
+        "What is the title of the report on Oldham's co-operative approach?",
+        "What job title does the Oldham contact have?",
+    ):
+        assert not any(is_cover(h.passage) for h in md_index.search(question, k=5)), question
