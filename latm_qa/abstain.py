@@ -17,13 +17,13 @@ from collections.abc import Callable, Sequence
 
 from .acronyms import unknown_acronyms
 from .councils import Council, lower_case_places
+from .counts import YEAR
 from .places import Gazetteer, case_studies
 from .types import Passage
 
 _AFTER_YEAR = re.compile(
     r"\b(?:after|since|beyond|post-?|later than)\s*(?:the\s+(?:end\s+of\s+)?)?((?:19|20)\d\d)\b", re.I
 )
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _NAME_OR_YEAR = re.compile(r"(?<![\w'])(?:[A-Z][a-z][\w'-]*|(?:19|20)\d\d)\b")
 
 
@@ -63,7 +63,7 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
 
 def last_year(vocabulary: set[str]) -> int | None:
     """The latest year the report mentions (a target year counts: "by 2020"), or None if it names none."""
-    return max((int(w) for w in vocabulary if _YEAR.match(w)), default=None)
+    return max((int(w) for w in vocabulary if YEAR.match(w)), default=None)
 
 
 def after_the_report(question: str, last: int | None) -> str:

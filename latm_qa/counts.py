@@ -30,7 +30,7 @@ _NUMBER_WORDS = (
 )
 _COUNT = re.compile(rf"^(?:\d[\d,.]*|{'|'.join(_NUMBER_WORDS.split())})$", re.I)
 _NOT_A_COUNT_AFTER = frozenset({"%", "percent", "per", "pc"})  # "30 percent", "30 per cent"
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
+YEAR = re.compile(r"^(?:19|20)\d\d$")  # a word that is a year (also abstain.last_year's)
 REACH = 6  # words either side of a count that it may count: "1,100 of Croydon's most severely affected families"
 
 
@@ -62,7 +62,7 @@ def counted_words(sentence: str) -> set[str]:
     words = _words(sentence)
     out: set[str] = set()
     for i, word in enumerate(words):
-        if not _COUNT.match(word) or _YEAR.match(word):
+        if not _COUNT.match(word) or YEAR.match(word):
             continue
         before = words[i - 1] if i else ""
         if before == "£" or _COUNT.match(before):
