@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from latm_qa import chat, render
-from latm_qa.config import Settings, load_settings
+from latm_qa.answer.index import Index
+from latm_qa.answer.present import citation, place_note, spelling_note
+from latm_qa.app import chat, render
+from latm_qa.app.feedback import record_feedback
 from latm_qa.errors import IndexMismatchError, IndexMissingError, LatmQaError
-from latm_qa.feedback import record_feedback
-from latm_qa.present import citation, place_note, spelling_note
-from latm_qa.search import Index
+from latm_qa.settings import Settings, load_settings
 
 CSS = """
 <style>
@@ -92,7 +92,7 @@ def render_build_panel(settings: Settings, problem: str = "") -> None:
     if st.button("Build the index now", type="primary", icon=":material/build:"):
         bar, tracker = st.progress(0.0, text="Reading the reports…"), chat.IngestProgress()
         try:
-            from latm_qa.ingest import ingest
+            from latm_qa.build.ingest import ingest
 
             report = ingest([settings.ingest_dir], settings, progress=lambda *t: bar.progress(*tracker.update(*t)))
         except LatmQaError as exc:

@@ -1,12 +1,13 @@
-"""latm-qa: cited answers from the "Local Authority Transformational Models" reports.
+"""latm-qa: cited answers from public-sector reports.
 
-from latm_qa import Index
-Index.load("index").ask("What did Essex earn from traded services?")
+    from latm_qa import Index
+    Index.load("index").ask("What does the report recommend?")
 """
 
 from __future__ import annotations
 
-from .config import Settings, load_settings
+from .answer.index import Index
+from .build.ingest import IngestReport, ingest, rollback
 from .errors import (
     IndexMismatchError,
     IndexMissingError,
@@ -15,14 +16,14 @@ from .errors import (
     ModelLoadError,
     QueryError,
 )
-from .filters import Filters
-from .ingest import IngestReport, ingest
-from .search import Index
-from .types import Hit, Passage, SearchResult, Section
+from .retrieve.filters import Filters
+from .settings import Settings, load_settings
+from .types import Check, Hit, Passage, SearchResult, Section
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Check",
     "Filters",
     "Hit",
     "Index",
@@ -39,4 +40,5 @@ __all__ = [
     "Settings",
     "ingest",
     "load_settings",
+    "rollback",
 ]

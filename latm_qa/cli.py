@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 from typing import get_args
 
-from .config import Retriever
+from .settings import Retriever
 
 RERANKER_HELP = "folder of a cross-encoder to re-score the best passages (default: $LATM_QA_RERANKER; none)"
 
 
 def _settings(args: argparse.Namespace):
-    from .config import load_settings
+    from .settings import load_settings
 
     return load_settings(
         index_dir=getattr(args, "index", None),
@@ -43,12 +43,12 @@ def _progress():
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import ingest
+    from .build.ingest import ingest
 
     settings = _settings(args)
     if args.rollback:
+        from .build.ingest import rollback
         from .errors import LatmQaError
-        from .ingest import rollback
 
         if args.paths:
             raise LatmQaError("--rollback takes no files: it restores the index version before the last ingest")
@@ -89,7 +89,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _filters(args: argparse.Namespace):
-    from .filters import Filters
+    from .retrieve.filters import Filters
 
     def split(value: str | None) -> tuple[str, ...]:
         return tuple(v.strip() for v in (value or "").split(",") if v.strip())
@@ -100,9 +100,9 @@ def _filters(args: argparse.Namespace):
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from .answer.index import Index
+    from .answer.present import format_plain, result_to_json
     from .errors import LatmQaError, QueryError
-    from .present import format_plain, result_to_json
-    from .search import Index
 
     settings = _settings(args)
     index = Index.load(settings.index_dir, model=args.model, settings=settings)
@@ -170,7 +170,7 @@ def _read_queries(path: Path) -> list[dict]:
 
 
 def cmd_sections(args: argparse.Namespace) -> int:
-    from .search import Index
+    from .answer.index import Index
 
     settings = _settings(args)
     index = Index.load(settings.index_dir, settings=settings)
@@ -210,7 +210,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import run_cli
+    from .bench.metrics import run_cli
 
     return run_cli(args, _settings(args))
 

@@ -165,6 +165,22 @@ class Correction:
 
 
 @dataclass(frozen=True)
+class Check:
+    """What one step of a question's path found: a rewrite it made ("spelling": the words it read as the
+    report's own) or a reason to abstain ("not_in_report": names the report never mentions).
+
+    ``kind`` names the step's finding, ``reason`` says it in words for a person, ``data`` holds its
+    findings (corrections, place readings, names), and ``abstain`` is True when the answer should not
+    be given because of it.
+    """
+
+    kind: str
+    reason: str = ""
+    data: tuple = ()
+    abstain: bool = False
+
+
+@dataclass(frozen=True)
 class SearchResult:
     """The answer to one question: ranked hits, or an abstention with the nearest sections."""
 

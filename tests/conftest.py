@@ -19,7 +19,7 @@ REPORTS = {"md": MARKDOWN, "pdf": PDF, "pdf_no_outline": PDF_NO_OUTLINE}
 
 @pytest.fixture(scope="session")
 def embedder():
-    from latm_qa.embed import load_embedder
+    from latm_qa.embed.model import load_embedder
 
     return load_embedder()
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from latm_qa import LatmQaError, chat, render
-from latm_qa.feedback import latest_votes, read_feedback, record_feedback
+from latm_qa import LatmQaError
+from latm_qa.app import chat, render
+from latm_qa.app.feedback import latest_votes, read_feedback, record_feedback
 from latm_qa.types import Hit, Passage, SearchResult
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")  # AppTest resolves relative paths from this file

@@ -11,7 +11,7 @@ import pytest
 from conftest import MARKDOWN, PDF, run_cli, tree_hashes
 
 from latm_qa import QueryError
-from latm_qa.present import result_to_json
+from latm_qa.answer.present import result_to_json
 
 PDF_BYTES = PDF.read_bytes()
 QUESTION = "What did Essex earn from traded services?"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 
-from latm_qa import render
-from latm_qa.counts import counted_thing, counted_words
-from latm_qa.present import format_plain, result_to_json
+from latm_qa.answer.counts import counted_thing, counted_words
+from latm_qa.answer.present import format_plain, result_to_json
+from latm_qa.app import render
 
 
 def test_the_thing_counted_is_read_up_to_its_noun():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import run_cli
 
-from latm_qa.evaluate import is_relevant, load_questions
+from latm_qa.bench.metrics import is_relevant, load_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "eval" / "questions.jsonl"

@@ -13,11 +13,11 @@ import pytest
 from conftest import MARKDOWN, REPORTS
 from pdf_layouts import HEADER, render_pdf
 
-from latm_qa.chat import build_filters
-from latm_qa.chunk import split_passages, split_sentences
-from latm_qa.present import citation
-from latm_qa.read import read_document
-from latm_qa.sections import parse_sections
+from latm_qa.answer.present import citation
+from latm_qa.app.chat import build_filters
+from latm_qa.build.passages import split_passages, split_sentences
+from latm_qa.read.dispatch import read_document
+from latm_qa.structure.sections import parse_sections
 from latm_qa.types import Passage
 
 LAYOUTS = {
@@ -433,7 +433,7 @@ def test_words_broken_at_a_line_end_rejoin():
     """A typesetter's hyphenation ("conversa-" / "tions", "Entrepreneur-" / "ship") rejoins even when the
     whole word occurs nowhere else; a compound keeps its hyphen ("socio-" / "economic"), and an e-mail
     address broken after its "@" rejoins without a space."""
-    from latm_qa.pdf_blocks import Vocabulary, join_wrapped
+    from latm_qa.read.pdf_blocks import Vocabulary, join_wrapped
 
     vocab = Vocabulary(frozenset({"difficult", "socio", "economic"}))
     assert join_wrapped("difficult conversa-", "tions about cost.", vocab) == "difficult conversations about cost."
@@ -448,7 +448,7 @@ def test_a_typesetter_that_breaks_words_at_line_ends():
     a broken word rejoins even when it occurs nowhere else ("supe-" / "rior"); a hyphenated word the
     document writes whole, one whose halves are both its words, or one after an apostrophe keeps its
     hyphen. A word processor that does not hyphenate keeps every hyphen it cannot account for."""
-    from latm_qa.pdf_blocks import join_wrapped, vocabulary
+    from latm_qa.read.pdf_blocks import join_wrapped, vocabulary
 
     lines = [
         "councils have trans-", "formation plans and a long-", "term view of the commis-", "sioning cycle with",

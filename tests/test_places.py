@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from latm_qa.councils import load_councils
-from latm_qa.places import Gazetteer
-from latm_qa.present import format_plain
+from latm_qa.answer.present import format_plain
+from latm_qa.places.councils import load_councils
+from latm_qa.places.gazetteer import Gazetteer
 from latm_qa.types import PlaceReading
 
 KINDS = {
@@ -122,7 +122,7 @@ def test_each_unknown_place_is_named_once_in_the_order_typed(md_index):
 
 
 def test_the_reading_of_a_place_is_reported_in_json_and_plain_text(md_index):
-    from latm_qa.present import format_plain, result_to_json
+    from latm_qa.answer.present import format_plain, result_to_json
 
     result = md_index.ask("Which North West council trains its staff in commercial skills?")
     data = result_to_json(result)
@@ -132,7 +132,7 @@ def test_the_reading_of_a_place_is_reported_in_json_and_plain_text(md_index):
 
 
 def test_a_case_study_named_after_a_partnership_carries_its_councils(md_index):
-    from latm_qa.places import case_study_councils
+    from latm_qa.places.gazetteer import case_study_councils
 
     councils = case_study_councils(md_index.passages, md_index.places)
     assert list(councils.values()) == ["Cheltenham, Cotswold, Forest of Dean, West Oxfordshire"]  # others name theirs

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from latm_qa.chunk import split_passages
+from latm_qa.build.passages import split_passages
 from latm_qa.errors import InputFileError
-from latm_qa.read import read_document
-from latm_qa.sections import parse_sections
+from latm_qa.read.dispatch import read_document
+from latm_qa.structure.sections import parse_sections
 
 VOCAB = (
     "council services budget residents savings partnership trading model local authority revenue staff community "

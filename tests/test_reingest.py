@@ -16,9 +16,9 @@ import pytest
 from conftest import MARKDOWN, ROOT, run_cli, tree_hashes
 
 from latm_qa import Filters, Index, IndexMismatchError, LatmQaError, ingest, load_settings
-from latm_qa.chunk import embedding_text
-from latm_qa.index import SCHEMA_VERSION, read_index_files, read_manifest
-from latm_qa.versions import lock_index
+from latm_qa.build.passages import embedding_text
+from latm_qa.store.files import SCHEMA_VERSION, read_index_files, read_manifest
+from latm_qa.store.versions import lock_index
 
 REPORT = MARKDOWN.read_text(encoding="utf-8")
 ESSEX_OLD = "net revenue of £7 million per year"

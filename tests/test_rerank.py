@@ -19,8 +19,8 @@ from conftest import ROOT, run_cli
 from streamlit.testing.v1 import AppTest
 
 from latm_qa import Index, ModelLoadError
-from latm_qa.chunk import embedding_text
-from latm_qa.embed import resolve_model
+from latm_qa.build.passages import embedding_text
+from latm_qa.embed.model import resolve_model
 
 ESSEX = "How much does Essex earn each year from the services it sells?"
 APP = str(ROOT / "app.py")

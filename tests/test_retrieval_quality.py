@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from latm_qa.evaluate import RunResult, breakdown, is_relevant, score_run
+from latm_qa.bench.metrics import RunResult, breakdown, is_relevant, score_run
 
 
 def test_judging_rule_collapses_whitespace_and_case():
@@ -87,14 +87,14 @@ def test_contact_questions_find_contact_details(md_index):
 def test_acronyms_are_expanded_both_ways(md_index):
     hit = md_index.search("Which London Borough Council joined up its enforcement services?", k=1)[0]
     assert hit.passage.section_title.startswith("Croydon LBC")
-    from latm_qa.acronyms import acronym_table
+    from latm_qa.answer.acronyms import acronym_table
 
     assert acronym_table(["the Local Government Association (2012) said"])["LGA"] == "Local Government Association"
 
 
 def test_feedback_votes_become_extra_judgements(md_index, tmp_path):
-    from latm_qa.evaluate import feedback_questions, run_retriever, score_run
-    from latm_qa.feedback import record_feedback
+    from latm_qa.app.feedback import record_feedback
+    from latm_qa.bench.metrics import feedback_questions, run_retriever, score_run
 
     question = "Which council runs commercial skills training for its staff?"
     shown = [h.passage.passage_id for h in md_index.search(question, k=3)]
@@ -107,8 +107,8 @@ def test_feedback_votes_become_extra_judgements(md_index, tmp_path):
 
 
 def test_a_named_council_the_best_passage_is_not_about_makes_it_abstain(md_index):
-    from latm_qa import render
-    from latm_qa.present import format_plain, result_to_json
+    from latm_qa.answer.present import format_plain, result_to_json
+    from latm_qa.app import render
 
     result = md_index.ask("How much did Oldham's council tax go up in 2016/17?")  # the best match is Colchester's
     assert result.abstained and not result.hits and result.off_topic == ("Oldham",) and not result.not_in_report
@@ -139,7 +139,7 @@ def test_the_council_check_keeps_answerable_questions(md_index):
 
 
 def test_the_council_check_reads_names_not_ordinary_words():
-    from latm_qa.places import Gazetteer
+    from latm_qa.places.gazetteer import Gazetteer
 
     gazetteer = Gazetteer.from_texts(["Reading Borough Council keeps a reading list. Barnet shares services."])
     assert [c.name for c in gazetteer.named("Is there a reading list on Barnet?")] == ["Barnet"]
@@ -152,7 +152,7 @@ def test_the_council_check_respects_filters_and_can_be_turned_off(md_index):
     import copy
     from dataclasses import replace
 
-    from latm_qa.filters import Filters
+    from latm_qa.retrieve.filters import Filters
 
     question = "How does Oldham work with its residents as a cooperative council?"
     filtered = md_index.ask(question, filters=Filters(chapters=("2",)))  # Oldham is in chapter 3

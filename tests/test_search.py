@@ -12,9 +12,9 @@ import pytest
 from conftest import MARKDOWN, ROOT
 
 from latm_qa import Index, IndexMismatchError, IndexMissingError, QueryError, load_settings
-from latm_qa.index import SCHEMA_VERSION
-from latm_qa.present import citation, result_to_json
-from latm_qa.prior import about_the_report, intent_prior, is_cover, subject_words
+from latm_qa.answer.present import citation, result_to_json
+from latm_qa.retrieve.prior import about_the_report, intent_prior, is_cover, subject_words
+from latm_qa.store.files import SCHEMA_VERSION
 
 PARAPHRASED = [
     ("Which council gives its employees training in commercial skills?", "4.4", "Warrington"),
@@ -144,7 +144,7 @@ def test_cli_errors_have_no_traceback(tmp_path):
 
 
 def test_late_interaction_is_mean_best_cosine_over_content_word_pieces():
-    from latm_qa.retrieve import late_interaction
+    from latm_qa.retrieve.scorers import late_interaction
     from latm_qa.types import TokenVectors
 
     e = np.eye(3, dtype="float32")
@@ -165,7 +165,7 @@ def test_index_keeps_word_piece_vectors_for_every_passage(md_index):
 
 
 def test_acronyms_expand_only_from_names_and_the_reports_own_long_forms(md_index):
-    from latm_qa.acronyms import expand_acronyms
+    from latm_qa.answer.acronyms import expand_acronyms
 
     def expand(question):
         return expand_acronyms(question, md_index._acronym_table, md_index.vocabulary, md_index._acronyms)
@@ -179,7 +179,7 @@ def test_acronyms_expand_only_from_names_and_the_reports_own_long_forms(md_index
 
 
 def test_acronyms_typed_in_lower_case_are_read_as_acronyms(md_index):
-    from latm_qa.acronyms import recase_acronyms
+    from latm_qa.answer.acronyms import recase_acronyms
 
     def recase(question):
         return recase_acronyms(question, md_index._acronym_words, md_index.embedder.is_whole_word)

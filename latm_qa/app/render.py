@@ -1,0 +1,168 @@
+"""Safe HTML for the chat page and the Markdown export of a conversation.
+
+Text from documents and questions reaches HTML only through :func:`html.escape`, and Markdown
+only through :func:`escape_markdown`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime
+
+from ..answer.present import abstention_reason, citation, pages_label, section_label, spelling_note
+from ..types import Hit, Passage, SearchResult
+from .chat import PUBLISHER, REPORT, Turn, describe_filters, index_summary
+
+# --- HTML: every dynamic string is escaped here -------------------------------------------------
+
+def _esc(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def highlight_html(text: str, spans: tuple[tuple[int, int], ...] = ()) -> str:
+    """Escaped passage text with the given character spans wrapped in <mark>."""
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        out += [_esc(text[pos:start]), f"<mark>{_esc(text[start:end])}</mark>"]
+        pos = end
+    out.append(_esc(text[pos:]))
+    return "".join(out)
+
+
+def citation_html(passage: Passage) -> str:
+    """The citation with its § number as a badge: <span class="latm-sec">§4.4</span> Case studies — …, p. 8."""
+    label = section_label(passage)
+    number, _, rest = label.partition(" ") if label.startswith("§") else ("", "", label)
+    page = pages_label(passage.pages)
+    return (
+        (f'<span class="latm-sec">{_esc(number)}</span> ' if number else "")
+        + f'<span class="latm-title">{_esc(rest)}</span>'
+        + (f' <span class="latm-page">{_esc(page)}</span>' if page else "")
+    )
+
+
+def hit_html(hit: Hit, share: float) -> str:
+    """A passage card's body: rank, citation, relevance bar, passage with its best sentences marked."""
+    percent = round(100 * share)
+    return (
+        '<div class="latm-hit"><div class="latm-head">'
+        f'<span class="latm-rank">{hit.rank}</span><span class="latm-cite">{citation_html(hit.passage)}</span>'
+        '<span class="latm-rel" title="Score relative to the best passage for this question">'
+        f'<span class="latm-bar"><span style="width:{percent}%"></span></span>{percent}%</span></div>'
+        f'<div class="latm-text">{highlight_html(hit.passage.text, hit.highlights)}</div></div>'
+    )
+
+
+def section_html(section: list[Passage], current: Hit) -> str:
+    """The whole section around a hit, its passages in order, the hit's own passage outlined."""
+    parts = []
+    for p in section:
+        own = p.passage_id == current.passage.passage_id
+        css = "latm-para latm-current" if own else "latm-para"
+        spans = current.highlights if own else ()
+        parts.append(f'<div class="{css}">{highlight_html(p.text, spans)}</div>')
+    head = f'<div class="latm-note">{_esc(citation(current.passage))}: the whole section in reading order</div>'
+    return f'<div class="latm-section">{head}{"".join(parts)}</div>'
+
+
+def answer_html(result: SearchResult, confidence: str) -> str:
+    top = result.hits[0].passage if result.hits else None
+    sentence = result.answer or (top.text[:300] + "…" if top else "")
+    cite = citation_html(top) if top else ""
+    return (
+        '<div class="latm-answer"><div class="latm-label">Answer'
+        f'<span class="latm-conf latm-conf-{confidence}">{confidence} confidence</span></div>'
+        f'<p>{_esc(sentence)}</p><div class="latm-answer-cite">{cite}</div></div>'
+    )
+
+
+def abstain_html(result: SearchResult, filtered: bool, matching: int = 1) -> str:
+    """Says plainly that the report (or the filtered part of it) does not cover the question."""
+    if filtered and not matching:
+        return (
+            '<div class="latm-abstain"><p><strong>No passage matches the selected filters.</strong> '
+            "Remove a council model or a part in the sidebar and ask again.</p></div>"
+        )
+    where = "The passages matching your filters do not" if filtered else "The report does not"
+    why, meant = abstention_reason(result)
+    never = (f" {_esc(why[:1].upper() + why[1:])}." if why else "") + (f" {_esc(meant)}" if meant else "")
+    items = "".join(f"<li>{citation_html(p)}</li>" for p in result.suggestions)
+    nearest = f'<div class="latm-label">Nearest sections</div><ul>{items}</ul>' if items else ""
+    return (
+        f'<div class="latm-abstain"><p><strong>{where} cover this question.</strong>{never} '
+        "The report covers six whole-council models (commissioning, cooperative, entrepreneurial, enabling, "
+        f"sharing and holistic): their key features, benefits, challenges and case studies.</p>{nearest}</div>"
+    )
+
+
+def summary_html(manifest: dict, reranker: str = "") -> str:
+    rows = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in index_summary(manifest, reranker).items())
+    return f'<div class="latm-info"><dl>{rows}</dl></div>'
+
+
+def note_html(text: str, css: str = "latm-note") -> str:
+    return f'<div class="{css}">{_esc(text)}</div>'
+
+
+# --- Markdown export ------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$&!])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(?=\s|$)", re.M)
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape what Markdown would interpret, so passages and questions read literally."""
+    return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", text))
+
+
+def _md_passage(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        start, end = max(start, pos), min(end, len(text))
+        piece = text[start:end].strip()
+        if not piece:
+            continue
+        out += [escape_markdown(text[pos:start]), f"**{escape_markdown(piece)}**"]
+        pos = end
+    out.append(escape_markdown(text[pos:]))
+    return "\n".join("> " + line if line.strip() else ">" for line in "".join(out).split("\n"))
+
+
+def conversation_markdown(turns: list[Turn], manifest: dict | None = None, now: datetime | None = None) -> str:
+    """The whole conversation as Markdown: questions, answers with citations, the passages shown."""
+    now = now or datetime.now(UTC)
+    lines = [f"# {REPORT} — conversation", "", f"Source: *{REPORT}* ({PUBLISHER}). Exported {now:%d %b %Y, %H:%M} UTC."]
+    if manifest:
+        info = index_summary(manifest)
+        lines[-1] += f" Index built {info['Ingested']} with {info['Model']}, {info['Passages']} passages."
+    for n, turn in enumerate(turns, 1):
+        lines += ["", f"## {n}. {escape_markdown(turn.question)}", ""]
+        if turn.rewritten:
+            lines.append(f"*Searched as a follow-up:* {escape_markdown(turn.query)}  ")
+        if corrections := getattr(turn.result, "corrections", ()):  # (None when the turn was not searched)
+            lines.append(f"*Spelling:* read {escape_markdown(spelling_note(corrections))}  ")
+        if turn.filters.chapters or turn.filters.parts:
+            lines.append(f"*Filters:* {describe_filters(turn.filters)}  ")
+        result = turn.result
+        if result is None:
+            lines.append(f"*Not searched:* {escape_markdown(turn.error)}")
+            continue
+        if result.truncated:
+            lines.append("*The question was long and only its beginning was searched.*  ")
+        if result.abstained:
+            lines.append("**Not covered:** the report does not seem to answer this question.")
+            if result.suggestions:
+                lines += ["", "Nearest sections:", ""]
+                lines += [f"- {escape_markdown(citation(p))}" for p in result.suggestions]
+            continue
+        if result.answer:
+            lines += [f"**Answer:** {escape_markdown(result.answer)}", f"— *{escape_markdown(result.answer_citation)}*"]
+        lines += ["", "Passages:"]
+        for hit in result.hits:
+            head = f"{hit.rank}\\. **{escape_markdown(citation(hit.passage))}**"
+            lines += ["", head, "", _md_passage(hit.passage.text, hit.highlights)]
+    return "\n".join(lines).rstrip() + "\n"

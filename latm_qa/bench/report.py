@@ -1,0 +1,271 @@
+"""Write the benchmark's table (Markdown), numbers (JSON), chart (PNG) and a BEIR export."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from ..answer.index import Index
+from ..errors import LatmQaError
+from ..settings import PROJECT_ROOT, Settings
+from .metrics import (
+    NAIVE,
+    breakdown,
+    feedback_questions,
+    is_relevant,
+    load_questions,
+    run_naive,
+    run_retriever,
+    score_run,
+    with_typos,
+)
+
+RETRIEVERS = ["dense", "bm25", "hybrid", "late", "fused", "rerank"]
+DEFAULT_RETRIEVERS = ["naive", *RETRIEVERS[:-1]]  # and "rerank" when a reranker is configured
+# Each ablation turns one technique of the default "fused" retriever off.
+ABLATIONS = {
+    "fused-no-sentences": {"sentence_weight": 0.0},
+    "fused-no-bm25": {"bm25_weight": 0.0},
+    "fused-no-structure-prior": {"prior_weight": 0.0},
+    "fused-no-late-interaction": {"late_weight": 0.0},
+    "fused-no-topic": {"topic_weight": 0.0},
+    "fused-no-cover-step": {"cover_step": 0.0},
+    "fused-no-headings": {"embed_headings": False},
+}
+# Robustness: the same questions with one letter mistyped in each, with and without spelling correction.
+TYPOS = {
+    "fused-typos": {},
+    "fused-typos-as-typed": {"correct_spelling": False},
+}
+COLUMNS = [
+    ("hit_rate@1", "Hit@1"),
+    ("hit_rate@3", "Hit@3"),
+    ("hit_rate@5", "Hit@5"),
+    ("hit_rate@10", "Hit@10"),
+    ("mrr@10", "MRR@10"),
+    ("ndcg@10", "nDCG@10"),
+    ("citation_accuracy", "Cite acc"),
+    ("top1_section_accuracy", "Top-1 §"),
+    ("short_answer_accuracy", "Answer acc"),
+    ("abstention_precision", "Abst P"),
+    ("abstention_recall", "Abst R"),
+    ("false_abstention_rate", "False abst"),
+    ("median_passage_words", "Med words"),
+    ("latency_p50_ms", "p50 ms"),
+    ("latency_p95_ms", "p95 ms"),
+    ("latency_vs_floor", "p50/floor"),
+]
+
+
+def evaluate_index(index: Index, questions: list[dict], retrievers: list[str]) -> dict:
+    """Run every retriever over the questions; metrics per split and a breakdown for each run."""
+    runs = {}
+    for name in retrievers:
+        if name == "naive":
+            runs[NAIVE] = run_naive(index, questions)
+        elif name in RETRIEVERS:
+            runs[name] = run_retriever(index, questions, name)
+        elif name in ABLATIONS:
+            runs[name] = run_ablation(index, questions, name)
+        elif name in TYPOS:
+            runs[name] = run_fused(index, with_typos(questions), name, TYPOS[name])
+        else:
+            choices = ", ".join(["naive", *RETRIEVERS, *ABLATIONS, *TYPOS])
+            raise LatmQaError(f"unknown retriever {name!r}: choose from {choices}")
+    splits = sorted({q.get("split", "all") for q in questions}) + (
+        ["all"] if len({q.get("split") for q in questions}) > 1 else []
+    )
+    table: dict[str, dict[str, dict]] = {}
+    for split in splits:
+        subset = [q for q in questions if split == "all" or q.get("split") == split]
+        table[split] = {name: score_run(run, subset) for name, run in runs.items()}
+    floor = [t for run in runs.values() for t in run.floor_ms]
+    return {
+        "floor_p50_ms": round(float(np.percentile(floor, 50)), 2) if floor else 0.0,
+        "floor_p95_ms": round(float(np.percentile(floor, 95)), 2) if floor else 0.0,
+        "table": table,
+        "by_kind": {name: breakdown(run, questions, "kind") for name, run in runs.items()},
+        "by_difficulty": {name: breakdown(run, questions, "difficulty") for name, run in runs.items()},
+        # how the question is typed (lower case, abbreviations, keywords...), for the questions that say
+        "by_style": {name: breakdown(run, questions, "style") for name, run in runs.items()},
+    }
+
+
+def run_ablation(index: Index, questions: list[dict], name: str):
+    """The fused retriever with one technique off; headings off needs a temporary index without them."""
+    change = ABLATIONS[name]
+    if "embed_headings" not in change:
+        return run_fused(index, questions, name, change)
+    import tempfile
+
+    from ..build.ingest import ingest
+
+    sources = [Path(s["path"]) for s in index.manifest["sources"]]
+    missing = [str(p) for p in sources if not p.exists()]
+    if missing:
+        raise LatmQaError(f"{name} rebuilds the index from its sources, but {', '.join(missing)} is gone")
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = replace(index.settings, index_dir=Path(tmp) / "index", **change)
+        ingest(sources, settings)
+        variant = Index.load(settings.index_dir, settings=settings)
+        run = run_retriever(variant, questions, "fused")
+    run.name = name
+    return run
+
+
+def run_fused(index: Index, questions: list[dict], name: str, change: dict):
+    """The fused retriever with some search settings changed for this run only."""
+    original = index.settings
+    index.settings = replace(original, **change)
+    try:
+        run = run_retriever(index, questions, "fused")
+    finally:
+        index.settings = original
+    run.name = name
+    return run
+
+
+def markdown_table(results: dict, title: str) -> str:
+    lines = [
+        f"## {title}",
+        "",
+        f"Query floor (bare model encode): p50 {results['floor_p50_ms']} ms, p95 {results['floor_p95_ms']} ms",
+        "",
+    ]
+    for split, rows in results["table"].items():
+        n = next(iter(rows.values()))["questions"]
+        lines += [
+            f"### {split} ({n} questions)",
+            "",
+            "| retriever | " + " | ".join(c for _, c in COLUMNS) + " |",
+            "|---|" + "---:|" * len(COLUMNS),
+        ]
+        for name, m in rows.items():
+            lines.append(f"| {name} | " + " | ".join(str(m.get(k, "–")) for k, _ in COLUMNS) + " |")
+        lines.append("")
+    for label, key in (("question kind", "by_kind"), ("difficulty", "by_difficulty"), ("style", "by_style")):
+        if not any(results.get(key, {}).values()):
+            continue  # no question says its style
+        default = "fused" if "fused" in results[key] else next(iter(results[key]))
+        which = "the questions that give one" if key == "by_style" else "all questions evaluated"
+        lines += [
+            f"### {default}: by {label} ({which})",
+            "",
+            "| group | n | Hit@1 | Hit@5 | MRR@10 |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for group, m in results[key][default].items():
+            lines.append(f"| {group} | {m['n']} | {m['hit@1']} | {m['hit@5']} | {m['mrr@10']} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_chart(results: dict, path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    split = "test" if "test" in results["table"] else next(iter(results["table"]))
+    rows = results["table"][split]
+    metrics = [
+        ("hit_rate@1", "Hit@1"),
+        ("hit_rate@5", "Hit@5"),
+        ("mrr@10", "MRR@10"),
+        ("citation_accuracy", "Cite acc"),
+    ]
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    width = 0.8 / max(1, len(rows))
+    for i, (name, m) in enumerate(rows.items()):
+        ax.bar([j + i * width for j in range(len(metrics))], [m[k] for k, _ in metrics], width, label=name)
+    ax.set_xticks([j + width * (len(rows) - 1) / 2 for j in range(len(metrics))], [label for _, label in metrics])
+    ax.set_ylim(0, 1.05)
+    ax.set_title(f"{title} — {split} split")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def export_beir(index: Index, questions: list[dict], directory: Path) -> None:
+    """corpus.jsonl, queries.jsonl and qrels/test.tsv (answerable questions, relevance by containment)."""
+    (directory / "qrels").mkdir(parents=True, exist_ok=True)
+    with open(directory / "corpus.jsonl", "w", encoding="utf-8") as fh:
+        for p in index.passages:
+            fh.write(
+                json.dumps(
+                    {"_id": p.passage_id, "title": " > ".join(p.heading_path), "text": p.text}, ensure_ascii=False
+                )
+                + "\n"
+            )
+    with open(directory / "queries.jsonl", "w", encoding="utf-8") as fh:
+        for q in questions:
+            fh.write(
+                json.dumps(
+                    {
+                        "_id": q["id"],
+                        "text": q["question"],
+                        "metadata": {k: q.get(k) for k in ("section", "kind", "difficulty", "split")},
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+    with open(directory / "qrels" / "test.tsv", "w", encoding="utf-8") as fh:
+        fh.write("query-id\tcorpus-id\tscore\n")
+        for q in questions:
+            for p in index.passages:
+                if q["answers"] and is_relevant(p.text, q["answers"]):
+                    fh.write(f"{q['id']}\t{p.passage_id}\t1\n")
+
+
+def evaluate_and_write(args, settings: Settings) -> int:
+    index = Index.load(settings.index_dir, settings=settings)
+    questions = load_questions(Path(args.questions or PROJECT_ROOT / "eval" / "questions.jsonl"), args.split)
+    if args.feedback:
+        extra = feedback_questions(Path(args.feedback))
+        print(f"Read {len(extra)} up-voted answers from {args.feedback} as extra judgements (split 'feedback')")
+        questions += extra
+    if not questions:
+        raise LatmQaError(f"no questions in split {args.split!r}")
+    default = DEFAULT_RETRIEVERS + (["rerank"] if settings.reranker else [])
+    retrievers = [r.strip() for r in (args.retrievers or ",".join(default)).split(",") if r.strip()]
+    if args.ablations:
+        retrievers += [name for name in ABLATIONS if name not in retrievers]
+    if args.typos:
+        retrievers += [name for name in TYPOS if name not in retrievers]
+    began = time.perf_counter()
+    results = evaluate_index(index, questions, retrievers)
+    sources = "+".join(Path(s["file"]).stem for s in index.manifest["sources"])
+    label = "pdf" if all(s["file"].endswith(".pdf") for s in index.manifest["sources"]) else "md"
+    title = f"latm-qa eval — {', '.join(s['file'] for s in index.manifest['sources'])}"
+    results.update(
+        manifest={k: index.manifest[k] for k in ("created", "model", "dimension", "settings", "sources", "passages")},
+        search_settings={
+            k: getattr(settings, k)
+            for k in (
+                "retriever", "rrf_k", "sentence_weight", "bm25_weight", "prior_weight", "abstain_below",
+                "late_weight", "topic_weight", "cover_step", "reranker", "rerank_depth", "abstain_off_topic",
+                "abstain_uncounted", "correct_spelling", "answer_bm25_weight",
+            )
+        },
+        questions_file=str(args.questions or "eval/questions.jsonl"),
+        seconds=round(time.perf_counter() - began, 1),
+    )
+    out = Path(args.out or PROJECT_ROOT / "eval" / "results")
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"{sources}-{label}" if not sources.endswith(label) else sources
+    table = markdown_table(results, title)
+    (out / f"{stem}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / f"{stem}.md").write_text(table + "\n", encoding="utf-8")
+    write_chart(results, out / f"{stem}.png", title)
+    if args.beir:
+        export_beir(index, questions, Path(args.beir))
+    print(table)
+    print(f"\nWrote {out / stem}.json, .md and .png")
+    return 0

@@ -1,0 +1,139 @@
+"""Reuse on re-ingest: the index being replaced, read once, gives back the vector of every passage and
+sentence whose embedded text is unchanged (by the text's hash), so only new text is embedded. When the
+model, ``embed_headings`` or what is embedded changed, or the old index cannot be read, nothing is
+reused and ``Previous.reason`` says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import LatmQaError
+from ..places.gazetteer import Gazetteer, case_study_councils
+from ..settings import Settings
+from ..store.files import SCHEMA_VERSION, document_to_json, read_index_files
+from ..types import Document, Passage, TokenVectors
+from .passages import EMBEDDING_TEXT, chunking, embedding_texts
+
+if TYPE_CHECKING:
+    from ..embed.model import Embedder
+
+
+def case_study_names(documents: list[Document], passages: list[Passage]) -> dict[tuple, str]:
+    """The councils of each case study named after a partnership, for what is embedded."""
+    return case_study_councils(passages, Gazetteer.from_texts([d.text for d in documents]))
+
+
+def vector_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def embed_reusing(
+    keys: list[str],
+    texts: list[str],
+    todo: list[int],
+    old: dict[str, np.ndarray],
+    dim: int,
+    embedder: Embedder | None,
+    progress: Callable[[str, int, int], None] | None,
+    stage: str,
+    old_tokens: dict[str, np.ndarray] | None = None,
+) -> tuple[np.ndarray, TokenVectors]:
+    """Old vectors (by ``keys``, from ``old``) where the text is unchanged, fresh ones for the rows in
+    ``todo`` (``embedder`` is needed only when there are any). With ``old_tokens`` (passages), also the
+    word-piece vectors, reused or computed in the same pass."""
+    out = np.zeros((len(keys), dim), dtype="float32")
+    rows = [old_tokens.get(key, np.zeros((0, dim), "float32")) for key in keys] if old_tokens is not None else []
+    for i, key in enumerate(keys):
+        if key in old:
+            out[i] = old[key]
+    if todo:
+        tick = (lambda n: progress(stage, n, len(todo))) if progress else None
+        fresh, fresh_tokens = embedder.encode_with_tokens(
+            [texts[i] for i in todo], progress=tick, tokens=old_tokens is not None
+        )
+        out[todo] = fresh
+        for i, matrix in zip(todo, fresh_tokens, strict=False):
+            rows[i] = matrix
+    return out, TokenVectors.stack(rows, dim)
+
+
+def schema_of(index_dir: Path) -> object:
+    """The schema version an existing manifest states, or None if it cannot be read."""
+    try:
+        return json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8")).get("schema_version")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+@dataclass
+class Previous:
+    """The index being replaced: its documents and passages (to compare) and reusable vectors by text hash."""
+
+    manifest: dict | None = None
+    documents: list[Document] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    tokens: dict[str, np.ndarray] = field(default_factory=dict)
+    dimension: int | None = None
+    reason: str = ""
+
+    @classmethod
+    def read(cls, settings: Settings) -> Previous:
+        if not (settings.index_dir / "manifest.json").exists():
+            return cls()
+        try:
+            manifest, documents, passages, index, sentences, sentence_vectors, tokens = read_index_files(
+                settings.index_dir
+            )
+        except LatmQaError as exc:
+            schema = schema_of(settings.index_dir)
+            if schema is not None and schema != SCHEMA_VERSION:
+                return cls(
+                    reason=f"the index was written in format {schema}; this latm-qa writes format {SCHEMA_VERSION} "
+                    "(it adds word-piece vectors), so everything is embedded again"
+                )
+            return cls(reason=f"the existing index could not be read ({exc}), so everything is embedded again")
+        written = manifest.get("settings", {}).get("embedding_text", 1)
+        councils = case_study_names(documents, passages) if written >= 2 else {}
+        keys = [vector_key(t) for t in embedding_texts(passages, settings.embed_headings, councils)]
+        old = cls(manifest=manifest, documents=documents, passages=passages, keys=keys)
+        if manifest.get("model") != settings.model:
+            old.reason = (
+                f"the model changed from {manifest.get('model')!r} to {settings.model!r}, "
+                "so every passage is embedded again"
+            )
+            return old
+        if manifest.get("settings", {}).get("embed_headings") != settings.embed_headings:
+            old.reason = "embed_headings changed, so every passage is embedded again"
+            return old
+        if written != EMBEDDING_TEXT:
+            old.reason = (
+                "what is embedded changed (a case study named after a partnership now carries its councils), "
+                "so every passage is embedded again"
+            )
+            return old
+        matrix = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, 0), "float32")
+        old.vectors = dict(zip(keys, matrix, strict=True))
+        old.vectors.update(("s:" + vector_key(s["text"]), v) for s, v in zip(sentences, sentence_vectors, strict=True))
+        old.tokens = {key: tokens.rows(i) for i, key in enumerate(keys)}
+        old.dimension = int(manifest["dimension"])
+        return old
+
+    def same_as(self, documents: list[Document], passages: list[Passage], settings: Settings) -> bool:
+        """True when writing would reproduce this index exactly (same model, settings, documents, passages)."""
+        return (
+            self.manifest is not None
+            and not self.reason
+            and self.manifest.get("settings") == chunking(settings)
+            and [document_to_json(d) for d in documents] == [document_to_json(d) for d in self.documents]
+            and [p.to_json() for p in passages] == [p.to_json() for p in self.passages]
+        )

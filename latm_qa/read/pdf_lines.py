@@ -1,0 +1,155 @@
+"""PDF pages to text lines: fragments from pypdf with their position, size and weight, grouped by
+baseline; bullet glyphs and footnote marks recognised; running headers, footers and page numbers
+dropped."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..text import PLAIN_LETTERS
+
+# Bullet glyphs as fonts deliver them: Unicode, the Symbol font's private-use bullet, and the
+# DEL byte some generators (reportlab's standard fonts) emit for "•".
+_BULLETS = {"•", "▪", "◦", "●", "○", "■", "□", "‣", "⁃", "∙", "·", "\uf0b7", "\uf0a7", "\x7f", "\x95"}
+PAGE_NUMBER = re.compile(r"(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?", re.I)
+
+
+@dataclass
+class Line:
+    """One text line of a page, internal to the PDF reader (headings are marked on it in place)."""
+
+    page: int
+    x: float
+    y: float
+    size: float
+    bold: bool
+    text: str
+    bullet: bool = False
+    footnote: bool = False
+    heading: int = 0  # 0 = body; otherwise a key shared by the lines of one heading
+    lead: str = ""  # the bold start of a line that goes on in the body's weight (a run-in heading, a lead-in)
+
+
+def _mult(a: list[float], b: list[float]) -> list[float]:
+    return [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+
+
+def page_lines(page, number: int) -> list[Line]:
+    """Fragments in content-stream order, grouped into lines by baseline."""
+    frags: list[tuple[float, float, float, bool, str]] = []
+
+    def visit(text, cm, tm, font, size):  # noqa: ANN001 - pypdf's callback signature
+        if not text or not text.strip("\n"):
+            return
+        m = _mult([float(v) for v in tm], [float(v) for v in cm])
+        scale = math.hypot(m[2], m[3]) or 1.0
+        name = str((font or {}).get("/BaseFont", "")) if hasattr(font, "get") else ""
+        bold = bool(re.search(r"bold|black|heavy|semibold|demi", name, re.I))
+        frags.append((m[4], m[5], float(size or 0) * scale, bold, text))
+
+    page.extract_text(visitor_text=visit)
+    sizes: Counter[float] = Counter()
+    for _x, _y, size, _bold, text in frags:
+        sizes[round(size, 1)] += len(text.strip())
+    page_size = sizes.most_common(1)[0][0] if sizes else 0.0
+    lines: list[Line] = []
+    bullets: list[tuple[float, float]] = []
+    footnote_mark = ""
+    for x, y, size, bold, text in frags:
+        stripped = text.strip()
+        last = lines[-1] if lines else None
+        if stripped in _BULLETS and stripped:
+            bullets.append((x, y))
+            continue
+        if stripped.isdigit() and last is not None and size < 0.85 * min(last.size or page_size, page_size):
+            if abs(y - last.y) < 0.6 * last.size and x > last.x:
+                continue  # a footnote reference mark raised above the line: "Parliament.¹ So"
+            footnote_mark = stripped  # the number that starts a footnote
+            continue
+        if last is not None and abs(last.y - y) < 0.35 * max(size, 1.0):
+            if stripped and last.bold and not bold and not last.lead:
+                last.lead = last.text
+            last.text += text
+            if stripped:
+                last.bold = last.bold and bold
+                last.size = max(last.size, size)
+            continue
+        if not stripped:
+            continue
+        line = Line(page=number, x=x, y=y, size=size, bold=bold, text=text)
+        if footnote_mark:
+            line.footnote, line.text, footnote_mark = True, f"[{footnote_mark}] {text}", ""
+        lines.append(line)
+    out = []
+    for line in lines:
+        line.text, lead = _plain(line.text), _plain(line.lead)
+        line.lead = lead if line.text.startswith(lead) else ""
+        for glyph in _BULLETS:
+            if glyph and line.text.startswith(glyph + " "):
+                line.text, line.bullet = line.text[2:].strip(), True
+        # a bullet glyph drawn separately: on this line's row, just left of its text (not another column's)
+        line.bullet = line.bullet or any(abs(by - line.y) < 2 and 0 < line.x - bx < 6 * line.size for bx, by in bullets)
+        if line.text:
+            out.append(line)
+    return out
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text.translate(PLAIN_LETTERS)).strip()
+
+
+def drop_running_lines(lines: list[Line], page_count: int) -> list[Line]:
+    """Drop running headers, footers and page numbers: lines in a page's top or bottom two rows that
+    repeat (digits aside) on many pages, or that are a bare page number. Body lines are never
+    candidates, however often they repeat ("2.1. Key features" heads every chapter)."""
+    rows: dict[int, list[float]] = {}
+    for line in lines:
+        rows.setdefault(line.page, []).append(round(line.y))
+    margins = {}
+    for page, ys in rows.items():
+        ordered = sorted(set(ys), reverse=True)
+        margins[page] = set(ordered[:2]) | set(ordered[-2:])
+
+    def marginal(line: Line) -> bool:
+        return round(line.y) in margins[line.page]
+
+    def key(line: Line) -> tuple[str, float]:
+        return line_key(line.text), round(line.size)
+
+    pages_with: Counter[tuple[str, float]] = Counter()
+    for k, _page in {(key(line), line.page) for line in lines if marginal(line)}:
+        pages_with[k] += 1
+    threshold = running_threshold(page_count)
+    return [
+        line
+        for line in lines
+        if not marginal(line) or (pages_with[key(line)] < threshold and not PAGE_NUMBER.fullmatch(line.text))
+    ]
+
+
+def line_key(line: str) -> str:
+    """A line as a running header or footer repeats it: digits (page numbers) aside, spacing folded."""
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", line.lower())).strip()
+
+
+def running_threshold(page_count: int) -> int:
+    """On how many pages a margin line must recur to be a running header or footer (never, under 3 pages)."""
+    return max(3, page_count // 2) if page_count >= 3 else page_count + 1
+
+
+def body_size(lines: list[Line]) -> float:
+    weights: Counter[float] = Counter()
+    for line in lines:
+        if line.size > 0:
+            weights[round(line.size, 1)] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 10.0

@@ -1,0 +1,70 @@
+"""Filters on a search: by document, chapter (number or title) and part of a model."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import QueryError
+from ..types import Passage
+from .prior import passage_part
+
+PARTS = ("key features", "benefits", "challenges", "case studies", "further reading")
+
+
+def _part_of(passage: Passage) -> str:
+    return passage_part(passage.heading_path, passage.section_kind == "case_study")
+
+
+def _part_key(part: str) -> str:
+    """A part's name as compared: case, spacing and plural aside ("Case study" is "case studies")."""
+    words = re.sub(r"[\s_-]+", " ", part).strip().casefold().split()
+    return " ".join(re.sub(r"(?<!s)s$", "", re.sub(r"(?<=[^aeiou])ies$", "y", w)) for w in words)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict a search: by document (id or file name), chapter number ("2", "About Localis"), part.
+
+    ``chapter_titles`` ("Commissioning councils") also match a chapter, in reports without numbered headings.
+    """
+
+    documents: tuple[str, ...] = ()
+    chapters: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
+    chapter_titles: tuple[str, ...] = ()
+
+    def mask(self, passages: list[Passage]) -> np.ndarray:
+        keep = np.ones(len(passages), dtype=bool)
+        parts = {_part_key(part) for part in self.parts}
+        for i, p in enumerate(passages):
+            if self.documents and not any(d in (p.document, p.document.split("#")[0]) for d in self.documents):
+                keep[i] = False
+            elif (self.chapters or self.chapter_titles) and not (
+                p.section.split(".")[0] in self.chapters
+                or p.section in self.chapters
+                or p.chapter_title in self.chapter_titles
+            ):
+                keep[i] = False
+            elif self.parts and _part_key(_part_of(p)) not in parts:
+                keep[i] = False
+        return keep
+
+    def check(self, passages: list[Passage]) -> None:
+        """Refuse a document, chapter or part that no passage has: it would filter everything out and
+        read as "the report does not answer this"."""
+        wanted = [("document", "documents", v) for v in self.documents] + [
+            ("chapter", "chapters", v) for v in self.chapters
+        ] + [("part", "parts", v) for v in self.parts]
+        for label, field, value in wanted:
+            if not Filters(**{field: (value,)}).mask(passages).any():
+                if field == "documents":
+                    known = [p.document.split("#")[0] for p in passages]
+                elif field == "chapters":
+                    known = [p.section.split(".")[0] for p in passages]
+                else:
+                    known = [_part_of(p).lower() for p in passages]
+                choices = ", ".join(f'"{k}"' for k in dict.fromkeys(known) if k)
+                raise QueryError(f"no {label} {value!r} in this index: choose from {choices}")

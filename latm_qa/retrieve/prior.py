@@ -1,0 +1,188 @@
+"""Structure prior: which part of the report a question asks for, and which part of it is on the question's topic.
+
+Each model in a report has Key features, Benefits, Challenges, Case studies (with contact details)
+and Further reading. A question asking for one of these ("who should I contact", "is there a
+paper on ...") favours passages of that part. Contact details and reading lists point at a topic
+told elsewhere, so among them those on the topic of the best passage found (in its section, or
+naming the council whose case study it is) are favoured again: "who do I speak to at Oldham" gets
+Oldham's contact, and "is there a report on the county that built the road" that county's own report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..text import SENTENCE
+from ..types import Passage
+
+PART_INTENTS = {
+    "Benefits": r"\b(benefit|advantage|upside|pros\b|gains?\b|good about|positive|strength|why (would|should))",
+    "Challenges": r"\b(challeng|drawback|disadvantage|downside|risk|difficult|problem|obstacle|barrier|pitfall|"
+    r"concern|hurdle|cons\b|weakness|fear|worr|struggle)",
+    "Key features": r"\b(what is|what are|what does .* mean|defin|feature|characteris|principle|how does .* work|"
+    r"describe|idea behind|essence)",
+    "Further reading": r"\b(read|reading|publication|paper|guide|reference|literature|article|published|"
+    r"(?<!this )documents?\b)",
+}
+# The parts that point at a topic told elsewhere (a reading list names the council's own report; contact
+# details sit under the council's case study): for these the topic of the best passage decides which one.
+TOPIC_INTENTS = {"Further reading": PART_INTENTS["Further reading"]}
+# Asking for a person to contact, or for the officer in a role ("who heads ...", "who is the lead for ...").
+CONTACT_INTENT = (
+    r"\b(contact|get in touch|speak to|talk to|e-?mail|who (do|should|can) i|whom)"
+    r"|\bwho (heads|leads|runs|is (the )?(head|lead|leader|chief|director|manager|responsible|in charge))"
+)
+# Asking for a figure ("how much", "how many", "what percentage", what a council earned, saved or
+# spent): its answer holds a number.
+QUANTITY_INTENT = (
+    r"\bhow (much|many)\b|\bwhat (percentage|proportion|share|rate|amount|sum|figure)\b"
+    r"|\b(earn|earns|earned|save|saves|saved|cost|costs|spend|spends|spent)\b"
+)
+# A figure: a number that is not a year, a sum of money, a percentage, or a hundred/thousand/million.
+_FIGURE = re.compile(
+    r"(?<![\w.])(?!(?:19|20)\d\d\b)\d[\d,.]*\b|£|%|\b(percent|hundred|thousand|million|billion)\b", re.I
+)
+# A question about the document itself: answered by its front matter, introduction or "About" section.
+ABOUT_INTENT = (
+    r"\bthis (report|paper|study|research|publication|document)\b|\bthe authors?\b"
+    r"|\bwho (wrote|published|commissioned|produced|funded)\b"
+)
+# Asking what the report is called: its cover (title and subtitle) answers that, and only that.
+# "Cover" only as the noun ("does the report cover devolution?" asks about its contents), and a title
+# only the report's own ("the title of the report on Oldham" is a reading-list entry's).
+_THE_REPORT = r"(?:the|this) (?:report|paper|study|document|publication)"
+TITLE_INTENT = (
+    r"\bsubtitle|\b(?:the|its|front) cover\b|\bcover page\b"
+    rf"|\b(?:title|name) of {_THE_REPORT}\b(?!\s+(?:on|about|by|from|for|of|that|which)\b)"
+    r"|\b(?:report|paper|study|document|publication)['’]s (?:title|name)\b"
+    rf"|\bwhat(?: is|['’]s) {_THE_REPORT} (?:called|titled|entitled)\b"
+)
+_ABOUT_TITLE = re.compile(
+    r"^(about|introduction|foreword|preface|executive summary|summary|methodology|acknowledge?ments?)\b", re.I
+)
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+# Words of a case-study title that do not tell one council from another.
+_GENERIC_TITLE_WORDS = frozenset(
+    "the of and for council councils borough county district city metropolitan london lbc partnership "
+    "st north south east west present".split()
+)
+
+
+def passage_part(heading_path: tuple[str, ...], case_study: bool) -> str:
+    """The part of its model a passage belongs to: "Benefits", "Case studies", ..."""
+    own = heading_path[-2] if case_study and len(heading_path) > 1 else heading_path[-1]
+    return re.sub(r"^\d{1,2}(?:\.\d{1,2})*\.?\s*", "", own)
+
+
+def about_the_report(passage: Passage) -> bool:
+    """Whether a passage tells about the report itself: front matter, introduction, "About ..." sections."""
+    titles = (passage.chapter_title, passage.section_title)
+    return passage.section_kind == "front" or any(_ABOUT_TITLE.match(title) for title in titles)
+
+
+def is_cover(passage: Passage) -> bool:
+    """Whether a passage is the report's cover: front matter with no sentence of its own, only its
+    title and subtitle ("WHOLE-COUNCIL APPROACHES TO TRANSFORMATION")."""
+    return passage.section_kind == "front" and not SENTENCE.search(passage.text)
+
+
+def has_contact_details(text: str) -> bool:
+    return bool(_EMAIL.search(text))
+
+
+def has_figure(text: str) -> bool:
+    return bool(_FIGURE.search(text))
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", text.lower()))
+
+
+def subject_words(passage: Passage) -> frozenset[str]:
+    """The words that name a case study's subject: "South Hams/West Devon (2013-Present)" -> {hams, devon}.
+
+    Empty for passages outside case studies.
+    """
+    if passage.section_kind != "case_study" or not passage.heading_path:
+        return frozenset()
+    title = re.sub(r"\(\s*\d{4}\s*[-–]\s*(present|\d{4})\s*\)", " ", passage.heading_path[-1], flags=re.I)
+    return frozenset(w for w in _words(title) if w not in _GENERIC_TITLE_WORDS and len(w) > 2)
+
+
+@dataclass(frozen=True, eq=False)
+class Structure:
+    """What the prior needs to know of every passage, computed once when an index loads."""
+
+    parts: tuple[str, ...]
+    has_contact: np.ndarray
+    about: np.ndarray
+    sections: tuple[str, ...]
+    subjects: tuple[frozenset[str], ...]
+    words: tuple[frozenset[str], ...]
+    cover: np.ndarray
+
+    @classmethod
+    def of(cls, passages: list[Passage]) -> Structure:
+        return cls(
+            parts=tuple(passage_part(p.heading_path, p.section_kind == "case_study") for p in passages),
+            has_contact=np.array([has_contact_details(p.text) for p in passages], dtype=bool),
+            about=np.array([about_the_report(p) for p in passages], dtype=bool),
+            sections=tuple(" / ".join(p.heading_path) for p in passages),
+            subjects=tuple(subject_words(p) for p in passages),
+            words=tuple(_words(p.text) for p in passages),
+            cover=np.array([is_cover(p) for p in passages], dtype=bool),
+        )
+
+    def prior(self, question: str) -> np.ndarray:
+        """The structure prior of every passage for a question (see ``intent_prior``)."""
+        return intent_prior(question, self.parts, self.has_contact, self.about)
+
+    def cover_step(self, question: str) -> np.ndarray:
+        """For the cover's passages, 1 if the question asks what the report is called and -1 if not; 0 for
+        the rest (scaled by the ``cover_step`` setting: more than the fused scores' spread over a
+        question's best passages, about 1.5). A subtitle ("whole-council approaches to transformation") is
+        close to many questions about the report and answers none but that one, which rarely shares a word
+        with it ("What is the report called?")."""
+        sign = 1.0 if re.search(TITLE_INTENT, question.lower()) else -1.0
+        return self.cover.astype("float32") * sign
+
+    def on_topic(self, top: int) -> np.ndarray:
+        """Passages on the topic of passage ``top``: in its section, or naming its case study's subject."""
+        subject, own = self.subjects[top], self.sections[top]
+        pairs = zip(self.sections, self.words, strict=True)
+        return np.array([section == own or bool(subject & words) for section, words in pairs], dtype=bool)
+
+    def topic(self, question: str, scores: np.ndarray) -> np.ndarray:
+        """1 for each further-reading or contact passage the question asks for that is on the topic of the
+        best-scoring passage, else 0."""
+        asked = asked_parts(question, self.parts, self.has_contact, TOPIC_INTENTS)
+        if not len(scores) or not asked.any():
+            return np.zeros(len(scores), dtype="float32")
+        return ((asked > 0) & self.on_topic(int(np.argmax(scores)))).astype("float32")
+
+
+def asked_parts(
+    question: str, parts: Sequence[str], has_contact: np.ndarray, intents: dict[str, str] | None = None
+) -> np.ndarray:
+    """1 for each passage of the part of a model (or with the contact details) the question asks for, else 0."""
+    text = question.lower()
+    asked = np.zeros(len(parts), dtype="float32")
+    for part, pattern in (PART_INTENTS if intents is None else intents).items():
+        if re.search(pattern, text):
+            asked += np.array([p == part for p in parts], dtype="float32")
+    if re.search(CONTACT_INTENT, text):
+        asked += has_contact.astype("float32")
+    return asked
+
+
+def intent_prior(question: str, parts: Sequence[str], has_contact: np.ndarray, about: np.ndarray) -> np.ndarray:
+    """1 for each passage whose part (or contact details, or account of the report itself) the question
+    asks for, else 0."""
+    prior = asked_parts(question, parts, has_contact)
+    if re.search(ABOUT_INTENT, question.lower()):
+        prior += about.astype("float32")
+    return prior

@@ -1,0 +1,74 @@
+"""One settings object with defaults in code. Environment variables are read here and only here."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+Retriever = Literal["fused", "hybrid", "dense", "bm25", "late", "rerank"]
+
+DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run can be configured with. Stored in the index manifest at ingest."""
+
+    index_dir: Path = PROJECT_ROOT / "index"
+    ingest_dir: Path = PROJECT_ROOT / "ingest"
+    feedback_dir: Path = PROJECT_ROOT / "feedback"
+    model: str = DEFAULT_MODEL
+    max_words: int = 120
+    min_words: int = 40
+    embed_headings: bool = True
+    retriever: Retriever = "fused"
+    rrf_k: int = 60
+    sentence_weight: float = 0.3
+    bm25_weight: float = 0.3
+    prior_weight: float = 0.1
+    late_weight: float = 3.0
+    topic_weight: float = 0.5
+    cover_step: float = 2.0  # the cover (title, subtitle) down this much, or up for a question asking the title
+    reranker: str = ""  # a cross-encoder folder (or cached hub name); "" = none
+    rerank_depth: int = 20
+    answer_bm25_weight: float = 0.3  # a sentence's BM25 in choosing highlights and the short answer
+    k: int = 5
+    abstain_below: float = 0.15
+    correct_spelling: bool = True  # read a misspelt word as the report's own ("Stafordshire" -> "Staffordshire")
+    abstain_off_topic: bool = True  # abstain when the best passage is about none of the councils a question names
+    abstain_uncounted: bool = True  # abstain when "how many X" finds no count of X in the best passages
+    max_file_mb: float = 50.0
+    max_question_chars: int = 2000
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Defaults, then environment variables, then explicit overrides (CLI flags); ``None`` is ignored."""
+    env: dict[str, object] = {}
+    if value := os.environ.get("LATM_QA_INDEX"):
+        env["index_dir"] = Path(value)
+    if value := os.environ.get("LATM_QA_MODEL"):
+        env["model"] = value
+    if value := os.environ.get("LATM_QA_RERANKER"):
+        env["reranker"] = value
+    if value := os.environ.get("LATM_QA_FEEDBACK_DIR"):
+        env["feedback_dir"] = Path(value)
+    if value := os.environ.get("LATM_QA_MAX_FILE_MB"):
+        try:
+            env["max_file_mb"] = float(value)
+        except ValueError:
+            from .errors import LatmQaError
+
+            raise LatmQaError(
+                f"LATM_QA_MAX_FILE_MB={value!r} is not a number: set it to a size in MB, e.g. 50"
+            ) from None
+    given = {key: val for key, val in overrides.items() if val is not None}
+    for key in ("index_dir", "ingest_dir", "feedback_dir"):
+        if key in given:
+            given[key] = Path(given[key])  # type: ignore[arg-type]
+    settings = replace(Settings(), **{**env, **given})
+    if settings.reranker and "retriever" not in given:  # a configured reranker is used unless told otherwise
+        settings = replace(settings, retriever="rerank")
+    return settings

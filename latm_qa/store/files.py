@@ -1,0 +1,238 @@
+"""The index's files: manifest.json, documents.jsonl, passages.jsonl, vectors.faiss, sentences. No pickle.
+
+They live in a version directory that manifest.json names (versions.py writes them):
+
+    index/
+      manifest.json        the current version's manifest + "current", "previous", "history"
+      v-<UTC time>/        manifest.json, documents.jsonl, passages.jsonl, vectors.faiss,
+                           sentences.jsonl, sentence_vectors.npy, token_vectors.npy (float16),
+                           token_counts.npy (never changed once written)
+      v-<UTC time>/        the previous version, kept for `latm-qa ingest --rollback`
+      .lock                held by the one ingest allowed to write at a time
+
+Readers read manifest.json once and every other file from the version it names, so they see the
+old index or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from dataclasses import asdict, dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import IndexMismatchError, IndexMissingError, LatmQaError
+from ..types import Document, Passage, Section, TokenVectors
+
+SCHEMA_VERSION = 3
+MANIFEST = "manifest.json"
+PASSAGES = "passages.jsonl"
+DOCUMENTS = "documents.jsonl"
+VECTORS = "vectors.faiss"
+SENTENCES = "sentences.jsonl"
+SENTENCE_VECTORS = "sentence_vectors.npy"
+TOKEN_VECTORS = "token_vectors.npy"
+TOKEN_COUNTS = "token_counts.npy"
+DATA_FILES = (DOCUMENTS, PASSAGES, SENTENCES, SENTENCE_VECTORS, TOKEN_VECTORS, TOKEN_COUNTS, VECTORS)
+_VERSION_NAME = re.compile(r"^v-[0-9A-Za-z.\-]+$")
+# numpy reads a .npy header with ast.literal_eval, and CPython 3.11's AST conversion is not thread-safe
+# ("SystemError: AST constructor recursion depth mismatch" when two threads load at once): one at a time.
+_NPY_LOCK = threading.Lock()
+
+
+def load_npy(path: Path) -> np.ndarray:
+    """np.load of a plain array (no pickle), safe to call from several threads."""
+    with _NPY_LOCK:
+        return np.load(path, allow_pickle=False)
+
+
+def library_versions() -> dict[str, str]:
+    out = {}
+    for name in ("latm-qa", "sentence-transformers", "torch", "faiss-cpu", "bm25s", "pypdf", "numpy"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def document_to_json(doc: Document) -> dict:
+    data = asdict(doc)
+    data["sections"] = [
+        {**asdict(s), "heading_path": list(s.heading_path), "pages": list(s.pages)} for s in doc.sections
+    ]
+    data["page_marks"] = [list(m) for m in doc.page_marks]
+    return data
+
+
+def document_from_json(data: dict) -> Document:
+    sections = tuple(
+        Section(**{**s, "heading_path": tuple(s["heading_path"]), "pages": tuple(s["pages"])})
+        for s in data["sections"]
+    )
+    marks = tuple((int(a), int(b)) for a, b in data["page_marks"])
+    return Document(**{**data, "sections": sections, "page_marks": marks})
+
+
+def new_manifest(
+    model: str, dim: int, settings: dict, sources: list[dict], passages: int, documents: int, sections: int
+) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "model": model,
+        "dimension": dim,
+        "libraries": library_versions(),
+        "settings": settings,
+        "sources": sources,
+        "documents": documents,
+        "sections": sections,
+        "passages": passages,
+    }
+
+
+@dataclass(frozen=True)
+class VersionFiles:
+    """What one index version holds besides its manifest, as ingest hands it over to be written."""
+
+    documents: list[Document]
+    passages: list[Passage]
+    vectors: np.ndarray  # row i: passage i
+    sentences: list[dict]
+    sentence_vectors: np.ndarray
+    tokens: TokenVectors
+
+
+def write_version_files(directory: Path, manifest: dict, files: VersionFiles) -> None:
+    """Write (and fsync) every file of one index version into an existing, empty directory."""
+    import faiss
+
+    out = Path(directory)
+    with open(out / DOCUMENTS, "w", encoding="utf-8") as fh:
+        for doc in files.documents:
+            fh.write(json.dumps(document_to_json(doc), ensure_ascii=False) + "\n")
+    with open(out / PASSAGES, "w", encoding="utf-8") as fh:
+        for passage in files.passages:
+            fh.write(json.dumps(passage.to_json(), ensure_ascii=False) + "\n")
+    with open(out / SENTENCES, "w", encoding="utf-8") as fh:
+        for sentence in files.sentences:
+            fh.write(json.dumps(sentence, ensure_ascii=False) + "\n")
+    np.save(out / SENTENCE_VECTORS, files.sentence_vectors.astype("float32"), allow_pickle=False)
+    np.save(out / TOKEN_VECTORS, files.tokens.matrix.astype("float16"), allow_pickle=False)
+    np.save(out / TOKEN_COUNTS, files.tokens.counts.astype("int32"), allow_pickle=False)
+    flat = faiss.IndexFlatIP(int(files.vectors.shape[1]))
+    if len(files.vectors):
+        flat.add(np.ascontiguousarray(files.vectors, dtype="float32"))
+    faiss.write_index(flat, str(out / VECTORS))
+    write_json(out / MANIFEST, manifest)
+    for child in out.iterdir():
+        fsync(child)
+    fsync(out)
+
+
+def read_manifest(index_dir: Path) -> dict:
+    index_dir = Path(index_dir)
+    path = index_dir / MANIFEST
+    if not path.exists():
+        raise IndexMissingError(
+            f"no index at {index_dir}: build it with `latm-qa ingest` (or `make index`)"
+        )
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexMismatchError(
+            f"{path} is unreadable ({exc.__class__.__name__}); rebuild with `latm-qa ingest --index {index_dir}`"
+        ) from None
+    schema = manifest.get("schema_version") if isinstance(manifest, dict) else None
+    if schema != SCHEMA_VERSION:
+        raise IndexMismatchError(
+            f"index at {index_dir} has schema version {schema!r}, this latm-qa reads {SCHEMA_VERSION}: "
+            f"rebuild with `latm-qa ingest --index {index_dir}`"
+        )
+    return manifest
+
+
+def read_index_files(
+    index_dir: Path,
+) -> tuple[dict, list[Document], list[Passage], object, list[dict], np.ndarray, TokenVectors]:
+    """Load and cross-check every file of the current version; retried if an ingest swaps it meanwhile."""
+    index_dir = Path(index_dir)
+    for _attempt in range(5):
+        manifest = read_manifest(index_dir)
+        try:
+            return (manifest, *read_version_files(index_dir, data_dir(index_dir, manifest), manifest))
+        except IndexMismatchError:
+            if readable_manifest(index_dir) == manifest:
+                raise
+    raise IndexMismatchError(f"index at {index_dir} kept changing while it was read; try again")
+
+
+def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
+    import faiss
+
+    fix = f"rebuild with `latm-qa ingest --index {index_dir}`"
+    try:
+        with open(data / DOCUMENTS, encoding="utf-8") as fh:
+            documents = [document_from_json(json.loads(line)) for line in fh if line.strip()]
+        with open(data / PASSAGES, encoding="utf-8") as fh:
+            passages = [Passage.from_json(json.loads(line)) for line in fh if line.strip()]
+        with open(data / SENTENCES, encoding="utf-8") as fh:
+            sentences = [json.loads(line) for line in fh if line.strip()]
+        sentence_vectors = load_npy(data / SENTENCE_VECTORS)
+        tokens = TokenVectors(
+            load_npy(data / TOKEN_VECTORS).astype("float32"), load_npy(data / TOKEN_COUNTS).astype("int64")
+        )
+        vectors = faiss.read_index(str(data / VECTORS))
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise IndexMismatchError(f"index at {index_dir} is damaged ({exc.__class__.__name__}: {exc}); {fix}") from None
+    counts = (manifest.get("passages"), len(passages), vectors.ntotal)
+    if len(set(counts)) != 1:
+        raise IndexMismatchError(
+            f"index at {index_dir} is inconsistent: manifest says {counts[0]} passages, "
+            f"passages.jsonl has {counts[1]}, vectors.faiss has {counts[2]}; {fix}"
+        )
+    if vectors.d != manifest.get("dimension"):
+        raise IndexMismatchError(
+            f"index at {index_dir}: vector size {vectors.d} != manifest {manifest.get('dimension')}; {fix}"
+        )
+    if len(sentences) != len(sentence_vectors):
+        raise IndexMismatchError(f"index at {index_dir}: sentence files disagree; {fix}")
+    if len(tokens.counts) != len(passages) or int(tokens.counts.sum()) != len(tokens.matrix):
+        raise IndexMismatchError(f"index at {index_dir}: token files disagree with the passages; {fix}")
+    return documents, passages, vectors, sentences, sentence_vectors, tokens
+
+
+def data_dir(index_dir: Path, manifest: dict) -> Path:
+    """The version directory holding the manifest's files."""
+    name = manifest.get("current")
+    if not isinstance(name, str) or not _VERSION_NAME.match(name):
+        raise IndexMismatchError(
+            f"index at {index_dir}: manifest.json names no valid version ({name!r}); "
+            f"rebuild with `latm-qa ingest --index {index_dir}`"
+        )
+    return index_dir / name
+
+
+def readable_manifest(index_dir: Path) -> dict | None:
+    try:
+        return read_manifest(index_dir)
+    except LatmQaError:
+        return None
+
+
+def write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

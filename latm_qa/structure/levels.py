@@ -1,0 +1,71 @@
+"""Sections from heading levels, for a report whose headings carry no numbers.
+
+The report this tool was built for is numbered ("2.", "2.4."), and its numbering is trusted over
+markdown "#" depths or one PDF's fonts. A report without numbered headings falls back to the
+levels its reader saw: "#" depth in markdown, font size rank in a PDF, title case in plain text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..text import DATED, NUMBERED  # noqa: F401 (numbering reads them here)
+from ..types import Block
+
+_NUMBERED = re.compile(r"^(\d{1,2})(?:\.(\d{1,2}))?\.?\s+(\S.*)$")
+CASE_STUDIES_TITLE = re.compile(r"case stud", re.I)
+
+
+def front_section(title: str) -> dict:
+    """The section for text before the first chapter, named after the document."""
+    return {
+        "number": "",
+        "title": title,
+        "level": 0,
+        "kind": "front",
+        "path": [title],
+        "chapter_title": title,
+        "label": title,
+    }
+
+
+def numbered_heading(text: str) -> re.Match[str] | None:
+    """ "2.1. Key features" -> groups (chapter "2", sub "1" or None, title "Key features"); the title is capitalised."""
+    match = _NUMBERED.match(text)
+    return match if match and match.group(3)[:1].isupper() else None
+
+
+def is_numbered(blocks: list[Block]) -> bool:
+    """Whether the report numbers its headings ("1. Introduction", "2.1 Key features")."""
+    headings = [re.sub(r"\s+", " ", b.text).strip() for b in blocks if b.kind == "heading"]
+    return sum(numbered_heading(text) is not None for text in headings) >= 2
+
+
+class HeadingLevels:
+    """Nests headings by their reader's level (1 = strongest; 0, a weak heading, the deepest)."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, str]] = []
+        self.front_used = False
+
+    def classify(self, block: Block, doc_title: str) -> dict | None:
+        text = re.sub(r"\s+", " ", block.text).strip()
+        if not self.front_used and not self.stack and text == doc_title:
+            self.front_used = True
+            return front_section(text)
+        level = block.heading_hint or 99
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        parents = [label for _, label in self.stack]
+        self.stack.append((level, text))
+        path = [*parents, text]
+        case_study = any(CASE_STUDIES_TITLE.search(label) for label in parents)
+        return {
+            "number": path[0],
+            "title": text,
+            "level": min(len(path), 3),
+            "kind": "case_study" if case_study else "unnumbered",
+            "path": path,
+            "chapter_title": path[0],
+            "label": text,
+        }

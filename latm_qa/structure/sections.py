@@ -1,0 +1,209 @@
+"""Sections from the report's numbering: rebuild the cleaned text and the section tree."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..text import ends_sentence
+from ..types import Block, Document, RawDocument, Section
+from .levels import CASE_STUDIES_TITLE, DATED, HeadingLevels, front_section, is_numbered, numbered_heading
+
+SEPARATOR = "\n\n"
+
+
+def document_id(path: str, sha256: str) -> str:
+    """A short stable id: the file name plus the start of its content hash."""
+    return f"{Path(path).name}#{sha256[:8]}"
+
+
+def parse_sections(raw: RawDocument) -> Document:
+    """Turn a reader's blocks into a Document: cleaned text plus numbered sections and case studies
+    (or, in a report without numbered headings, sections nested by heading level)."""
+    blocks = _rejoin_interrupted(list(raw.blocks))
+    doc_id = document_id(raw.path, raw.sha256)
+    text_parts: list[str] = []
+    page_marks: list[tuple[int, int]] = []
+    offset = 0
+    open_section: dict | None = None
+    finished: list[dict] = []
+    pending_footnotes: list[Block] = []
+    state: _Numbering | HeadingLevels = _Numbering() if is_numbered(blocks) else HeadingLevels()
+
+    def append(block: Block) -> int:
+        nonlocal offset
+        if text_parts:
+            text_parts.append(SEPARATOR)
+            offset += len(SEPARATOR)
+        start = offset
+        for rel, page in block.pages:
+            if not page_marks or page_marks[-1][1] != page:
+                page_marks.append((start + rel, page))
+        text_parts.append(block.text)
+        offset += len(block.text)
+        return start
+
+    def close_section() -> None:
+        nonlocal open_section
+        for footnote in pending_footnotes:
+            append(footnote)
+        pending_footnotes.clear()
+        if open_section is not None:
+            open_section["end"] = offset
+            finished.append(open_section)
+        open_section = None
+
+    for block in blocks:
+        heading = state.classify(block, raw.title) if block.kind == "heading" else None
+        if heading is not None:
+            close_section()
+            heading_start = append(Block(kind="heading", text=heading["label"], pages=block.pages))
+            open_section = {**heading, "heading_start": heading_start, "start": offset + len(SEPARATOR)}
+            continue
+        if block.kind == "heading":  # a heading the numbering rejects is kept as text
+            block = Block(kind="paragraph", text=block.text, pages=block.pages)
+        if block.kind == "footnote":
+            pending_footnotes.append(block)
+            continue
+        if open_section is None:
+            state.front_used = True
+            open_section = {**front_section(raw.title), "heading_start": offset, "start": offset}
+        append(block)
+    close_section()
+
+    text = "".join(text_parts)
+    doc = Document(
+        doc_id=doc_id,
+        path=raw.path,
+        title=raw.title,
+        sha256=raw.sha256,
+        text=text,
+        sections=(),
+        page_marks=tuple(page_marks),
+        encoding=raw.encoding,
+    )
+    sections = []
+    for sec in finished:
+        start = min(sec["start"], sec["end"])
+        sections.append(
+            Section(
+                document=doc_id,
+                number=sec["number"],
+                title=sec["title"],
+                level=sec["level"],
+                kind=sec["kind"],
+                heading_path=tuple(sec["path"]),
+                chapter_title=sec["chapter_title"],
+                start=start,
+                end=sec["end"],
+                pages=doc.pages_for(sec["heading_start"], max(sec["end"], sec["heading_start"] + 1)),
+            )
+        )
+    return Document(**{**doc.__dict__, "sections": tuple(sections)})
+
+
+def _rejoin_interrupted(blocks: list[Block]) -> list[Block]:
+    """Rejoin a sentence split by a footnote block or a page break ("socio-" ... "economic lines", "set up
+    the" ... "1000 Club"): a block that opens as no sentence does runs on from one that ends no sentence."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind in ("paragraph", "item") and _runs_on(block.text):
+            target = next((i for i in range(len(out) - 1, -1, -1) if out[i].kind != "footnote"), None)
+            if target is not None and out[target].kind in ("paragraph", "item") and not ends_sentence(out[target].text):
+                prev = out[target]
+                glue = "" if prev.text.endswith("-") else " "
+                shift = len(prev.text) + len(glue)
+                out[target] = Block(
+                    kind=prev.kind,
+                    text=prev.text + glue + block.text,
+                    pages=prev.pages + tuple((rel + shift, page) for rel, page in block.pages),
+                )
+                continue
+        out.append(block)
+    return out
+
+
+def _runs_on(text: str) -> bool:
+    """Whether a block may open mid-sentence: in lower case, with a number or sum ("£2.5 million a
+    year"), a bracket or a quotation mark."""
+    first = text[:1]
+    return first.islower() or first.isdigit() or first in "£$€(\"'“‘"
+
+
+class _Numbering:
+    """Tracks the section numbering seen so far and accepts only headings that continue it."""
+
+    def __init__(self) -> None:
+        self.chapter = 0
+        self.sub = 0
+        self.chapter_label = ""
+        self.chapter_title = ""
+        self.sub_label = ""
+        self.sub_title = ""
+        self.sub_number = ""
+        self.seen_numbered = False
+        self.front_used = False
+
+    def classify(self, block: Block, doc_title: str) -> dict | None:
+        text = re.sub(r"\s+", " ", block.text).strip()
+        match = numbered_heading(text)
+        if match:
+            chapter, sub, title = int(match.group(1)), match.group(2), match.group(3).strip()
+            if sub is None and chapter > self.chapter:
+                self.chapter, self.sub, self.seen_numbered = chapter, 0, True
+                self.chapter_label, self.chapter_title = f"{chapter}. {title}", title
+                self.sub_label = self.sub_title = self.sub_number = ""
+                return {
+                    "number": str(chapter),
+                    "title": title,
+                    "level": 1,
+                    "kind": "chapter",
+                    "path": [self.chapter_label],
+                    "chapter_title": title,
+                    "label": self.chapter_label,
+                }
+            if sub is not None and (chapter == self.chapter and int(sub) > self.sub or chapter > self.chapter):
+                if chapter != self.chapter:  # the chapter heading itself was not found
+                    self.chapter, self.chapter_label, self.chapter_title = chapter, f"{chapter}.", ""
+                self.sub, self.seen_numbered = int(sub), True
+                self.sub_number = f"{chapter}.{int(sub)}"
+                self.sub_label, self.sub_title = f"{self.sub_number}. {title}", title
+                return {
+                    "number": self.sub_number,
+                    "title": title,
+                    "level": 2,
+                    "kind": "subsection",
+                    "path": [self.chapter_label, self.sub_label],
+                    "chapter_title": self.chapter_title,
+                    "label": self.sub_label,
+                }
+            return None
+        strong = block.heading_hint > 0
+        if not self.seen_numbered:
+            if self.front_used or not (strong or text == doc_title):
+                return None
+            self.front_used = True
+            return front_section(text)
+        if CASE_STUDIES_TITLE.search(self.sub_title) and (strong or DATED.search(text)):
+            return {
+                "number": self.sub_number,
+                "title": text,
+                "level": 3,
+                "kind": "case_study",
+                "path": [self.chapter_label, self.sub_label, text],
+                "chapter_title": self.chapter_title,
+                "label": text,
+            }
+        if not strong:
+            return None
+        self.sub_title = self.sub_label = self.sub_number = ""
+        self.chapter_label = self.chapter_title = text
+        return {
+            "number": text,
+            "title": text,
+            "level": 1,
+            "kind": "unnumbered",
+            "path": [text],
+            "chapter_title": text,
+            "label": text,
+        }

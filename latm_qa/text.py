@@ -1,0 +1,63 @@
+"""Text rules every stage shares: plain letters, words, stems, stop words, sentence ends, numbered and
+dated titles. One place each, as bm25s keeps its tokenisation and stop words."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Typesetting's ligatures, invisible hyphens and curly quotes as plain letters ("ﬁnancial" -> "financial",
+# "council’s" -> "council's"), so a word reads and matches the same whatever typeset it (a word processor
+# curls the quotes a markdown file has straight); a soft hyphen marks where a word may break, not a letter.
+PLAIN_LETTERS = str.maketrans(
+    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st", "\u00ad": "", "\u2011": "-"}
+    | dict.fromkeys("‘’‚‛", "'")
+    | dict.fromkeys("“”„‟", '"')
+)
+
+# --- words ------------------------------------------------------------------------------------------
+WORD = re.compile(r"[\w'’-]+")  # a word as the question checks read it: letters, digits, apostrophes, hyphens
+POSSESSIVE = re.compile(r"['’]s$")
+YEAR = re.compile(r"^(?:19|20)\d\d$")  # a word that is a year
+
+
+def word_count(text: str) -> int:
+    """Words as whitespace separates them (the passage splitter's and the benchmark's measure)."""
+    return len(text.split())
+
+
+@lru_cache(maxsize=1)
+def stemmer():
+    """The English Snowball stemmer (PyStemmer), shared by BM25 and every rule that compares stems."""
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    return stemmer().stemWord(word)
+
+
+# Words of a question that say nothing about its topic: bm25s's English stop words and question words.
+QUESTION_STOP_WORDS = frozenset(
+    "a an and are as at be but by for if in into is it no not of on or such that the their then there these they "
+    "this to was will with what which who whom whose how why when where does did do can could would should its "
+    "from were has have had".split()
+)
+
+# --- sentences --------------------------------------------------------------------------------------
+SENTENCE = re.compile(r"\w[.!?][\"'”’)]*(\s|$)")  # a sentence ends here (not in "example.org.uk")
+# where one sentence of a paragraph ends and the next begins (the passage and sentence splitter's cut)
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’')]?\s+(?=[A-Z0-9£\"“‘'(])")
+TERMINAL = ".!?:;\"'”’)"  # what a sentence (or a heading's date) ends with
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(text) and text.rstrip()[-1] in TERMINAL
+
+
+# --- titles -----------------------------------------------------------------------------------------
+# a title ending in a span of years, as case studies and other dated examples are titled: "... (2013-Present)"
+DATED = re.compile(r"\((?:19|20)\d\d\s*[-–]\s*(?:[Pp]resent|(?:19|20)\d\d)\)\s*$")
+# a line that opens as a numbered heading does: "2.4. Case studies", "5 Enabling councils"
+NUMBERED = re.compile(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-Z]")
