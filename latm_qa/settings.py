@@ -10,6 +10,12 @@ from typing import Literal
 Retriever = Literal["fused", "hybrid", "dense", "bm25", "late", "rerank"]
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
+# The question's path, in order (answer/pipeline.py): leave a step out to turn it off.
+DEFAULT_STEPS = (
+    "clean", "spelling", "filters", "acronyms", "places", "score", "rank",
+    "not_in_report", "after_the_report", "off_topic", "not_counted", "low_similarity",
+    "rerank", "highlight", "answer", "suggest",
+)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,6 +48,7 @@ class Settings:
     abstain_uncounted: bool = True  # abstain when "how many X" finds no count of X in the best passages
     max_file_mb: float = 50.0
     max_question_chars: int = 2000
+    steps: tuple[str, ...] = DEFAULT_STEPS
 
 
 def load_settings(**overrides: object) -> Settings:

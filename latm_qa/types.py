@@ -182,7 +182,8 @@ class Check:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """The answer to one question: ranked hits, or an abstention with the nearest sections."""
+    """The answer to one question: ranked hits, or an abstention with the nearest sections; ``checks``
+    says how the question was read and why it was answered or not (see Check)."""
 
     question: str
     hits: tuple[Hit, ...]
@@ -192,14 +193,51 @@ class SearchResult:
     answer_citation: str = ""
     truncated: bool = False
     confidence: float = 0.0
-    not_in_report: tuple[str, ...] = ()
-    places: tuple[PlaceReading, ...] = ()  # place descriptions read as the report's councils
     retriever: str = ""  # the ranking that produced the hits: fused, rerank, ...
-    off_topic: tuple[str, ...] = ()  # councils the question names that the best passage is not about
-    corrections: tuple[Correction, ...] = ()  # misspelt words searched as the report's own words
-    did_you_mean: tuple[str, ...] = ()  # the report's names the names in not_in_report may have meant
-    not_counted: str = ""  # what a "how many" question counts ("staff") when no passage near it gives a count
-    after_the_report: str = ""  # the time asked about ("after 2020") when it is after the report's last year
+    checks: tuple[Check, ...] = ()
+
+    def check(self, kind: str) -> Check | None:
+        """The check of that kind, or None."""
+        return next((c for c in self.checks if c.kind == kind), None)
+
+    def _data(self, kind: str) -> tuple:
+        found = self.check(kind)
+        return found.data if found else ()
+
+    @property
+    def not_in_report(self) -> tuple[str, ...]:
+        """Names, years, places and acronyms the question uses that the report never mentions."""
+        return self._data("not_in_report")
+
+    @property
+    def places(self) -> tuple[PlaceReading, ...]:
+        """Place descriptions read as the report's councils."""
+        return self._data("places")
+
+    @property
+    def off_topic(self) -> tuple[str, ...]:
+        """Councils the question names that the best passage is not about."""
+        return self._data("off_topic")
+
+    @property
+    def corrections(self) -> tuple[Correction, ...]:
+        """Misspelt words searched as the report's own words."""
+        return self._data("spelling")
+
+    @property
+    def did_you_mean(self) -> tuple[str, ...]:
+        """The report's names that the names in not_in_report may have meant."""
+        return self._data("did_you_mean")
+
+    @property
+    def not_counted(self) -> str:
+        """What a "how many" question counts ("staff") when no passage near it gives a count."""
+        return next(iter(self._data("not_counted")), "")
+
+    @property
+    def after_the_report(self) -> str:
+        """The time asked about ("after 2020") when it is after the report's last year."""
+        return next(iter(self._data("after_the_report")), "")
 
 
 @dataclass(frozen=True)

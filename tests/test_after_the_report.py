@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from latm_qa.answer.checks import after_the_report, last_year
+from latm_qa.answer.checks import after_the_report
 from latm_qa.answer.present import format_plain, result_to_json
+from latm_qa.answer.report import last_year
 from latm_qa.app import render
 
 LAST = last_year({"2013", "2016", "2020", "barnet", "vision"})

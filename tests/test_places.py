@@ -39,14 +39,14 @@ def test_gazetteer_is_complete_and_well_formed():
 
 
 def test_councils_named_in_the_report(md_index):
-    names = {c.name for c in md_index.places.councils}
+    names = {c.name for c in md_index.facts.places.councils}
     assert {"Warrington", "Oldham", "Essex", "Barnet", "Suffolk Coastal", "Waveney", "South Hams", "Croydon"} <= names
     assert not names & {"Kent", "Birmingham", "Manchester", "Glasgow", "Reading", "Bath and North East Somerset"}
 
 
 def test_the_pdfs_name_the_same_councils(md_index, pdf_index, pdf_no_outline_index):
-    expected = md_index.places.councils
-    assert pdf_index.places.councils == expected and pdf_no_outline_index.places.councils == expected
+    expected = md_index.facts.places.councils
+    assert pdf_index.facts.places.councils == expected and pdf_no_outline_index.facts.places.councils == expected
 
 
 def test_descriptions_expand_to_the_councils_inside_them():
@@ -134,7 +134,7 @@ def test_the_reading_of_a_place_is_reported_in_json_and_plain_text(md_index):
 def test_a_case_study_named_after_a_partnership_carries_its_councils(md_index):
     from latm_qa.places.gazetteer import case_study_councils
 
-    councils = case_study_councils(md_index.passages, md_index.places)
+    councils = case_study_councils(md_index.passages, md_index.facts.places)
     assert list(councils.values()) == ["Cheltenham, Cotswold, Forest of Dean, West Oxfordshire"]  # others name theirs
     # the passage on the advisers names none of the four councils, yet a question naming one finds it
     hits = md_index.search("How did the Forest of Dean partnership help its members get to grips with commissioning?")

@@ -98,16 +98,16 @@ def test_edited_copy_reembeds_only_the_changed_passages(source, built):
     assert {p.heading_path[-1] for p in gone} == {ESSEX, OLDHAM} and report.dropped == len(gone)
     assert report.sentences_embedded < 15
 
-    old_matrix = before.vectors.reconstruct_n(0, len(before.passages))
+    old_matrix = before.corpus.vectors.reconstruct_n(0, len(before.passages))
     old_vectors = {embedding_text(p): v for p, v in zip(before.passages, old_matrix, strict=True)}
-    new_matrix = after.vectors.reconstruct_n(0, len(after.passages))
-    old_tokens = {embedding_text(p): before.tokens.rows(i) for i, p in enumerate(before.passages)}
+    new_matrix = after.corpus.vectors.reconstruct_n(0, len(after.passages))
+    old_tokens = {embedding_text(p): before.corpus.tokens.rows(i) for i, p in enumerate(before.passages)}
     for row, passage in enumerate(after.passages):
         if passage not in fresh:
             assert np.array_equal(new_matrix[row], old_vectors[embedding_text(passage)])  # kept, not re-embedded
-            assert np.array_equal(after.tokens.rows(row), old_tokens[embedding_text(passage)])
+            assert np.array_equal(after.corpus.tokens.rows(row), old_tokens[embedding_text(passage)])
         else:
-            assert len(after.tokens.rows(row)) > 0  # fresh word-piece vectors came with the fresh vector
+            assert len(after.corpus.tokens.rows(row)) > 0  # fresh word-piece vectors came with the fresh vector
 
     hits = after.search("How much net revenue do Essex's traded services generate each year?", k=5)
     assert any("£9.5 million" in h.passage.text for h in hits)
@@ -150,7 +150,7 @@ def test_removal_only_reingest_needs_no_model(source, built):
     assert embedded == "0" and int(dropped) >= 1 and model_loaded == "False"
     index = Index.load(built)
     assert not any(OLDHAM in p.heading_path[-1] for p in index.passages)
-    assert index.bm25.size == index.vectors.ntotal == len(index.passages)
+    assert index.corpus.bm25.size == index.corpus.vectors.ntotal == len(index.passages)
 
 
 def test_cli_reports_changes_and_json(source, built):

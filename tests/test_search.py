@@ -144,7 +144,7 @@ def test_cli_errors_have_no_traceback(tmp_path):
 
 
 def test_late_interaction_is_mean_best_cosine_over_content_word_pieces():
-    from latm_qa.retrieve.scorers import late_interaction
+    from latm_qa.retrieve.late import late_interaction
     from latm_qa.types import TokenVectors
 
     e = np.eye(3, dtype="float32")
@@ -157,7 +157,7 @@ def test_late_interaction_is_mean_best_cosine_over_content_word_pieces():
 
 
 def test_index_keeps_word_piece_vectors_for_every_passage(md_index):
-    tokens = md_index.tokens
+    tokens = md_index.corpus.tokens
     assert len(tokens.counts) == len(md_index.passages) and (tokens.counts > 0).all()
     assert np.allclose(np.linalg.norm(tokens.matrix, axis=1), 1, atol=1e-2)  # stored as float16 unit rows
     top = md_index.search("Which council gives its employees training in commercial skills?", k=1, retriever="late")
@@ -168,7 +168,8 @@ def test_acronyms_expand_only_from_names_and_the_reports_own_long_forms(md_index
     from latm_qa.answer.acronyms import expand_acronyms
 
     def expand(question):
-        return expand_acronyms(question, md_index._acronym_table, md_index.vocabulary, md_index._acronyms)
+        facts = md_index.facts
+        return expand_acronyms(question, facts.acronym_table, facts.vocabulary, facts.acronyms)
 
     assert expand("Who paid for this research and who carried it out?").endswith("out?")  # not "(CIO)"
     assert expand("Who runs an arm's length management organisation?").endswith("(ALMO)")
@@ -182,7 +183,7 @@ def test_acronyms_typed_in_lower_case_are_read_as_acronyms(md_index):
     from latm_qa.answer.acronyms import recase_acronyms
 
     def recase(question):
-        return recase_acronyms(question, md_index._acronym_words, md_index.embedder.is_whole_word)
+        return recase_acronyms(question, md_index.facts.acronym_words, md_index.embedder.is_whole_word)
 
     assert recase("has the lga written about almos") == "has the LGA written about almos"
     assert recase("what is an almo at croydon lbc") == "what is an ALMO at croydon LBC"

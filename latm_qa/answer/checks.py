@@ -1,41 +1,41 @@
-"""Abstention: telling a question the report does not answer from one it does, and why.
+"""Check steps: telling a question the report does not answer from one it does, and why.
 
-Four checks, each with a reason the page and the CLI show:
+Each check adds a Check (kind, reason, data, abstain) the page and the CLI show:
 - names, years, places and acronyms the report never mentions ("Glasgow", "2019", "East Sussex", "TUPE");
 - a time after the last year the report mentions ("How did the contracts perform after 2020?" when its
   latest year is a 2020 target): nothing in it is dated later, so it can only guess;
 - councils the question names that its best passage is not about ("How much parking income did Barnet
   raise?" whose best passage is on Warrington's property income);
-- a best passage too far from the question (its cosine below the ``abstain_below`` setting, which
-  ``Index.ask`` compares itself).
+- "how many" of something the best passages speak of but never count;
+- a best passage too far from the question (its cosine below the ``abstain_below`` setting).
+An abstaining answer then offers the nearest sections, and the report's names a misspelt one may mean.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ..places.councils import Council, lower_case_places
-from ..places.gazetteer import Gazetteer, case_studies
-from ..text import YEAR
-from ..types import Passage
+from ..places.gazetteer import Gazetteer
+from ..types import Check, Passage
 from .acronyms import unknown_acronyms
+from .counts import counted_thing, uncounted
+
+if TYPE_CHECKING:
+    from .index import Index
+    from .pipeline import Query
+
+COUNT_DEPTH = 5  # "how many" is answered only if one of this many best passages counts the thing asked
+SAME_THING = 0.6  # word cosine from which two words name the same thing ("staff", "employees": 0.72)
 
 _AFTER_YEAR = re.compile(
     r"\b(?:after|since|beyond|post-?|later than)\s*(?:the\s+(?:end\s+of\s+)?)?((?:19|20)\d\d)\b", re.I
 )
 _NAME_OR_YEAR = re.compile(r"(?<![\w'])(?:[A-Z][a-z][\w'-]*|(?:19|20)\d\d)\b")
-
-
-def corpus_vocabulary(texts: list[str]) -> set[str]:
-    """Lower-cased words of the report, with possessives and hyphenated parts also on their own."""
-    vocab: set[str] = set()
-    for text in texts:
-        for word in re.findall(r"[\w'’-]+", text.lower()):
-            word = re.sub(r"['’]s$", "", word)
-            vocab.add(word)
-            vocab.update(part for part in re.split(r"[-'’]", word) if part)
-    return vocab
 
 
 def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
@@ -59,11 +59,6 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
             names.append(word)
         open_end = match.end() if word == match.group(0) and not word.isdigit() else None
     return names
-
-
-def last_year(vocabulary: set[str]) -> int | None:
-    """The latest year the report mentions (a target year counts: "by 2020"), or None if it names none."""
-    return max((int(w) for w in vocabulary if YEAR.match(w)), default=None)
 
 
 def after_the_report(question: str, last: int | None) -> str:
@@ -100,14 +95,6 @@ def _once(names: list[str]) -> list[str]:
     return [n for n in first.values() if not any(n != m and n.lower() in m.lower().split() for m in first.values())]
 
 
-def about_texts(passages: Sequence[Passage]) -> list[str]:
-    """What each passage is about, for telling whether it is on a council a question names: its heading
-    path and text, and for a case study the whole case study (its second passage, on what "the
-    partnership" shares, no longer names the four councils its first passage introduced)."""
-    whole = {key: "\n".join(p.text for p in members) for key, members in case_studies(passages).items()}
-    return [" / ".join(p.heading_path) + "\n" + whole.get((p.document, p.heading_path), p.text) for p in passages]
-
-
 def off_topic_councils(question: str, about: str, places: Gazetteer) -> tuple[str, ...]:
     """The report's councils the question names when the best passage (``about``: what it is about) is
     about none of them, else (). A passage is about a council if its text or heading path names it (or,
@@ -134,3 +121,75 @@ def nearest_sections(
     for row in [*on_named[:3], *shown]:
         seen.setdefault(" / ".join(passages[row].heading_path), passages[row])
     return tuple(seen.values())[:3]
+
+
+def _either(names: Sequence[str]) -> str:
+    """ "Kent", "Kent or Surrey", "Kent, Surrey or 2019" """
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def not_in_report_step(index: Index, query: Query) -> None:
+    facts = index.facts
+    unknown = not_in_report(query.text, facts.vocabulary, facts.places, facts.acronym_table,
+                            index.embedder.is_whole_word)
+    if unknown:
+        query.checks.append(Check("not_in_report", f"it never mentions {_either(unknown)}", tuple(unknown), True))
+
+
+def after_the_report_step(index: Index, query: Query) -> None:
+    after = after_the_report(query.text, index.facts.last_year)
+    if after:
+        query.checks.append(Check("after_the_report", f"it speaks of nothing dated {after.lower()}", (after,), True))
+
+
+def off_topic_step(index: Index, query: Query) -> None:
+    if not query.ranked:
+        return
+    named = off_topic_councils(query.text, index.facts.about[query.ranked[0]], index.facts.places)
+    if named:
+        reason = f"the passages closest to it are not about {_either(named)}"
+        query.checks.append(Check("off_topic", reason, named, True))
+
+
+def not_counted_step(index: Index, query: Query) -> None:
+    """What a "how many" question counts ("staff") when the best passages speak of it but none counts it."""
+    thing = counted_thing(query.text)
+    rows = query.ranked[:COUNT_DEPTH]
+    if not thing or not rows:
+        return
+    corpus = index.corpus
+    sentences = [corpus.sentences[i]["text"] for row in rows for i in corpus.sentence_rows[row]]
+    if uncounted(thing, sentences, lambda word, words: _means_the_same(index, word, words)):
+        reason = f"the passages closest to it give no number of {thing}"
+        query.checks.append(Check("not_counted", reason, (thing,), True))
+
+
+def _means_the_same(index: Index, word: str, words: list[str]) -> bool:
+    """Whether any of the words means what ``word`` does ("employees" for "staff"), by the embedder's
+    cosine of the single words; each word is encoded once per loaded index."""
+    cache = index.word_vectors
+    new = [w for w in dict.fromkeys([word, *words]) if w not in cache]
+    if new:
+        cache.update(zip(new, index.embedder.encode(new), strict=True))
+    vectors = np.stack([cache[w] for w in words])
+    return bool((vectors @ cache[word]).max() >= SAME_THING)
+
+
+def low_similarity_step(index: Index, query: Query) -> None:
+    if query.confidence < index.settings.abstain_below:
+        reason = "no passage is close to it"
+        query.checks.append(Check("low_similarity", reason, (round(query.confidence, 4),), True))
+
+
+def suggest(index: Index, query: Query) -> None:
+    """For an abstaining answer: the report's names a name it never mentions may have meant
+    ("Did you mean ...?") and the nearest sections, on the councils the question names or meant."""
+    if not query.abstained:
+        return
+    unknown = query.found("not_in_report")
+    meant = index.did_you_mean(list(unknown.data)) if unknown else ()
+    if meant:
+        query.checks.append(Check("did_you_mean", f"Did you mean {' or '.join(meant)}?", meant))
+    places = index.facts.places
+    named = places.named(query.text) if query.found("off_topic") else places.named(" ".join(meant))
+    query.suggestions = nearest_sections(query.ranked, query.order, index.passages, index.facts.about, places, named)

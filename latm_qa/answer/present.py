@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
-import numpy as np
+from dataclasses import asdict, is_dataclass
 
 from ..retrieve.prior import passage_part
-from ..types import Correction, Hit, Passage, PlaceReading, SearchResult
+from ..types import Check, Correction, Hit, Passage, PlaceReading, SearchResult
 
 
 def section_label(passage: Passage) -> str:
@@ -39,24 +38,6 @@ def citation(passage: Passage, with_document: bool = False) -> str:
         parts.append(pages_label(passage.pages))
     text = ", ".join(parts)
     return f"{text} · {passage.document_title}" if with_document else text
-
-
-def best_sentences(
-    sentence_scores: np.ndarray, sentence_rows: list[int], sentences: list[dict], limit: int = 2
-) -> list[tuple[int, int, float]]:
-    """The passage's sentences closest to the question: [(start, end, score)], best first.
-
-    ``sentence_scores`` holds every sentence's cosine to the question; ``sentence_rows`` this passage's.
-    """
-    if not sentence_rows:
-        return []
-    scores = sentence_scores[sentence_rows]
-    order = np.argsort(-scores)
-    best = float(scores[order[0]])
-    chosen = [order[0]] + [i for i in order[1:limit] if scores[i] >= best - 0.06]
-    return [
-        (sentences[sentence_rows[i]]["start"], sentences[sentence_rows[i]]["end"], float(scores[i])) for i in chosen
-    ]
 
 
 def hit_to_json(hit: Hit) -> dict:
@@ -111,7 +92,13 @@ def result_to_json(result: SearchResult, question_id: object = None) -> dict:
         "did_you_mean": list(result.did_you_mean),
         "not_counted": result.not_counted,
         "after_the_report": result.after_the_report,
+        "checks": [check_to_json(c) for c in result.checks],
     }
+
+
+def check_to_json(check: Check) -> dict:
+    data = [asdict(d) if is_dataclass(d) else d for d in check.data]
+    return {"kind": check.kind, "reason": check.reason, "data": data, "abstain": check.abstain}
 
 
 def place_note(reading: PlaceReading) -> str:
@@ -124,29 +111,18 @@ def spelling_note(corrections: Sequence[Correction]) -> str:
     return ", ".join(f"“{c.typed}” as “{c.meant}”" for c in corrections)
 
 
-def _either(names: Sequence[str]) -> str:
-    """ "Kent", "Kent or Surrey", "Kent, Surrey or 2019" """
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+# The order in which an abstention's reasons are told: the first found is the one shown.
+REASON_ORDER = ("not_in_report", "after_the_report", "off_topic", "not_counted")
 
 
 def abstention_reason(result: SearchResult) -> tuple[str, str]:
     """Why an answer abstained, and the names it may have meant: ("it never mentions Glasgow", "") or
-    ("the passages closest to it are not about Oldham", "") or ("it never mentions Stafordshir", "Did you
-    mean Staffordshire?"). Read with getattr: a SearchResult kept from an older version lacks the fields."""
-    missing = tuple(getattr(result, "not_in_report", ()) or ())
-    off_topic = tuple(getattr(result, "off_topic", ()) or ())
-    meant = tuple(getattr(result, "did_you_mean", ()) or ())
-    if missing:
-        why = f"it never mentions {_either(missing)}"
-    elif after := getattr(result, "after_the_report", ""):
-        why = f"it speaks of nothing dated {after.lower()}"
-    elif off_topic:
-        why = f"the passages closest to it are not about {_either(off_topic)}"
-    elif counted := getattr(result, "not_counted", ""):
-        why = f"the passages closest to it give no number of {counted}"
-    else:
-        why = ""
-    return why, (f"Did you mean {' or '.join(meant)}?" if meant else "")
+    ("the passages closest to it are not about Kirklees", "") or ("it never mentions Lancashir", "Did you
+    mean Lancashire?"), from the result's checks."""
+    checks = {c.kind: c for c in getattr(result, "checks", ())}
+    why = next((checks[kind].reason for kind in REASON_ORDER if kind in checks), "")
+    meant = checks.get("did_you_mean")
+    return why, (meant.reason if meant else "")
 
 
 def format_plain(result: SearchResult) -> str:

@@ -150,7 +150,7 @@ def _stems(text: str) -> set[str]:
 def report_mentions(index: Index, question: str) -> bool:
     """Whether any content word of the question (beyond "what", "about", pronouns...) occurs in the report."""
     stems = _stems(question)
-    return any(word[:5] in stems for word in index.vocabulary)
+    return any(word[:5] in stems for word in index.facts.vocabulary)
 
 
 def build_filters(chapters: list[str] | tuple[str, ...] = (), parts: list[str] | tuple[str, ...] = ()) -> Filters:

@@ -1,0 +1,64 @@
+"""What the question's steps know of the loaded report, worked out once when an index loads: its
+vocabulary and last year, its acronyms, the councils it names (the gazetteer narrowed to it), and what
+each passage is about."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..places.gazetteer import Gazetteer, case_studies
+from ..text import YEAR
+from ..types import Document, Passage
+from .acronyms import acronym_table, report_acronyms
+
+
+@dataclass(frozen=True, eq=False)
+class ReportFacts:
+    vocabulary: set[str]  # lower-cased words (possessives and hyphenated parts also on their own)
+    last_year: int | None  # the latest year it mentions
+    acronym_table: dict[str, str]  # acronyms it uses or could stand for -> long forms in it
+    acronyms: set[str]  # acronyms written in capitals in it
+    acronym_words: frozenset[str]
+    places: Gazetteer  # the councils it names, and how place descriptions map onto them
+    about: list[str]  # per passage: what it is about (heading path and text; a case study's whole text)
+
+    @classmethod
+    def of(cls, documents: Sequence[Document], passages: Sequence[Passage]) -> ReportFacts:
+        texts = [d.text for d in documents]
+        vocabulary = corpus_vocabulary(texts)
+        table, acronyms = acronym_table(texts), report_acronyms(texts)
+        return cls(
+            vocabulary=vocabulary,
+            last_year=last_year(vocabulary),
+            acronym_table=table,
+            acronyms=acronyms,
+            acronym_words=frozenset(acronyms | set(table)),
+            places=Gazetteer.from_texts(texts),
+            about=about_texts(passages),
+        )
+
+
+def corpus_vocabulary(texts: list[str]) -> set[str]:
+    """Lower-cased words of the report, with possessives and hyphenated parts also on their own."""
+    vocab: set[str] = set()
+    for text in texts:
+        for word in re.findall(r"[\w'’-]+", text.lower()):
+            word = re.sub(r"['’]s$", "", word)
+            vocab.add(word)
+            vocab.update(part for part in re.split(r"[-'’]", word) if part)
+    return vocab
+
+
+def last_year(vocabulary: set[str]) -> int | None:
+    """The latest year the report mentions (a target year counts: "by 2020"), or None if it names none."""
+    return max((int(w) for w in vocabulary if YEAR.match(w)), default=None)
+
+
+def about_texts(passages: Sequence[Passage]) -> list[str]:
+    """What each passage is about, for telling whether it is on a council a question names: its heading
+    path and text, and for a case study the whole case study (its second passage, on what "the
+    partnership" shares, no longer names the four councils its first passage introduced)."""
+    whole = {key: "\n".join(p.text for p in members) for key, members in case_studies(passages).items()}
+    return [" / ".join(p.heading_path) + "\n" + whole.get((p.document, p.heading_path), p.text) for p in passages]

@@ -1,0 +1,26 @@
+"""Dense scoring: the question's cosine to every passage, by inner product over the FAISS index."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def dense_scores(index, query_vector: np.ndarray) -> np.ndarray:
+    """Cosine similarity of the query to every passage (vectors are normalised; inner product)."""
+    n = index.ntotal
+    if n == 0:
+        return np.zeros(0, dtype="float32")
+    scores, rows = index.search(query_vector.reshape(1, -1).astype("float32"), n)
+    out = np.full(n, -1.0, dtype="float32")
+    valid = rows[0] >= 0
+    out[rows[0][valid]] = scores[0][valid]
+    return out
+
+
+def sentence_max(sentence_scores: np.ndarray, starts: np.ndarray, count: int) -> np.ndarray:
+    """Best sentence score per passage; sentences are stored passage by passage, ``starts`` their first rows."""
+    out = np.full(count, -1.0, dtype="float32")
+    if len(sentence_scores):
+        present = starts < len(sentence_scores)
+        out[present] = np.maximum.reduceat(sentence_scores, starts[present])
+    return out
