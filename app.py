@@ -105,23 +105,27 @@ def render_build_panel(settings: Settings, problem: str = "") -> None:
 def render_sidebar_filters(index: Index, settings: Settings) -> tuple[chat.Filters, int]:
     with st.sidebar:
         st.header("Search options")
+        knowledge = index.knowledge
         chapters = st.multiselect(
-            "Council model",
-            list(chat.CHAPTERS),
-            format_func=lambda ch: f"{chat.CHAPTERS[ch][0]} (ch. {ch})",
-            placeholder="All models",
+            "Chapter",
+            chat.chapter_choices(knowledge),
+            format_func=lambda number: chat.chapter_choice_label(knowledge, number),
+            placeholder="All chapters",
             key="chapters",
         )
-        parts = st.multiselect(
-            "Part of a chapter", list(chat.PART_NAMES), format_func=str.capitalize, placeholder="All parts", key="parts"
-        )
+        parts = []
+        if knowledge.parts:
+            parts = st.multiselect(
+                "Part of a chapter", [p.lower() for p in knowledge.parts], format_func=str.capitalize,
+                placeholder="All parts", key="parts",
+            )
         k = st.slider("Passages to show", 1, 10, settings.k, key="k")
-        filters = chat.build_filters(chapters, parts)
+        filters = chat.build_filters(knowledge, chapters, parts)
         if chapters or parts:
             matching = chat.count_matching(index, filters)
             st.caption(f"{matching} of {len(index.passages)} passages match these filters.")
             if not matching:
-                st.warning("No passage matches this combination: the introduction and recurrent themes have no parts.")
+                st.warning("No passage matches this combination: not every chapter has that part.")
     return filters, k
 
 
@@ -130,7 +134,7 @@ def render_sidebar_footer(index: Index, turns: list[chat.Turn]) -> None:
         st.divider()
         st.download_button(
             "Download conversation (.md)",
-            render.conversation_markdown(turns, index.manifest),
+            render.conversation_markdown(turns, index.manifest, knowledge=index.knowledge),
             file_name="latm-conversation.md",
             mime="text/markdown",
             icon=":material/download:",
@@ -146,20 +150,20 @@ def clear_conversation() -> None:
     st.session_state["turns"] = []
 
 
-def render_welcome() -> None:
-    chips = "".join(f'<span class="latm-chip">{chat.CHAPTERS[ch][1]}</span>' for ch in chat.MODEL_CHAPTERS)
+def render_welcome(knowledge) -> None:
+    topics = [c.title for c in knowledge.chapters if c.topic]
+    chips = "".join(f'<span class="latm-chip">{render.escape_html(title)}</span>' for title in topics)
     st.html(
-        '<div class="latm-intro"><p>Ask questions about the LGA/Localis report <em>Local Authority Transformational '
-        "Models</em> (2016). It describes six whole-council approaches to transformation: their key features, "
-        "benefits, challenges, case studies of councils that adopted them, and themes that recur across them. "
-        "Every answer quotes the report and cites the section, case study and page.</p>"
+        f'<div class="latm-intro"><p>{render.welcome_html(knowledge)} Every answer quotes the report and cites '
+        "the section, named example and page where it has them.</p>"
         f'<div class="latm-chips">{chips}</div></div>'
     )
-    st.markdown("**Try one of these questions**")
-    columns = st.columns(2)
-    for n, question in enumerate(chat.EXAMPLE_QUESTIONS):
-        columns[n % 2].button(question, key=f"example_{n}", on_click=st.session_state.__setitem__,
-                              args=("pending", question), width="stretch", wrap=True)
+    if knowledge.examples:
+        st.markdown("**Try one of these questions**")
+        columns = st.columns(2)
+        for n, question in enumerate(knowledge.examples):
+            columns[n % 2].button(question, key=f"example_{n}", on_click=st.session_state.__setitem__,
+                                  args=("pending", question), width="stretch", wrap=True)
 
 
 def save_vote(turn: chat.Turn, index: Index, settings: Settings) -> None:
@@ -183,7 +187,7 @@ def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
     with st.chat_message("assistant", avatar=":material/menu_book:"):
         notes = [f"Follow-up: searched as “{turn.query}”"] if turn.rewritten else []
         if turn.filters.chapters or turn.filters.parts:
-            notes.append(f"Filtered to: {chat.describe_filters(turn.filters)}")
+            notes.append(f"Filtered to: {chat.describe_filters(index.knowledge, turn.filters)}")
         if turn.result is not None:
             if corrections := getattr(turn.result, "corrections", ()):
                 notes.append(f"Read {spelling_note(corrections)}")
@@ -198,7 +202,8 @@ def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
             st.info(f"Your question was long: only its first {settings.max_question_chars} characters were searched.")
         if result.abstained:
             filtered = bool(turn.filters.chapters or turn.filters.parts)
-            st.html(render.abstain_html(result, filtered, chat.count_matching(index, turn.filters) if filtered else 1))
+            matching = chat.count_matching(index, turn.filters) if filtered else 1
+            st.html(render.abstain_html(result, filtered, matching, index.knowledge.description))
         else:
             st.html(render.answer_html(result, chat.confidence_label(result.confidence)))
             top = result.hits[0].score if result.hits else 0.0
@@ -211,10 +216,8 @@ def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
         st.feedback("thumbs", key=f"vote_{turn.turn_id}", on_change=save_vote, args=(turn, index, settings))
 
 
-st.set_page_config(page_title="LATM report assistant", page_icon=":material/menu_book:", layout="centered")
+st.set_page_config(page_title="Report assistant", page_icon=":material/menu_book:", layout="centered")
 st.html(CSS)
-st.title("Local Authority Transformational Models")
-st.html('<div class="latm-sub">Report assistant for council officers · LGA / Localis, 2016</div>')
 
 try:
     settings = load_settings()
@@ -223,16 +226,20 @@ except LatmQaError as exc:
     st.stop()
 stamp = chat.index_stamp(settings.index_dir)
 if stamp is None:
+    st.title("Report assistant")
     render_build_panel(settings)
     st.stop()
 try:
     index = load_index(str(settings.index_dir), stamp, settings.reranker, settings)
 except (IndexMissingError, IndexMismatchError) as exc:
+    st.title("Report assistant")
     render_build_panel(settings, str(exc))
     st.stop()
 except LatmQaError as exc:
     st.error(str(exc))
     st.stop()
+st.title(index.knowledge.title)
+st.html(f'<div class="latm-sub">{render.subtitle_html(index.knowledge)}</div>')
 
 if built := st.session_state.pop("built", None):
     st.toast(built, icon=":material/check:")
@@ -249,6 +256,6 @@ if not chat.is_blank(question):
             st.stop()
 render_sidebar_footer(index, turns)
 if not turns:
-    render_welcome()
+    render_welcome(index.knowledge)
 for turn in turns:
     render_turn(turn, index, settings)

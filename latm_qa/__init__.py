@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from .answer.index import Index
+from .answer.results import Check, Hit, SearchResult
 from .build.ingest import IngestReport, ingest, rollback
 from .errors import (
     IndexMismatchError,
@@ -18,7 +19,7 @@ from .errors import (
 )
 from .retrieve.filters import Filters
 from .settings import Settings, load_settings
-from .types import Check, Hit, Passage, SearchResult, Section
+from .types import Passage, Section
 
 __version__ = "0.1.0"
 

@@ -43,7 +43,7 @@ class Settings:
     answer_bm25_weight: float = 0.3  # a sentence's BM25 in choosing highlights and the short answer
     k: int = 5
     abstain_below: float = 0.15
-    correct_spelling: bool = True  # read a misspelt word as the report's own ("Stafordshire" -> "Staffordshire")
+    correct_spelling: bool = True  # read a misspelt word as the report's own ("Lancashre" -> "Lancashire")
     abstain_off_topic: bool = True  # abstain when the best passage is about none of the councils a question names
     abstain_uncounted: bool = True  # abstain when "how many X" finds no count of X in the best passages
     max_file_mb: float = 50.0

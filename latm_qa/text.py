@@ -59,5 +59,5 @@ def ends_sentence(text: str) -> bool:
 # --- titles -----------------------------------------------------------------------------------------
 # a title ending in a span of years, as case studies and other dated examples are titled: "... (2013-Present)"
 DATED = re.compile(r"\((?:19|20)\d\d\s*[-–]\s*(?:[Pp]resent|(?:19|20)\d\d)\)\s*$")
-# a line that opens as a numbered heading does: "2.4. Case studies", "5 Enabling councils"
+# a line that opens as a numbered heading does: "2.4. Case studies", "5 Shared services"
 NUMBERED = re.compile(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-Z]")

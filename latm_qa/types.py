@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Literal
 
@@ -54,7 +54,7 @@ class Section:
     """A detected section: a numbered chapter or subsection, a case study, or an unnumbered part.
 
     ``number`` is the printed number without its trailing dot ("2", "4.4"); case studies carry
-    their parent's number; unnumbered top-level sections ("About Localis") carry their title.
+    their parent's number; unnumbered top-level sections ("About the Authors") carry their title.
     ``start``/``end`` are character offsets of the section's body in the document's cleaned text.
     """
 
@@ -71,7 +71,7 @@ class Section:
 
     @property
     def label(self) -> str:
-        """The heading as printed, e.g. "4.4. Case studies" or "Essex County Council (2013-Present)"."""
+        """The heading as printed, e.g. "4.4. Case studies" or "Lancashire County Council (2013-Present)"."""
         return self.heading_path[-1] if self.heading_path else self.title
 
 
@@ -137,107 +137,12 @@ class Passage:
 
 
 @dataclass(frozen=True)
-class Hit:
-    """One ranked search result."""
-
-    rank: int
-    score: float
-    passage: Passage
-    highlights: tuple[tuple[int, int], ...] = field(default=())
-    fused_score: float | None = None  # with a reranker: the fused score it re-scored (``score`` is its own)
-
-
-@dataclass(frozen=True)
 class PlaceReading:
-    """How a place the question describes was read: "north-west" as North West: Oldham, Warrington."""
+    """How a place the question describes was read: "north-west" as North West: Lancashire, Cumbria."""
 
     words: str
     place: str
     councils: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Correction:
-    """A word of the question read as the report's own word: "Stafordshire" as "Staffordshire"."""
-
-    typed: str
-    meant: str
-
-
-@dataclass(frozen=True)
-class Check:
-    """What one step of a question's path found: a rewrite it made ("spelling": the words it read as the
-    report's own) or a reason to abstain ("not_in_report": names the report never mentions).
-
-    ``kind`` names the step's finding, ``reason`` says it in words for a person, ``data`` holds its
-    findings (corrections, place readings, names), and ``abstain`` is True when the answer should not
-    be given because of it.
-    """
-
-    kind: str
-    reason: str = ""
-    data: tuple = ()
-    abstain: bool = False
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """The answer to one question: ranked hits, or an abstention with the nearest sections; ``checks``
-    says how the question was read and why it was answered or not (see Check)."""
-
-    question: str
-    hits: tuple[Hit, ...]
-    abstained: bool = False
-    suggestions: tuple[Passage, ...] = ()
-    answer: str = ""
-    answer_citation: str = ""
-    truncated: bool = False
-    confidence: float = 0.0
-    retriever: str = ""  # the ranking that produced the hits: fused, rerank, ...
-    checks: tuple[Check, ...] = ()
-
-    def check(self, kind: str) -> Check | None:
-        """The check of that kind, or None."""
-        return next((c for c in self.checks if c.kind == kind), None)
-
-    def _data(self, kind: str) -> tuple:
-        found = self.check(kind)
-        return found.data if found else ()
-
-    @property
-    def not_in_report(self) -> tuple[str, ...]:
-        """Names, years, places and acronyms the question uses that the report never mentions."""
-        return self._data("not_in_report")
-
-    @property
-    def places(self) -> tuple[PlaceReading, ...]:
-        """Place descriptions read as the report's councils."""
-        return self._data("places")
-
-    @property
-    def off_topic(self) -> tuple[str, ...]:
-        """Councils the question names that the best passage is not about."""
-        return self._data("off_topic")
-
-    @property
-    def corrections(self) -> tuple[Correction, ...]:
-        """Misspelt words searched as the report's own words."""
-        return self._data("spelling")
-
-    @property
-    def did_you_mean(self) -> tuple[str, ...]:
-        """The report's names that the names in not_in_report may have meant."""
-        return self._data("did_you_mean")
-
-    @property
-    def not_counted(self) -> str:
-        """What a "how many" question counts ("staff") when no passage near it gives a count."""
-        return next(iter(self._data("not_counted")), "")
-
-    @property
-    def after_the_report(self) -> str:
-        """The time asked about ("after 2020") when it is after the report's last year."""
-        return next(iter(self._data("after_the_report")), "")
 
 
 @dataclass(frozen=True)

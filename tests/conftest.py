@@ -12,9 +12,20 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 MARKDOWN = ROOT / "ingest" / "local-authority-transformational-models.md"
+PROFILE = ROOT / "ingest" / "local-authority-transformational-models.toml"  # the home report's profile
 PDF = DATA / "local-authority-transformational-models.pdf"
 PDF_NO_OUTLINE = DATA / "local-authority-transformational-models-no-outline.pdf"
 REPORTS = {"md": MARKDOWN, "pdf": PDF, "pdf_no_outline": PDF_NO_OUTLINE}
+
+
+@pytest.fixture(scope="session")
+def home_knowledge():
+    """The home report's knowledge (its profile and what its markdown says of itself), with no model."""
+    from latm_qa.profile import derive, read_profile
+    from latm_qa.read import read_document
+    from latm_qa.structure import parse_sections
+
+    return derive([parse_sections(read_document(MARKDOWN))], read_profile(PROFILE))
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +39,7 @@ def _build(tmp_path_factory, name: str, source: Path):
     from latm_qa import Index, ingest, load_settings
 
     settings = load_settings(index_dir=tmp_path_factory.mktemp(name) / "index")
-    report = ingest([source], settings)
+    report = ingest([source], settings, profile=PROFILE)
     return Index.load(settings.index_dir, settings=settings), report
 
 

@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
-from latm_qa.read.dispatch import read_document
+from latm_qa.read import read_document
 
 HEADER = "Local Authority Transformational Models — LGA"
 

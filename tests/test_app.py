@@ -11,9 +11,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from latm_qa import LatmQaError
+from latm_qa.answer.results import Hit, SearchResult
 from latm_qa.app import chat, render
 from latm_qa.app.feedback import latest_votes, read_feedback, record_feedback
-from latm_qa.types import Hit, Passage, SearchResult
+from latm_qa.types import Passage
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")  # AppTest resolves relative paths from this file
 WARRINGTON = "Which council runs commercial skills training for its staff?"
@@ -108,7 +109,7 @@ def test_unanswerable_question_says_it_is_not_covered(page):
 def test_model_and_part_filters_restrict_citations(page, md_index):
     page.multiselect(key="chapters").set_value(["3"]).run()
     page.multiselect(key="parts").set_value(["case studies"]).run()
-    matching = chat.count_matching(md_index, chat.build_filters(["3"], ["case studies"]))
+    matching = chat.count_matching(md_index, chat.build_filters(md_index.knowledge, ["3"], ["case studies"]))
     assert f"{matching} of {len(md_index.passages)} passages match these filters." in texts(page)
     ask(page, "How do councils earn money by trading services?")  # Essex's question, asked of cooperatives
     result = turns(page)[0].result
@@ -188,19 +189,23 @@ def _turn(question: str, query: str | None = None, passage: Passage | None = Non
         ("Who wrote the report?", "Who wrote the report?"),
     ],
 )
-def test_rewrite_followup(question, expected):
+def test_rewrite_followup(question, expected, home_knowledge):
     previous = _turn("What is a co-operative council?")
-    assert chat.rewrite_followup(question, chat.followup_context(previous)) == expected
+    context = chat.followup_context(home_knowledge, previous)
+    assert chat.rewrite_followup(home_knowledge, question, context) == expected
 
 
-def test_followup_context_comes_from_the_named_model_or_the_top_hit():
-    assert chat.followup_context(None) == ""
-    assert chat.followup_context(_turn("Tell me about holistic councils")) == "Holistic/person-centred councils"
-    assert chat.followup_context(_turn("Who trains staff?", passage=_passage("x"))) == "Cooperative councils"
+def test_followup_context_comes_from_the_named_model_or_the_top_hit(home_knowledge):
+    def context(turn):
+        return chat.followup_context(home_knowledge, turn)
+
+    assert context(None) == ""
+    assert context(_turn("Tell me about holistic councils")) == "Holistic/person-centred councils"
+    assert context(_turn("Who trains staff?", passage=_passage("x"))) == "Cooperative councils"
     intro = _passage("x", section="1", chapter_title="Introduction", section_kind="chapter")
-    assert chat.followup_context(_turn("Who wrote it?", passage=intro)) == ""  # not a model: no context
+    assert context(_turn("Who wrote it?", passage=intro)) == ""  # not a topic chapter: no context
     chained = _turn("and Oldham?", query="and Oldham? (Cooperative councils)")
-    assert chat.followup_context(chained) == "Cooperative councils"
+    assert context(chained) == "Cooperative councils"
 
 
 def test_html_escapes_document_text_and_marks_highlights():
@@ -276,8 +281,9 @@ def test_a_place_description_is_answered_and_its_reading_shown(page):
 
 
 def test_a_followup_naming_a_council_of_another_model_is_answered_on_its_own_words(md_index):
-    first = chat.ask_turn(md_index, "What are the challenges of sharing services?", None, 5, chat.build_filters())
-    followup = chat.ask_turn(md_index, "what about Essex?", first, 5, chat.build_filters())
+    no_filters = chat.build_filters(md_index.knowledge)
+    first = chat.ask_turn(md_index, "What are the challenges of sharing services?", None, 5, no_filters)
+    followup = chat.ask_turn(md_index, "what about Essex?", first, 5, no_filters)
     assert not followup.rewritten and followup.query == "what about Essex?"  # Essex is no sharing council
     assert not followup.result.abstained and followup.result.hits[0].passage.section_title.startswith("Essex")
 

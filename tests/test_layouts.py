@@ -16,7 +16,7 @@ from pdf_layouts import HEADER, render_pdf
 from latm_qa.answer.present import citation
 from latm_qa.app.chat import build_filters
 from latm_qa.build.passages import split_passages, split_sentences
-from latm_qa.read.dispatch import read_document
+from latm_qa.read import read_document
 from latm_qa.structure.sections import parse_sections
 from latm_qa.types import Passage
 
@@ -349,7 +349,7 @@ def test_chromium_print_to_pdf_draws_bullets_as_shapes(tmp_path, reference):
         "selling commissioning support services." in items
 
 
-def test_report_without_numbered_headings_nests_by_heading_level(tmp_path):
+def test_report_without_numbered_headings_nests_by_heading_level(tmp_path, home_knowledge):
     """A report whose headings carry no numbers (PDF: by font size; markdown: by "#" depth) still gets
     chapters, their parts and case studies, cited by heading path."""
     pdf = render_pdf(MARKDOWN, tmp_path / "unnumbered.pdf", columns=1, numbered=False)
@@ -370,7 +370,7 @@ def test_report_without_numbered_headings_nests_by_heading_level(tmp_path):
         assert "traded services" in chunk and "Colchester" not in chunk
     # the page's "Council model" filter names chapters by number and by title; the title finds them here
     passages = split_passages(parse_sections(read_document(pdf)))
-    keep = build_filters(["4"], ["case studies"]).mask(passages)
+    keep = build_filters(home_knowledge, ["4"], ["case studies"]).mask(passages)
     assert {p.section_title.split(" (")[0] for p, k in zip(passages, keep, strict=True) if k} == {
         "Essex County Council",
         "Colchester Borough Council",

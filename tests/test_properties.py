@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from latm_qa.build.passages import split_passages
 from latm_qa.errors import InputFileError
-from latm_qa.read.dispatch import read_document
+from latm_qa.read import read_document
 from latm_qa.structure.sections import parse_sections
 
 VOCAB = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -324,10 +325,29 @@ def test_searches_during_reingest_see_one_whole_version(source, built):
 
 
 def test_sigkill_during_ingest_leaves_the_old_index_loadable(source, built, tmp_path):
-    """Kill -9 an ingest at several moments; every time the index loads (the old version unless it finished)."""
+    """Kill -9 an ingest at several moments. Whenever the kill lands, the index loads and is one whole version:
+    exactly the old one if the kill came before the swap of manifest.json, else exactly the finished new one."""
     old = read_manifest(built)
+    old_bytes = (built / "manifest.json").read_bytes()
+    old_files = tree_hashes(built / old["current"])
     old_passages = [p.passage_id for p in Index.load(built).passages]
     source.write_text(without_oldham(), encoding="utf-8")  # nothing to embed: the run is quick, no model
+
+    # What the killed run would make current if it finished: the same command, run to its end on a copy.
+    reference = tmp_path / "reference"
+    shutil.copytree(built, reference)
+    done = run_cli("ingest", source, "--index", reference, timeout=1800)
+    assert done.returncode == 0, done.stderr
+    new = read_manifest(reference)
+    new_files = {k: v for k, v in tree_hashes(reference / new["current"]).items() if k != "manifest.json"}
+    new_passages = [p.passage_id for p in Index.load(reference).passages]
+    assert new["current"] != old["current"] and new_passages != old_passages
+
+    def stamp_free(manifest: dict) -> dict:
+        """The manifest without what differs between two identical ingests: their version names and times."""
+        unstamped = [{k: v for k, v in h.items() if k not in ("version", "created")} for h in manifest["history"]]
+        return {**{k: v for k, v in manifest.items() if k not in ("current", "created", "history")},
+                "history": unstamped}
 
     def reached(index_dir, moment: str, age: float) -> bool:
         names = [p.name for p in index_dir.iterdir()]
@@ -337,30 +357,56 @@ def test_sigkill_during_ingest_leaves_the_old_index_loadable(source, built, tmp_
             "building": bool(building),
             "vectors written": any((b / "vectors.faiss").exists() for b in building),
             "publishing": any(n.startswith(".manifest.json.") for n in names),
-        }[moment] or age > 30
+        }[moment] or age > 30  # not seen (the run is slow, or passed it between looks): kill it wherever it is
 
-    killed = 0
+    def stop_then_kill(proc: subprocess.Popen, index_dir) -> bool | None:
+        """SIGSTOP, then SIGKILL: while it is stopped nothing more is written, so the manifest read then tells
+        whether the kill lands before or after the swap. None if the run ended by itself first."""
+        proc.send_signal(signal.SIGSTOP)
+        _pid, status = os.waitpid(proc.pid, os.WUNTRACED)
+        swapped = None
+        if os.WIFSTOPPED(status):
+            swapped = read_manifest(index_dir)["current"] != old["current"]
+            proc.send_signal(signal.SIGKILL)
+            _pid, status = os.waitpid(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so tell Popen
+        return swapped
+
+    killed, outcomes = 0, {}
     for moment in ("start", "building", "vectors written", "publishing"):
         index_dir = tmp_path / moment.replace(" ", "-")
         shutil.copytree(built, index_dir)
         proc = subprocess.Popen([sys.executable, "-m", "latm_qa.cli", "ingest", str(source), "--index", str(index_dir)],
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        began = time.perf_counter()
+        began, swapped = time.perf_counter(), None
         while proc.poll() is None:
             if reached(index_dir, moment, time.perf_counter() - began):
-                proc.send_signal(signal.SIGKILL)
+                swapped = stop_then_kill(proc, index_dir)
                 break
-        code = proc.wait(timeout=60)
+        code = proc.wait(timeout=600)
+        assert code in (0, -signal.SIGKILL), (moment, code)
         killed += code == -signal.SIGKILL
-        index = Index.load(index_dir)  # loads: the old version, or the new one if the run finished first
-        if code != 0:
-            assert index.manifest["current"] == old["current"]
-            assert [p.passage_id for p in index.passages] == old_passages
+
+        index = Index.load(index_dir)  # always loads, and is one whole version or the other
+        current = [p.passage_id for p in index.passages]
+        if code == -signal.SIGKILL and not swapped:  # killed before the swap: exactly the old version
+            outcomes[moment] = "old"
+            assert (index_dir / "manifest.json").read_bytes() == old_bytes, moment
+            assert index.manifest["current"] == old["current"] and current == old_passages, moment
+        else:  # finished, or killed after the swap: exactly the new version, complete
+            outcomes[moment] = "new" if code else "finished"
+            assert index.manifest["current"] != old["current"] and index.manifest["previous"] == old["current"]
+            assert stamp_free(index.manifest) == stamp_free(new), moment
+            written = tree_hashes(index_dir / index.manifest["current"])
+            assert {k: v for k, v in written.items() if k != "manifest.json"} == new_files, moment
+            assert current == new_passages, moment
+        assert tree_hashes(index_dir / old["current"]) == old_files, moment  # the old version is never touched
+
         report = ingest([source], settings_for(index_dir))  # the next ingest succeeds and sweeps what was left
         assert report.version != old["current"]
         assert not [n.name for n in index_dir.iterdir() if n.name.startswith((".building-", ".manifest.json."))]
-        assert not any(OLDHAM in p.heading_path[-1] for p in Index.load(index_dir).passages)
-    assert killed >= 2
+        assert [p.passage_id for p in Index.load(index_dir).passages] == new_passages
+    assert killed >= 2, outcomes
 
 
 def test_stale_temporaries_are_removed_and_old_versions_pruned(source, built):

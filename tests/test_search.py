@@ -198,9 +198,10 @@ def test_questions_about_the_report_itself_prefer_its_front_matter(md_index):
     assert {p.section for p, a in zip(md_index.passages, about, strict=True) if a} == {"", "1", "About Localis"}
     parts = [p.section_title for p in md_index.passages]
     contact = np.zeros(len(parts), dtype=bool)
-    asked = intent_prior("Who commissioned this report, and how did the authors work?", parts, contact, about)
+    intents = md_index.corpus.structure.intents  # the home report's, from its profile
+    asked = intent_prior("Who commissioned this report, and how did the authors work?", parts, contact, about, intents)
     assert (asked == about).all()
-    assert not intent_prior("What does the report say about Oldham?", parts, contact, about).any()
+    assert not intent_prior("What does the report say about Oldham?", parts, contact, about, intents).any()
     hits = md_index.search("How did the authors gather the material for this study?", k=3)
     assert hits[0].passage.section == "1" and "desk-based research" in hits[0].passage.text
 
@@ -209,9 +210,10 @@ def test_a_document_asked_for_is_a_reading_list_entry_but_this_document_is_the_r
     parts = [p.section_title for p in md_index.passages]
     none = np.zeros(len(parts), dtype=bool)
     reading = np.array([part == "Further reading" for part in parts])
-    asked = intent_prior("Is there a council document on enabling communities?", parts, none, none)
+    intents = md_index.corpus.structure.intents
+    asked = intent_prior("Is there a council document on enabling communities?", parts, none, none, intents)
     assert (asked == reading).all() and reading.any()
-    assert not intent_prior("What does this document say about Oldham?", parts, none, none).any()
+    assert not intent_prior("What does this document say about Oldham?", parts, none, none, intents).any()
 
 
 def test_case_study_subjects_are_the_words_that_name_the_council(md_index):

@@ -8,7 +8,7 @@ import pytest
 from conftest import REPORTS
 
 from latm_qa.build.passages import split_passages, words
-from latm_qa.read.dispatch import read_document
+from latm_qa.read import read_document
 from latm_qa.structure.sections import parse_sections
 
 NUMBERED = ["1"] + [f"{c}{s}" for c in range(2, 8) for s in ["", ".1", ".2", ".3", ".4", ".5"]] + ["8"]

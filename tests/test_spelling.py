@@ -11,9 +11,9 @@ from conftest import ROOT, run_cli
 from rapidfuzz.distance import OSA
 
 from latm_qa.answer.present import format_plain, result_to_json
+from latm_qa.answer.results import Correction
 from latm_qa.app import render
 from latm_qa.bench.metrics import load_questions, mistype, with_typos
-from latm_qa.types import Correction
 
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
 

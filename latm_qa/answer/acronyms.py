@@ -27,7 +27,7 @@ def _same_phrase(a: str, b: str) -> bool:
 def acronym_table(texts: list[str]) -> dict[str, str]:
     """Acronyms the report uses or could stand for, mapped to long forms found in the report.
 
-    From explicit definitions ("arm's-length management organisation (ALMO)") and from capitalised
+    From explicit definitions ("arm's-length management organisation (ALMO)") and from title-case
     phrases whose initials spell an acronym ("Local Government Association" -> LGA).
     """
     table: dict[str, str] = {}
@@ -50,7 +50,7 @@ def acronym_table(texts: list[str]) -> dict[str, str]:
 
 
 def report_acronyms(texts: list[str]) -> set[str]:
-    """Acronyms written in capitals in the report (ALMO, LBC, ICT)."""
+    """Acronyms written in upper case in the report (ALMO, LBC, ICT)."""
     return {m for text in texts for m in re.findall(r"\b[A-Z]{2,6}\b", text)}
 
 
@@ -64,7 +64,7 @@ def unknown_acronyms(
 ) -> list[str]:
     """Acronyms the report neither uses nor spells out, and the embedder does not know as a word
     ("TUPE"; not "NHS", which it knows, nor "LGA", the report's "Local Government Association").
-    A question typed all in capitals has no acronyms to tell apart."""
+    A question typed all in upper case has no acronyms to tell apart."""
     if question.upper() == question:
         return []
     return [
@@ -92,7 +92,7 @@ def expand_acronyms(question: str, table: dict[str, str], vocabulary: set[str], 
     """Add the report's long form after an acronym the report does not use ("LGA"), and the
     report's acronym after a long form it abbreviates ("London Borough Council" -> "LBC")."""
     extra = [table[a] for a in _acronyms_in(question) if a.lower() not in vocabulary and a in table]
-    # a long form never runs across punctuation ("Cheltenham, Cotswold" is two names, not "CC")
+    # a long form never runs across punctuation ("Calderdale, Cumbria" is two names, not "CC")
     runs = [re.findall(r"[\w'’-]+", run) for run in re.split(r"[,;:.?!()/\"“”]", question)]
     for words in runs:
         for start, end in [(s, e) for s in range(len(words)) for e in range(s + 2, min(len(words), s + 6) + 1)]:

@@ -4,8 +4,8 @@ Each check adds a Check (kind, reason, data, abstain) the page and the CLI show:
 - names, years, places and acronyms the report never mentions ("Glasgow", "2019", "East Sussex", "TUPE");
 - a time after the last year the report mentions ("How did the contracts perform after 2020?" when its
   latest year is a 2020 target): nothing in it is dated later, so it can only guess;
-- councils the question names that its best passage is not about ("How much parking income did Barnet
-  raise?" whose best passage is on Warrington's property income);
+- councils the question names that its best passage is not about ("How much parking income did Calderdale
+  raise?" whose best passage is on Kirklees's property income);
 - "how many" of something the best passages speak of but never count;
 - a best passage too far from the question (its cosine below the ``abstain_below`` setting).
 An abstaining answer then offers the nearest sections, and the report's names a misspelt one may mean.
@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..places.councils import Council, lower_case_places
+from ..places.councils import Council
 from ..places.gazetteer import Gazetteer
-from ..types import Check, Passage
+from ..types import Passage
 from .acronyms import unknown_acronyms
 from .counts import counted_thing, uncounted
+from .results import Check
 
 if TYPE_CHECKING:
     from .index import Index
@@ -41,7 +42,7 @@ _NAME_OR_YEAR = re.compile(r"(?<![\w'])(?:[A-Z][a-z][\w'-]*|(?:19|20)\d\d)\b")
 def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
     """Names and years the question uses that appear nowhere in the report ("Glasgow", "2019").
 
-    The first word is skipped (capitalised anyway); possessives are reduced ("Kent's" -> "Kent"); unknown
+    The first word is skipped (upper-case anyway); possessives are reduced ("Kent's" -> "Kent"); unknown
     words next to each other are one name ("Tunbridge Wells", not "Tunbridge" and "Wells").
     """
     names: list[str] = []
@@ -79,9 +80,9 @@ def not_in_report(
     is_whole_word: Callable[[str], bool],
 ) -> list[str]:
     """Names, years, places and acronyms the question uses that the report never mentions. A place
-    description that covers councils the report names ("Staffs", "the north-west borough") counts as known."""
+    description that covers councils the report names ("Lancs", "the north-west borough") counts as known."""
     known = vocabulary | places.known_words(question)
-    unknown = unknown_names(question, known) + [w for w in lower_case_places(question) if w.lower() not in known]
+    unknown = unknown_names(question, known) + [w for w in places.lower_case_places(question) if w.lower() not in known]
     unknown += places.uncovered(question)  # however typed: "east sussex", "North Yorkshire"
     return _once(unknown) + unknown_acronyms(question, vocabulary, acronyms, is_whole_word)
 

@@ -1,10 +1,10 @@
 """Counting questions: what "how many ..." asks to count, and what a sentence's figures count.
 
-"How many staff work in Essex's traded services?" counts staff. Passages that speak of staff but never
+"How many staff work in Lancashire's traded services?" counts staff. Passages that speak of staff but never
 put a count next to them (or to a word meaning the same) do not answer it: a count is "a team of 40
-staff", "1,400 local jobs", "over 1,100 of Croydon's most severely affected families", "the number of
+staff", "1,400 local jobs", "over 1,100 of Gateshead's most severely affected families", "the number of
 street drinkers has reduced from 36 to 4". A sum of money, a percentage or a year counts nothing:
-"£1.4 million in West Devon. A new staffing structure" is no count of staff. Passages that never speak
+"£1.4 million in Rutland. A new staffing structure" is no count of staff. Passages that never speak
 of the thing say nothing either way: the question may call it by another name ("posts" for "jobs").
 """
 
@@ -29,7 +29,7 @@ _NUMBER_WORDS = (
 )
 _COUNT = re.compile(rf"^(?:\d[\d,.]*|{'|'.join(_NUMBER_WORDS.split())})$", re.I)
 _NOT_A_COUNT_AFTER = frozenset({"%", "percent", "per", "pc"})  # "30 percent", "30 per cent"
-REACH = 6  # words either side of a count that it may count: "1,100 of Croydon's most severely affected families"
+REACH = 6  # words either side of a count that it may count: "1,100 of Gateshead's most severely affected families"
 
 
 def _words(text: str) -> list[str]:

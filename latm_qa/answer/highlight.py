@@ -10,8 +10,8 @@ import numpy as np
 
 from ..retrieve.bm25 import Bm25
 from ..retrieve.prior import CONTACT_INTENT, QUANTITY_INTENT, has_contact_details, has_figure
-from ..types import Hit
 from .present import citation
+from .results import Hit
 
 if TYPE_CHECKING:
     from .index import Index

@@ -9,14 +9,23 @@ import numpy as np
 from ..build.passages import embedding_texts
 from ..errors import IndexMismatchError, ModelLoadError
 from ..places.gazetteer import case_study_councils
+from ..profile import Knowledge, derive
 from ..retrieve import Corpus, Filters
 from ..settings import Retriever, Settings, load_settings
-from ..store.files import read_index_files
-from ..types import Document, Hit, SearchResult
+from ..store.files import read_index_files, read_knowledge
+from ..types import Document
 from .highlight import Highlighter
 from .pipeline import Query, run
 from .report import ReportFacts
+from .results import Hit, SearchResult
 from .spelling import Speller
+
+
+def load_knowledge(path: Path, manifest: dict, documents: list[Document]) -> Knowledge:
+    """The index's report knowledge as ingest stored it; for an index written before profiles, derived
+    from its documents with the gazetteer it was built with."""
+    stored = read_knowledge(path, manifest)
+    return Knowledge.from_json(stored) if stored else derive(documents, {"places": {"gazetteer": "uk-councils"}})
 
 
 class Index:
@@ -28,12 +37,14 @@ class Index:
         manifest, documents, passages, vectors, sentences, sentence_vectors, tokens = read_index_files(self.path)
         self.manifest, self.documents, self.passages = manifest, documents, passages
         self.model_name: str = manifest["model"]
-        self.facts = ReportFacts.of(documents, passages)
+        self.knowledge = load_knowledge(self.path, manifest, documents)
+        self.facts = ReportFacts.of(documents, passages, self.knowledge.gazetteer)
         written = manifest.get("settings", {})
         # as the index was written: an index from before EMBEDDING_TEXT 2 has no councils in its headers
-        councils = case_study_councils(passages, self.facts.places) if written.get("embedding_text", 1) >= 2 else {}
+        named = self.facts.places.active and written.get("embedding_text", 1) >= 2
+        councils = case_study_councils(passages, self.facts.places) if named else {}
         embedded = embedding_texts(passages, bool(written.get("embed_headings", True)), councils)
-        self.corpus = Corpus(passages, embedded, vectors, sentences, sentence_vectors, tokens)
+        self.corpus = Corpus(passages, embedded, vectors, sentences, sentence_vectors, tokens, self.knowledge)
         self.highlighter = Highlighter(sentences)
         self.word_vectors: dict[str, np.ndarray] = {}  # single words' vectors, for the count check
         self._embedder = None
@@ -98,7 +109,8 @@ class Index:
     def speller(self) -> Speller:
         """The report's words and names for reading typos, built on first use (see spelling.py)."""
         if self._speller is None:
-            self._speller = Speller.from_texts([d.text for d in self.documents], self.embedder.is_whole_word)
+            texts = [d.text for d in self.documents]
+            self._speller = Speller.from_texts(texts, self.embedder.is_whole_word, self.facts.places.place_words())
         return self._speller
 
     def spell(self, question: str) -> tuple[str, tuple]:

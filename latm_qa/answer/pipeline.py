@@ -21,8 +21,9 @@ import numpy as np
 from ..errors import LatmQaError
 from ..retrieve import Filters, Scores
 from ..settings import Settings
-from ..types import Check, Hit, Passage, SearchResult
+from ..types import Passage
 from . import checks, highlight, rewrite, score
+from .results import Check, Hit, SearchResult
 
 if TYPE_CHECKING:
     from .index import Index

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
 
 from ..retrieve.prior import passage_part
-from ..types import Check, Correction, Hit, Passage, PlaceReading, SearchResult
+from ..types import Passage, PlaceReading
+from .results import Check, Correction, Hit, SearchResult
 
 
 def section_label(passage: Passage) -> str:
-    """ "§4.4 Case studies — Essex County Council (2013-Present)", "§2.2 Benefits", "About Localis"; in a
-    report without numbered headings, the heading path: "Sharing councils › Case studies — Adur"."""
+    """ "§4.4 Case studies — Kirklees Council (2013-Present)", "§2.2 Benefits", "About us"; in a
+    report without numbered headings, the heading path: "Shared services › Case studies — Rutland"."""
     numbered = bool(re.match(r"\d", passage.section))
     if passage.section_kind == "case_study":
         part = passage_part(passage.heading_path, True)
@@ -32,7 +33,7 @@ def pages_label(pages: tuple[int, ...]) -> str:
 
 
 def citation(passage: Passage, with_document: bool = False) -> str:
-    """The full citation line of a passage, e.g. "§4.4 Case studies — Essex County Council (2013-Present), p. 8"."""
+    """The full citation line of a passage, e.g. "§4.4 Case studies — Kirklees Council (2013-Present), p. 8"."""
     parts = [section_label(passage)]
     if passage.pages:
         parts.append(pages_label(passage.pages))
@@ -102,12 +103,12 @@ def check_to_json(check: Check) -> dict:
 
 
 def place_note(reading: PlaceReading) -> str:
-    """ "“north-west” as North West: Oldham, Warrington" """
+    """ "“north-west” as North West: Kirklees, Wigan" """
     return f"“{reading.words}” as {reading.place}: {', '.join(reading.councils)}"
 
 
 def spelling_note(corrections: Sequence[Correction]) -> str:
-    """ "“Stafordshire” as “Staffordshire”, “commision” as “commission”" """
+    """ "“Lancashir” as “Lancashire”, “commision” as “commission”" """
     return ", ".join(f"“{c.typed}” as “{c.meant}”" for c in corrections)
 
 

@@ -25,7 +25,7 @@ class ReportFacts:
     about: list[str]  # per passage: what it is about (heading path and text; a case study's whole text)
 
     @classmethod
-    def of(cls, documents: Sequence[Document], passages: Sequence[Passage]) -> ReportFacts:
+    def of(cls, documents: Sequence[Document], passages: Sequence[Passage], gazetteer: str = "") -> ReportFacts:
         texts = [d.text for d in documents]
         vocabulary = corpus_vocabulary(texts)
         table, acronyms = acronym_table(texts), report_acronyms(texts)
@@ -35,7 +35,7 @@ class ReportFacts:
             acronym_table=table,
             acronyms=acronyms,
             acronym_words=frozenset(acronyms | set(table)),
-            places=Gazetteer.from_texts(texts),
+            places=Gazetteer.from_texts(texts) if gazetteer else Gazetteer.none(),
             about=about_texts(passages),
         )
 

@@ -8,9 +8,9 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from ..errors import QueryError
-from ..types import Check
 from .acronyms import expand_acronyms, recase_acronyms
 from .present import place_note, spelling_note
+from .results import Check
 
 if TYPE_CHECKING:
     from .index import Index
@@ -43,7 +43,7 @@ def clean(index: Index, query: Query) -> None:
 
 
 def spelling(index: Index, query: Query) -> None:
-    """A misspelt word read as the report's own ("comissioning" as "commissioning")."""
+    """A misspelt word read as the report's own ("procurment" as "procurement")."""
     query.text, corrections = index.speller.correct(query.text)
     query.searched = query.text
     if corrections:

@@ -1,7 +1,8 @@
 """The chat page's logic: turns, follow-up rewriting, filters, index summary.
 
 Everything here is plain Python so it can be tested without Streamlit; ``app.py`` only renders,
-with the HTML and Markdown builders of :mod:`latm_qa.render`.
+with the HTML and Markdown builders of :mod:`latm_qa.app.render`. What the page knows of the report
+(its chapters, their labels and the words that name them, its parts) is the index's Knowledge.
 """
 
 from __future__ import annotations
@@ -13,42 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..answer.index import Index
+from ..answer.results import SearchResult
 from ..errors import QueryError
-from ..retrieve.filters import PARTS, Filters
-from ..types import Passage, SearchResult
+from ..profile import Knowledge
+from ..retrieve.filters import Filters
+from ..types import Passage
 
-REPORT = "Local Authority Transformational Models"
-PUBLISHER = "LGA / Localis, 2016"
-# chapter number -> (short label, chapter title as printed in the report)
-CHAPTERS: dict[str, tuple[str, str]] = {
-    "2": ("Commissioning", "Commissioning councils"),
-    "3": ("Cooperative", "Cooperative councils"),
-    "4": ("Entrepreneurial", "Entrepreneurial councils"),
-    "5": ("Enabling", "Enabling councils"),
-    "6": ("Sharing", "Sharing councils"),
-    "7": ("Holistic", "Holistic/person-centred councils"),
-    "1": ("Introduction", "Introduction"),
-    "8": ("Recurrent themes", "Recurrent themes across Local Authority Transformational Models"),
-}
-MODEL_CHAPTERS = ("2", "3", "4", "5", "6", "7")
-PART_NAMES = PARTS
-EXAMPLE_QUESTIONS = (
-    "Which council runs commercial skills training for its staff?",
-    "What are the challenges of becoming a commissioning council?",
-    "How did Oldham work with local communities?",
-    "What did Essex earn from traded services?",
-    "What does a holistic, person-centred council do differently?",
-    "How do enabling councils support community groups?",
-)
-
-_MODEL_PATTERNS = {
-    "2": r"\bcommissioning",
-    "3": r"\bco-?operative",
-    "4": r"\bentrepreneur",
-    "5": r"\benabl",
-    "6": r"\bshar(?:ing|ed)\b",
-    "7": r"\bholistic|\bperson[- ]cent(?:red|ered)",
-}
 _OPENERS = re.compile(
     r"^\s*(?:and|also|plus|so|then|what about|how about|what else|tell me more|more on|same for)\b", re.I
 )
@@ -83,9 +54,11 @@ def is_blank(question: str | None) -> bool:
     return not question or not re.search(r"\w", question)
 
 
-def mentioned_chapter(text: str) -> str:
-    """The number of the council model a text names ("3" for "co-operative councils"), or ""."""
-    return next((ch for ch, pattern in _MODEL_PATTERNS.items() if re.search(pattern, text, re.I)), "")
+def mentioned_chapter(knowledge: Knowledge, text: str) -> str:
+    """The number of the topic chapter a text names by its words (the profile's, or its title's), or ""."""
+    return next(
+        (c.number for c in knowledge.chapters if any(re.search(w, text, re.I) for w in c.words)), ""
+    )
 
 
 def is_followup(question: str) -> bool:
@@ -96,23 +69,28 @@ def is_followup(question: str) -> bool:
     return bool(_OPENERS.match(question)) or len(words) <= 3 or (len(words) <= 8 and bool(_PRONOUNS & set(words)))
 
 
-def followup_context(previous: Turn | None) -> str:
-    """The model the previous turn was about: one named in its query, else its top hit's chapter title."""
+def followup_context(knowledge: Knowledge, previous: Turn | None) -> str:
+    """The topic chapter the previous turn was about: one named in its query, else its top hit's chapter's
+    title, if that chapter is a topic (treated part by part)."""
     if previous is None or previous.result is None:
         return ""
-    if chapter := mentioned_chapter(previous.query):
-        return CHAPTERS[chapter][1]
+    if chapter := mentioned_chapter(knowledge, previous.query):
+        return knowledge.chapter(chapter).title
     if previous.result.hits:
         top = previous.result.hits[0].passage
-        if top.section.split(".")[0] in MODEL_CHAPTERS:
+        chapter = knowledge.chapter(top.section.split(".")[0])
+        if chapter is not None and chapter.topic:
             return top.chapter_title
     return ""
 
 
-def rewrite_followup(question: str, context: str) -> str:
-    """Add the previous model to a follow-up naming none: "and Oldham?" -> "and Oldham? (Cooperative councils)"."""
+def rewrite_followup(knowledge: Knowledge, question: str, context: str) -> str:
+    """Add the previous topic to a follow-up naming none: "and <council>?" -> "and <council>? (<chapter title>)"."""
     question = question.strip()
-    if not context or not is_followup(question) or mentioned_chapter(question) or context.lower() in question.lower():
+    if (
+        not context or not is_followup(question) or mentioned_chapter(knowledge, question)
+        or context.lower() in question.lower()
+    ):
         return question
     return f"{question} ({context})"
 
@@ -122,11 +100,11 @@ def ask_turn(index: Index, question: str, previous: Turn | None, k: int, filters
 
     If the question alone is off-topic (the report does not cover it and shares no searchable word with
     it, "and what about cake?"), adding the previous model's name must not conjure up an answer. If the
-    previous model leads away from the council the question names ("what about Essex?" after a question
-    on sharing councils), the question is answered on its own words.
+    previous topic leads away from the council the question names ("what about Kirklees?" after a question
+    on shared services), the question is answered on its own words.
     """
     question = question.strip()
-    query = rewrite_followup(question, followup_context(previous))
+    query = rewrite_followup(index.knowledge, question, followup_context(index.knowledge, previous))
     try:
         result = index.ask(query, k=k, filters=filters)
         if query != question and not result.abstained:  # nonsense must not borrow the previous model's answer
@@ -153,15 +131,30 @@ def report_mentions(index: Index, question: str) -> bool:
     return any(word[:5] in stems for word in index.facts.vocabulary)
 
 
-def build_filters(chapters: list[str] | tuple[str, ...] = (), parts: list[str] | tuple[str, ...] = ()) -> Filters:
-    titles = tuple(CHAPTERS[c][1] for c in chapters if c in CHAPTERS)  # for a re-typeset report without numbers
+def build_filters(
+    knowledge: Knowledge, chapters: list[str] | tuple[str, ...] = (), parts: list[str] | tuple[str, ...] = ()
+) -> Filters:
+    # a chapter's title also matches it, for a report typeset again without numbers
+    titles = tuple(c.title for number in chapters if (c := knowledge.chapter(number)))
     return Filters(chapters=tuple(chapters), parts=tuple(parts), chapter_titles=titles)
 
 
-def describe_filters(filters: Filters) -> str:
-    """"Cooperative · Case studies", or "" without filters."""
-    names = [CHAPTERS.get(c, (c, c))[0] for c in filters.chapters] + [p.capitalize() for p in filters.parts]
-    return " · ".join(names)
+def describe_filters(knowledge: Knowledge, filters: Filters) -> str:
+    """"<chapter label> · Case studies", or "" without filters."""
+    labels = [c.label if (c := knowledge.chapter(n)) else n for n in filters.chapters]
+    return " · ".join(labels + [p.capitalize() for p in filters.parts])
+
+
+def chapter_choices(knowledge: Knowledge) -> list[str]:
+    """The chapters the sidebar offers: the topic chapters first (the report's subjects), then the rest."""
+    chapters = sorted(knowledge.chapters, key=lambda c: not c.topic)
+    return [c.number for c in chapters]
+
+
+def chapter_choice_label(knowledge: Knowledge, number: str) -> str:
+    chapter = knowledge.chapter(number)
+    label = chapter.label if chapter else number
+    return f"{label} (ch. {number})" if re.match(r"\d", number) else label
 
 
 def count_matching(index: Index, filters: Filters) -> int:

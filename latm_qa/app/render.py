@@ -11,8 +11,10 @@ import re
 from datetime import UTC, datetime
 
 from ..answer.present import abstention_reason, citation, pages_label, section_label, spelling_note
-from ..types import Hit, Passage, SearchResult
-from .chat import PUBLISHER, REPORT, Turn, describe_filters, index_summary
+from ..answer.results import Hit, SearchResult
+from ..profile import Knowledge
+from ..types import Passage
+from .chat import Turn, describe_filters, index_summary
 
 # --- HTML: every dynamic string is escaped here -------------------------------------------------
 
@@ -80,12 +82,13 @@ def answer_html(result: SearchResult, confidence: str) -> str:
     )
 
 
-def abstain_html(result: SearchResult, filtered: bool, matching: int = 1) -> str:
-    """Says plainly that the report (or the filtered part of it) does not cover the question."""
+def abstain_html(result: SearchResult, filtered: bool, matching: int = 1, covers: str = "") -> str:
+    """Says plainly that the report (or the filtered part of it) does not cover the question, and what the
+    report does cover (``covers``: its description)."""
     if filtered and not matching:
         return (
             '<div class="latm-abstain"><p><strong>No passage matches the selected filters.</strong> '
-            "Remove a council model or a part in the sidebar and ask again.</p></div>"
+            "Remove a chapter or a part in the sidebar and ask again.</p></div>"
         )
     where = "The passages matching your filters do not" if filtered else "The report does not"
     why, meant = abstention_reason(result)
@@ -93,10 +96,25 @@ def abstain_html(result: SearchResult, filtered: bool, matching: int = 1) -> str
     items = "".join(f"<li>{citation_html(p)}</li>" for p in result.suggestions)
     nearest = f'<div class="latm-label">Nearest sections</div><ul>{items}</ul>' if items else ""
     return (
-        f'<div class="latm-abstain"><p><strong>{where} cover this question.</strong>{never} '
-        "The report covers six whole-council models (commissioning, cooperative, entrepreneurial, enabling, "
-        f"sharing and holistic): their key features, benefits, challenges and case studies.</p>{nearest}</div>"
+        f'<div class="latm-abstain"><p><strong>{where} cover this question.</strong>{never}'
+        f"{' ' + _esc(covers) if covers else ''}</p>{nearest}</div>"
     )
+
+
+def escape_html(text: str) -> str:
+    return _esc(text)
+
+
+def subtitle_html(knowledge: Knowledge) -> str:
+    """ "Report assistant · <publisher, year>" under the report's title."""
+    return _esc(" · ".join(["Report assistant", *([knowledge.publisher] if knowledge.publisher else [])]))
+
+
+def welcome_html(knowledge: Knowledge) -> str:
+    """What the page is for: the report's title (and publisher), and what it covers."""
+    by = f" ({_esc(knowledge.publisher)})" if knowledge.publisher else ""
+    about = f" {_esc(knowledge.description)}" if knowledge.description else ""
+    return f"Ask questions about <em>{_esc(knowledge.title)}</em>{by}.{about}"
 
 
 def summary_html(manifest: dict, reranker: str = "") -> str:
@@ -132,10 +150,15 @@ def _md_passage(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     return "\n".join("> " + line if line.strip() else ">" for line in "".join(out).split("\n"))
 
 
-def conversation_markdown(turns: list[Turn], manifest: dict | None = None, now: datetime | None = None) -> str:
+def conversation_markdown(
+    turns: list[Turn], manifest: dict | None = None, now: datetime | None = None, knowledge: Knowledge | None = None
+) -> str:
     """The whole conversation as Markdown: questions, answers with citations, the passages shown."""
     now = now or datetime.now(UTC)
-    lines = [f"# {REPORT} — conversation", "", f"Source: *{REPORT}* ({PUBLISHER}). Exported {now:%d %b %Y, %H:%M} UTC."]
+    knowledge = knowledge or Knowledge(title="the report")
+    title = escape_markdown(knowledge.title)
+    source = f"*{title}*" + (f" ({escape_markdown(knowledge.publisher)})" if knowledge.publisher else "")
+    lines = [f"# {title} — conversation", "", f"Source: {source}. Exported {now:%d %b %Y, %H:%M} UTC."]
     if manifest:
         info = index_summary(manifest)
         lines[-1] += f" Index built {info['Ingested']} with {info['Model']}, {info['Passages']} passages."
@@ -146,7 +169,7 @@ def conversation_markdown(turns: list[Turn], manifest: dict | None = None, now: 
         if corrections := getattr(turn.result, "corrections", ()):  # (None when the turn was not searched)
             lines.append(f"*Spelling:* read {escape_markdown(spelling_note(corrections))}  ")
         if turn.filters.chapters or turn.filters.parts:
-            lines.append(f"*Filters:* {describe_filters(turn.filters)}  ")
+            lines.append(f"*Filters:* {describe_filters(knowledge, turn.filters)}  ")
         result = turn.result
         if result is None:
             lines.append(f"*Not searched:* {escape_markdown(turn.error)}")

@@ -239,9 +239,3 @@ def breakdown(run: RunResult, questions: list[dict], key: str) -> dict[str, dict
             "mrr@10": round(sum(1 / r for r in firsts if 0 < r <= 10) / len(group), 3),
         }
     return out
-
-
-def run_cli(args, settings) -> int:
-    from .report import evaluate_and_write
-
-    return evaluate_and_write(args, settings)

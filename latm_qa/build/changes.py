@@ -34,6 +34,7 @@ class IngestReport:
     version: str = ""
     previous_version: str = ""
     sentences_embedded: int = 0
+    profiles: tuple[str, ...] = ()  # the profile files read (see profile.py)
 
     def summary(self, limit: int = 12) -> list[str]:
         """The lines `latm-qa ingest` prints: what changed, then the next command."""
@@ -55,6 +56,7 @@ class IngestReport:
                 lines += [f"    {mark} {label}" for label in labels[:limit]]
                 lines += [f"    {mark} ... and {len(labels) - limit} more"] if len(labels) > limit else []
         lines.append(f"  passages: {self.kept} kept, {self.embedded} embedded, {self.dropped} dropped")
+        lines.append(f"  profile: {', '.join(self.profiles) or 'none (everything derived from the reports)'}")
         lines += [
             f"  {r['file']}: {r['sections']} sections, {r['passages']} passages{_read_as(r.get('encoding', ''))}"
             for r in self.per_document

@@ -16,7 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputFileError, LatmQaError
-from ..read.dispatch import SUPPORTED, read_document
+from ..profile import derive, find_profiles, merge_profiles, read_profile
+from ..read import SUPPORTED, read_document
 from ..settings import Settings
 from ..store.files import VersionFiles, new_manifest
 from ..store.versions import lock_index, remove_stale, write_index
@@ -27,6 +28,7 @@ from .passages import chunking, embedding_texts, split_passages, split_sentences
 from .reuse import Previous, case_study_names, embed_reusing, vector_key
 
 Progress = Callable[[str, int, int], None]
+PROFILE_SUFFIX = ".toml"
 
 
 def collect_sources(paths: Iterable[Path]) -> list[Path]:
@@ -38,6 +40,7 @@ def collect_sources(paths: Iterable[Path]) -> list[Path]:
                 p for p in path.rglob("*")
                 if (p.is_file() or p.is_symlink() and not p.is_dir())
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and p.suffix.lower() != PROFILE_SUFFIX  # a report's profile, read beside it
             )
             if not found:
                 raise InputFileError(f"{path}: the folder is empty; put .md, .txt or .pdf reports in it")
@@ -61,22 +64,34 @@ def ingest(
     settings: Settings,
     progress: Progress | None = None,
     skip_bad: bool = False,
+    profile: Path | dict | None = None,
 ) -> IngestReport:
-    """Build or update the index in settings.index_dir from exactly the given files and folders."""
+    """Build or update the index in settings.index_dir from exactly the given files and folders.
+
+    The reports' profile (see profile.py) is ``profile`` (a file, or its tables already read), or a .toml
+    file among ``paths``, or each report's own ``<stem>.toml`` and its folder's ``profile.toml``."""
     began = time.perf_counter()
     if not settings.max_file_mb > 0:
         raise LatmQaError(
             f"the file size limit must be a positive number of MB, got {settings.max_file_mb!r}: set --max-file-mb "
             "or LATM_QA_MAX_FILE_MB to e.g. 50. The index was not changed."
         )
+    paths = [Path(p) for p in paths]
     try:
-        files = collect_sources(paths)
+        files = collect_sources([p for p in paths if p.suffix.lower() != PROFILE_SUFFIX])
+        if isinstance(profile, dict):
+            profiles, merged = [], profile or None
+        else:
+            profiles = find_profiles(files, _given_profile(paths, profile))
+            merged = merge_profiles([read_profile(path) for path in profiles])
     except InputFileError as exc:
         raise InputFileError(f"{_sentence(str(exc))} The index was not changed.") from None
     documents, skipped, duplicates = _read_all(files, settings, skip_bad, progress)
     documents = distinct_titles(documents)
+    knowledge = derive(documents, merged)
     passages = _passages(documents, settings)
-    texts = embedding_texts(passages, settings.embed_headings, case_study_names(documents, passages))
+    councils = case_study_names(documents, passages) if knowledge.gazetteer else {}
+    texts = embedding_texts(passages, settings.embed_headings, councils)
     keys = [vector_key(t) for t in texts]
     sentences = [
         {"passage": row, "start": s, "end": e, "text": passage.text[s:e]}
@@ -99,9 +114,10 @@ def ingest(
             index_dir=str(settings.index_dir), documents=len(documents),
             sections=sum(len(d.sections) for d in documents), passages=len(passages), embedded=0,
             kept=len(passages), dropped=dropped, seconds=0.0, per_document=per_doc, skipped=tuple(skipped),
-            duplicates=tuple(duplicates), full_rebuild_reason=old.reason, **changes,
+            duplicates=tuple(duplicates), full_rebuild_reason=old.reason, profiles=tuple(map(str, profiles)),
+            **changes,
         )
-        if old.same_as(documents, passages, settings):
+        if old.same_as(documents, passages, settings, knowledge.to_json()):
             version = old.manifest.get("current", "") if old.manifest else ""
             return replace(report, changed=False, version=version, seconds=round(time.perf_counter() - began, 2))
 
@@ -130,7 +146,7 @@ def ingest(
         )
         history = {"embedded": len(todo), "kept": len(passages) - len(todo), "dropped": dropped,
                    **{k: list(v) for k, v in changes.items() if k.startswith("documents_")}}
-        files = VersionFiles(documents, passages, vectors, sentences, sentence_vectors, tokens)
+        files = VersionFiles(documents, passages, vectors, sentences, sentence_vectors, tokens, knowledge.to_json())
         written = write_index(settings.index_dir, manifest, files, history)
     return replace(
         report, embedded=len(todo), kept=len(passages) - len(todo), sentences_embedded=len(sentence_todo),
@@ -147,6 +163,15 @@ def rollback(settings: Settings) -> dict:
     read_manifest(settings.index_dir)  # a clear error when there is no index at all
     with lock_index(settings.index_dir):
         return rollback_index(settings.index_dir)
+
+
+def _given_profile(paths: list[Path], profile: Path | None) -> Path | None:
+    """The profile given: ``profile``, or the one .toml file among the paths."""
+    given = [p for p in paths if p.suffix.lower() == PROFILE_SUFFIX]
+    if len(given) + (profile is not None) > 1:
+        names = ", ".join(str(p) for p in [*given, *([profile] if profile else [])])
+        raise InputFileError(f"more than one profile given ({names}): give one, or merge them into one file")
+    return profile if profile is not None else (given[0] if given else None)
 
 
 def distinct_titles(documents: list[Document]) -> list[Document]:

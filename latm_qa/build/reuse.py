@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import LatmQaError
 from ..places.gazetteer import Gazetteer, case_study_councils
 from ..settings import Settings
-from ..store.files import SCHEMA_VERSION, document_to_json, read_index_files
+from ..store.files import SCHEMA_VERSION, document_to_json, read_index_files, read_knowledge
 from ..types import Document, Passage, TokenVectors
 from .passages import EMBEDDING_TEXT, chunking, embedding_texts
 
@@ -85,6 +85,7 @@ class Previous:
     tokens: dict[str, np.ndarray] = field(default_factory=dict)
     dimension: int | None = None
     reason: str = ""
+    knowledge: dict | None = None  # as stored (profile.json); None for an index written before it
 
     @classmethod
     def read(cls, settings: Settings) -> Previous:
@@ -103,9 +104,12 @@ class Previous:
                 )
             return cls(reason=f"the existing index could not be read ({exc}), so everything is embedded again")
         written = manifest.get("settings", {}).get("embedding_text", 1)
-        councils = case_study_names(documents, passages) if written >= 2 else {}
+        knowledge = read_knowledge(settings.index_dir, manifest)
+        # as it was written: with the gazetteer its profile named (before profiles, always)
+        gazetteer = knowledge["derived"]["gazetteer"] if knowledge else "uk-councils"
+        councils = case_study_names(documents, passages) if written >= 2 and gazetteer else {}
         keys = [vector_key(t) for t in embedding_texts(passages, settings.embed_headings, councils)]
-        old = cls(manifest=manifest, documents=documents, passages=passages, keys=keys)
+        old = cls(manifest=manifest, documents=documents, passages=passages, keys=keys, knowledge=knowledge)
         if manifest.get("model") != settings.model:
             old.reason = (
                 f"the model changed from {manifest.get('model')!r} to {settings.model!r}, "
@@ -128,11 +132,13 @@ class Previous:
         old.dimension = int(manifest["dimension"])
         return old
 
-    def same_as(self, documents: list[Document], passages: list[Passage], settings: Settings) -> bool:
-        """True when writing would reproduce this index exactly (same model, settings, documents, passages)."""
+    def same_as(self, documents: list[Document], passages: list[Passage], settings: Settings, knowledge: dict) -> bool:
+        """True when writing would reproduce this index exactly (same model, settings, documents, passages,
+        report knowledge)."""
         return (
             self.manifest is not None
             and not self.reason
+            and self.knowledge == knowledge
             and self.manifest.get("settings") == chunking(settings)
             and [document_to_json(d) for d in documents] == [document_to_json(d) for d in self.documents]
             and [p.to_json() for p in passages] == [p.to_json() for p in self.passages]

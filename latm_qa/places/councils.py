@@ -23,11 +23,11 @@ class Council:
     kind: str
     county: str
     region: str
-    city: bool = False  # city status ("Plymouth City Council", "City of Westminster")
+    city: bool = False  # city status ("Leeds City Council", "City of London")
 
     @property
     def is_county(self) -> bool:
-        """A county council, or a unitary that is its whole county (Dorset, Wiltshire)."""
+        """A county council, or a unitary that is its whole county (Cornwall, Rutland)."""
         return self.kind == "county" or self.name == self.county
 
 
@@ -70,29 +70,21 @@ def _in_counties(*counties: str) -> Callable[[Council], bool]:
     return lambda c: c.county in counties or c.name in counties
 
 
-# Informal areas and adjectives beyond the ONS regions and ceremonial counties.
-_AREAS = [
-    ("the North", r"(?:the\s+north\s+of\s+england|northern\s+england|the\s+north(?![\w-]))",
-     _in_regions("North East", "North West", "Yorkshire and the Humber")),
-    ("the Midlands", r"(?<![\w-])(?:midlands?)(?![\w-])", _in_regions("East Midlands", "West Midlands")),
-    ("East Anglia", r"(?<![\w-])east[\s-]+anglian?(?![\w-])", _in_counties("Norfolk", "Suffolk", "Cambridgeshire")),
-    ("the Home Counties", phrase_pattern("Home Counties"),
-     _in_counties("Surrey", "Kent", "Essex", "Hertfordshire", "Buckinghamshire", "Berkshire")),
-    ("the Thames Valley", phrase_pattern("Thames Valley"), _in_counties("Berkshire", "Buckinghamshire", "Oxfordshire")),
-    ("the West Country", phrase_pattern("West Country"), _in_regions("South West")),
-    ("the Black Country", phrase_pattern("Black Country"),
-     lambda c: c.name in ("Dudley", "Sandwell", "Walsall", "Wolverhampton")),
-    ("southern England", r"(?:southern\s+england|the\s+south\s+of\s+england)",
-     _in_regions("South East", "South West", "London")),
-    ("Cornwall", r"(?<![\w-])cornish(?![\w-])", _in_counties("Cornwall")),
-    ("Wales", r"(?<![\w-])(?:wales|welsh)(?![\w-])", _in_regions("Wales")),
-    ("Scotland", r"(?<![\w-])(?:scotland|scottish)(?![\w-])", _in_regions("Scotland")),
-    ("Northern Ireland", r"(?<![\w-])northern[\s-]+ir(?:eland|ish)(?![\w-])", _in_regions("Northern Ireland")),
-    ("a metropolitan borough", r"(?<![\w-])metropolitan(?![\w-])", lambda c: c.kind == "metropolitan borough"),
-    ("a unitary authority", r"(?<![\w-])unitar(?:y|ies)(?![\w-])", lambda c: c.kind == "unitary"),
-    ("a London borough", phrase_pattern("London borough"), lambda c: c.kind == "London borough"),
-    ("a shire county", r"(?<![\w-])shire[\s-]+count(?:y|ies)(?![\w-])", lambda c: c.kind == "county"),
-]
+_COVERS = {
+    "regions": lambda values: lambda c: c.region in values,
+    "counties": lambda values: lambda c: c.county in values or c.name in values,
+    "names": lambda values: lambda c: c.name in values,
+    "kind": lambda values: lambda c: c.kind in values,
+}
+
+
+@lru_cache(maxsize=1)
+def load_areas() -> tuple[tuple[str, str, Callable[[Council], bool]], ...]:
+    """Informal areas and adjectives beyond the ONS regions and ceremonial counties (data/areas.tsv: a
+    label, a pattern, and the regions, counties, councils or kind of council it covers)."""
+    text = resources.files("latm_qa").joinpath("data/areas.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines()[1:] if line.strip()]
+    return tuple((label, pattern, _COVERS[kind](frozenset(values.split("|")))) for label, pattern, kind, values in rows)
 
 
 def _region_pattern(region: str) -> str:
@@ -116,7 +108,7 @@ def known_places() -> tuple[Place, ...]:
     counties = sorted({c.county for c in councils if c.county})
     places = [Place(r, re.compile(_region_pattern(r), re.IGNORECASE), _in_regions(r)) for r in regions]
     places += [Place(c, _compile(phrase_pattern(c)), _in_counties(c)) for c in counties if c != "Greater London"]
-    places += [Place(label, _compile(pattern), covers) for label, pattern, covers in _AREAS]
+    places += [Place(label, _compile(pattern), covers) for label, pattern, covers in load_areas()]
     return tuple(places)
 
 
@@ -129,7 +121,7 @@ def place_words() -> frozenset[str]:
     "leeds", "welsh"): names a question may use that are not misspellings of the report's names."""
     councils = load_councils()
     names = [n for c in councils for n in (c.name, *c.aliases, c.county, c.region)]
-    names += [label for label, _, _ in _AREAS] + [*NATION_ADJECTIVES, "English", "British"]
+    names += [label for label, _, _ in load_areas()] + [*NATION_ADJECTIVES, "English", "British"]
     return frozenset(w.lower() for name in names for w in re.findall(r"[A-Za-z]+", name))
 
 
@@ -159,7 +151,7 @@ def any_place() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def long_council_names() -> re.Pattern[str]:
-    """Every council name of more than one word ("North East Lincolnshire", "West Oxfordshire")."""
+    """Every council name of more than one word ("North East Lincolnshire", "West Lancashire")."""
     names = sorted({n for c in load_councils() for n in (c.name, *c.aliases) if re.search(r"[\s-]", n)}, key=len)
     return re.compile("|".join(phrase_pattern(n) for n in reversed(names)), re.IGNORECASE)
 

@@ -20,10 +20,12 @@ from .councils import (
     known_places,
     load_councils,
     long_council_names,
+    lower_case_places,
     phrase_pattern,
+    place_words,
 )
 
-# e-mail and web addresses: lower case, but their words are names, not ordinary words ("jo@oldham.gov.uk")
+# e-mail and web addresses: lower case, but their words are names, not ordinary words ("jo@kirklees.gov.uk")
 ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.|mailto:)\S+|\b[\w.-]+\.(?:gov|org|co|ac|nhs)\.uk\S*", re.IGNORECASE)
 
 
@@ -49,6 +51,20 @@ class Gazetteer:
     councils: tuple[Council, ...]  # named in the report
     report_text: str  # the report lower-cased, whitespace collapsed
     ordinary: frozenset[str] = frozenset()  # lower-case words of the report: names that are words too ("reading")
+    active: bool = True  # False: no gazetteer (a report whose profile names none): no place is read
+
+    @classmethod
+    def none(cls) -> Gazetteer:
+        """No gazetteer: no council is named and no place description is read."""
+        return cls((), "", frozenset(), active=False)
+
+    def place_words(self) -> frozenset[str]:
+        """Words of every place the gazetteer knows (kept as typed by the spelling step); none without one."""
+        return place_words() if self.active else frozenset()
+
+    def lower_case_places(self, question: str) -> list[str]:
+        """Words naming a council or county where case cannot tell a name (see councils.lower_case_places)."""
+        return lower_case_places(question) if self.active else []
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Gazetteer:
@@ -72,24 +88,24 @@ class Gazetteer:
         """Place descriptions in the question the report does not itself use, each with the names of the
         report's councils inside it (none: a place the report does not cover). A place used as a
         council's name ("Manchester City Council") is a name, not a description, and is skipped."""
-        return _described(self, question)
+        return _described(self, question) if self.active else ()
 
     def expand(self, question: str) -> str:
         """Add the names of the report's councils in each place the question describes, and of each
-        council it calls by a short name ("Staffs": Staffordshire)."""
+        council it calls by a short name ("Lancs": Lancashire)."""
         names = [n for r in self.described(question) for n in r.councils] + [c.name for c in self.named(question)]
         names = [n for n in names if not _name_pattern(n, True).search(question)]
         names = list(dict.fromkeys(names))
         return question if not names else f"{question} ({'; '.join(names)})"
 
     def named(self, question: str) -> tuple[Council, ...]:
-        """The report's councils the question names ("Barnet", "South Hams"). A name that is also an
+        """The report's councils the question names ("Kirklees", "North Tyneside"). A name that is also an
         ordinary word of the report counts only written as a name (capitalised)."""
         return _named(self, question)
 
     def covers(self, text: str, council: Council) -> bool:
         """Whether a text is about a council: it names the council or, for a county, one of the report's
-        councils in that county (a passage on Colchester is about Essex)."""
+        councils in that county (a passage on Lancaster is about Lancashire)."""
         names = {council.name, *council.aliases}
         if council.is_county:
             names |= {c.name for c in self.councils if c.county == council.county}
@@ -105,7 +121,7 @@ class Gazetteer:
     def uncovered(self, question: str) -> list[str]:
         """Place descriptions in the question, as typed, that hold none of the report's councils ("east
         sussex", "North Yorkshire"), unless another reading of the same words does ("West Midlands" the
-        county holds none, the region holds Staffordshire)."""
+        county holds none, the region holds the report's council there)."""
         known = self.known_words(question)
         return [r.words for r in self.described(question) if not r.councils and not _words_of(r.words) <= known]
 
@@ -172,8 +188,8 @@ def case_studies(passages: Sequence[Passage]) -> dict[tuple, list[Passage]]:
 
 def case_study_councils(passages: Sequence[Passage], gazetteer: Gazetteer) -> dict[tuple, str]:
     """For each case study whose title names none of the report's councils ("The 2020 Vision
-    Partnership"), the councils its opening passage names ("Cheltenham, Cotswold, Forest of Dean, West
-    Oxfordshire"), by (document, heading path). Its later passages ("At the outset the Partnership
+    Partnership"), the councils its opening passage names ("Babergh, Mid Suffolk ..." in a shared-service
+    partnership's), by (document, heading path). Its later passages ("At the outset the Partnership
     brought in expert advisers") then carry them too, so a question naming one member finds them."""
     out: dict[tuple, str] = {}
     for key, (first, *_) in case_studies(passages).items():
@@ -181,6 +197,6 @@ def case_study_councils(passages: Sequence[Passage], gazetteer: Gazetteer) -> di
             continue
         named = [c.name for c in gazetteer.named(first.text)]
         named.sort(key=lambda n: m.start() if (m := _name_pattern(n, True).search(first.text)) else len(first.text))
-        # a name inside a longer one is the longer one's ("Oxfordshire" in "West Oxfordshire")
+        # a name inside a longer one is the longer one's ("Lancashire" in "West Lancashire")
         out[key] = ", ".join(n for n in named if not any(n != m and _name_pattern(n, True).search(m) for m in named))
     return {key: names for key, names in out.items() if names}

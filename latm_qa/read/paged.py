@@ -92,9 +92,9 @@ def paged_blocks(
 
 def _join_wrapped_headings(page: list[str], is_heading: Callable[[str], bool], full: float) -> list[str]:
     """A heading wrapped over two or three short lines, as one line: a dated case study
-    ("North Dorset District Council, ..." / "... (Dorset Councils" / "Partnership) (2015-Present)") or a
-    numbered heading and the title-like rest of it ("8. Recurrent themes across Local Authority" /
-    "Transformational Models"). A dash pdftotext lost in a date is put back ("(2013Present)")."""
+    ("Calderdale Metropolitan Borough Council, ..." / "... (Pennine Councils" / "Partnership) (2015-Present)") or a
+    numbered heading and the title-like rest of it ("8. Common lessons across Local Authority" /
+    "Shared Service Models"). A dash pdftotext lost in a date is put back ("(2013Present)")."""
     page = _split_run_in([_LOST_DASH.sub(r"(\1-\2)", line) for line in page], is_heading)
     out: list[str] = []
     i = 0
@@ -104,16 +104,16 @@ def _join_wrapped_headings(page: list[str], is_heading: Callable[[str], bool], f
             run = page[i : i + size]
             if not starts or len(run) < size or not all(run) or any(len(line) >= full for line in run[:-1]):
                 continue
-            if any(line[-1] in ".!?" for line in run[:-1]):  # "... Andrew.Donaldson@staffordshire.gov.uk."
+            if any(line[-1] in ".!?" for line in run[:-1]):  # "... Jane.Smith@kirklees.gov.uk."
                 continue
             joined = run[0]
             for line in run[1:]:
                 joined = join_wrapped(joined, line, Vocabulary())  # "(2013-" + "Present)"
             dated = bool(DATED.search(joined)) and not any(DATED.search(line) for line in run[:-1])
-            rest = run[-1]  # "Transformational Models": title-like, neither numbered nor dated itself
+            rest = run[-1]  # "Shared Service Models": title-like, neither numbered nor dated itself
             numbered = size == 2 and bool(NUMBERED.match(run[0])) and is_heading(run[0]) and is_heading(rest)
             numbered = numbered and not NUMBERED.match(rest) and not DATED.search(rest)
-            # a dated title's first line may read as a title itself when long ("North Dorset ... and Portland")
+            # a dated title's first line may read as a title itself when long ("Calderdale ... and Kirklees")
             first_alone = is_heading(run[0]) and len(run[0]) < 0.6 * full
             if numbered or (dated and is_heading(joined) and not first_alone):
                 out.append(joined)
@@ -126,8 +126,8 @@ def _join_wrapped_headings(page: list[str], is_heading: Callable[[str], bool], f
 
 
 def _split_run_in(page: list[str], is_heading: Callable[[str], bool]) -> list[str]:
-    """A case study's title run in to its first paragraph on one line, after a sentence or heading ends ("Oldham
-    Council (2011-Present) The Oldham Model ..."), as the title's line and the paragraph's."""
+    """A case study's title run in to its first paragraph on one line, after a sentence or heading ends ("Kirklees
+    Council (2011-Present) The Kirklees Model ..."), as the title's line and the paragraph's."""
     out: list[str] = []
     for line in page:
         run_in = _RUN_IN.match(line)

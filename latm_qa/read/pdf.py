@@ -18,7 +18,7 @@ from .pdf_spaces import respace, spaces_lost, usual_spacing, word_counts
 from .plain import looks_like_heading, title_case
 
 _WORD = re.compile(r"[A-Za-z]+")
-_TITLE_WORDS = 6  # the longest unnumbered title found in the body's font alone ("About Localis")
+_TITLE_WORDS = 6  # the longest unnumbered title found in the body's font alone ("About the Authors")
 _LABEL_LINES = 6  # lines below a body-font title within which its text must end a sentence
 _WRAP = 1.75  # in font sizes: the farthest a heading's wrapped line sits below its first
 
@@ -104,8 +104,8 @@ def _respaced(lines: list[Line]) -> list[Line]:
 
 
 def _split_run_in_headings(lines: list[Line]) -> list[Line]:
-    """A heading run in to its paragraph (LaTeX's \\paragraph: "**Oldham Council (2011-Present)** The
-    Oldham Model ...") as a bold line of its own, then the paragraph: a bold start that is a dated
+    """A heading run in to its paragraph (LaTeX's \\paragraph: "**Kirklees Council (2011-Present)** The
+    Kirklees Model ...") as a bold line of its own, then the paragraph: a bold start that is a dated
     case-study title or a short numbered one. A bold lead-in ("**Efficiency savings:** Across ...") stays."""
     out: list[Line] = []
     for line in lines:
@@ -143,7 +143,7 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
         big = line.size >= body * 1.08 and bool(_WORD.search(line.text))
         bold_numbered = line.bold and bool(NUMBERED.match(line.text)) and len(line.text) < 90
         # in the body's font: a short numbered title on a line of its own, after a sentence or heading ends,
-        # and the title-cased rest of it on the next line ("Transformational Models")
+        # and the title-cased rest of it on the next line ("Shared Service Models")
         plain = bool(NUMBERED.match(line.text)) and looks_like_heading(line.text) and _after_end(previous, line)
         wrapped = (
             previous is not None
@@ -186,7 +186,7 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
             key += 1
             for ln in lines[first : i + 1]:
                 ln.heading = key
-    for i, line in enumerate(lines):  # an unnumbered title in the body's font ("About Localis") above its text
+    for i, line in enumerate(lines):  # an unnumbered title in the body's font ("About the Authors") above its text
         below = lines[i + 1] if i + 1 < len(lines) else None
         if line.heading or line.bullet or line.footnote or below is None or below.heading:
             continue
@@ -205,7 +205,7 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
 
 def _sentence_follows(lines: list[Line], start: int) -> bool:
     """Whether a sentence ends within the few lines from ``start``: text, not a label's address lines
-    ("10 Storey's Gate, Westminster, SW1P 3AY" / "T: 0207 340 2660" under "LOCALIS RESEARCH LIMITED")."""
+    ("12 Market Street, Huddersfield, HD1 2AB" / "T: 01484 000 000" under "EXAMPLE RESEARCH LIMITED")."""
     return any(SENTENCE.search(line.text) for line in lines[start : start + _LABEL_LINES])
 
 

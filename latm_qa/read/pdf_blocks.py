@@ -66,7 +66,7 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
             if not new and prev is not None:
                 jumped = prev.page != line.page or line.y > prev.y + line_gap  # next page or column
                 if glyphless_item:
-                    # one item ends where a sentence or a short entry ("Localis (2011) Commission Impossible") does
+                    # one item ends where a sentence or a short entry ("Kirklees Council (2012) Annual Review") does
                     ends = bool(_SENTENCE_END.search(text)) or len(prev.text) < 0.8 * full.get(round(prev.x), 10**6)
                     new = (ends and line.text[:1].isupper()) or (not jumped and prev.y - line.y > paragraph_gap)
                 elif kind == "footnote":
@@ -200,7 +200,7 @@ def _first_line_indent(above: Line | None, line: Line, below: Line | None, line_
 
 
 # Word endings that are never words of their own: a hyphen before one at a line's end only breaks a
-# word ("conversa-" / "tions", "Entrepreneur-" / "ship", as a typesetter hyphenates).
+# word ("conversa-" / "tions", "Partner-" / "ship", as a typesetter hyphenates).
 _SUFFIXES = frozenset(
     "tion tions sion sions ment ments ness ship ships ity ities ing ings ance ances ence ences ally ised "
     "ized isation ization ising izing ous ive ively ible able ably ful".split()
@@ -214,7 +214,7 @@ def join_wrapped(before: str, after: str, vocab: Vocabulary) -> str:
     are words of its own ("outcome-" / "based", "arm's-" / "length")."""
     last, first = before.rsplit(" ", 1)[-1], after.split(" ", 1)[0]
     if before.endswith(("/", "@")) or _split_address(last, first):
-        return before + after  # "shared/" + "joint", "Alex.Bailey@" + "adur-worthing.gov.uk", "Peter." + "Hibberd@..."
+        return before + after  # "shared/" + "joint", "Jane.Smith@" + "kirklees.gov.uk", "Jane." + "Smith@..."
     if not before.endswith("-") or before.endswith(" -"):
         return f"{before} {after}"
     head = re.search(r"(['’]?)([A-Za-z]+)-$", before)
@@ -228,8 +228,8 @@ def join_wrapped(before: str, after: str, vocab: Vocabulary) -> str:
 
 
 def _split_address(last: str, first: str) -> bool:
-    """Whether an e-mail address runs over the break: "Stephen.Evans@Barnet." + "gov.uk", or a name and
-    its dot before the rest of the address ("Peter." + "Hibberd@fdean.gov.uk")."""
+    """Whether an e-mail address runs over the break: "Tom.Brown@Calderdale." + "gov.uk", or a name and
+    its dot before the rest of the address ("Jane." + "Smith@calderdale.gov.uk")."""
     if not last.endswith("."):
         return False
     if "@" in last:

@@ -51,13 +51,13 @@ def looks_like_heading(line: str) -> bool:
     if not words or len(words) > 25 or line[-1] in ".,;:!?" or not line[0].isupper() and not line[0].isdigit():
         return False
     if NUMBERED.match(line):
-        return line.count(",") < 2  # not an address: "10 Storey's Gate, Westminster, SW1P 3AY"
+        return line.count(",") < 2  # not an address: "12 Market Street, Huddersfield, HD1 2AB"
     return len(words) <= 12 or bool(DATED.search(line))
 
 
 def title_case(line: str) -> bool:
-    """A heading set as a title ("About Localis", "Further Reading"): every word of four letters or
-    more capitalised, no digits or colon; as sure a heading as a markdown "#" line."""
+    """A heading set as a title ("About the Authors", "Further Reading"): every word of four letters or
+    more starting upper-case, no digits or colon; as sure a heading as a markdown "#" line."""
     words = re.findall(r"[^\W\d_][\w'’-]*", line)
     long_words = [w for w in words if len(w) >= 4]
     return len(words) >= 2 and not re.search(r"[\d:]", line) and all(w[0].isupper() for w in long_words)
@@ -79,7 +79,7 @@ def text_blocks(text: str) -> list[Block]:
 def _labels_as_text(blocks: list[Block]) -> list[Block]:
     """A title-like line that heads no text is a label, not a heading: an unnumbered, undated "heading"
     (not the document's title) followed, up to the next heading, only by paragraphs with no sentence in
-    them ("LOCALIS RESEARCH LIMITED" above its address lines), or by nothing at the file's end, is a
+    them ("EXAMPLE RESEARCH LIMITED" above its address lines), or by nothing at the file's end, is a
     paragraph. A chapter's title right above its first part's heads that part."""
     out = list(blocks)
     first = next((i for i, b in enumerate(blocks) if b.kind == "heading"), -1)
@@ -158,7 +158,7 @@ def _chunk_blocks(lines: list[str]) -> list[Block]:
     if len(lines) == 1 and looks_like_heading(lines[0].strip()):
         line = lines[0].strip()
         return [Block(kind="heading", text=line, heading_hint=text_heading_hint(line))]
-    if _TEXT_FOOTNOTE.match(lines[0]):  # "[2] RSA (2013) - New approaches to commissioning ..."
+    if _TEXT_FOOTNOTE.match(lines[0]):  # "[2] RSA (2013) - New approaches to shared services ..."
         return [Block(kind="footnote", text=join_lines(lines))]
     blocks: list[Block] = []
     current: list[str] = []

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..profile import Knowledge
 from ..types import Passage, TokenVectors
 from .bm25 import Bm25
 from .prior import Structure
@@ -26,6 +27,7 @@ class Corpus:
         sentences: list[dict],
         sentence_vectors: np.ndarray,
         tokens: TokenVectors,
+        knowledge: Knowledge | None = None,
     ) -> None:
         self.passages = list(passages)
         self.embedded = embedded
@@ -40,7 +42,7 @@ class Corpus:
         self.sentence_starts = np.array(
             [rows[0] if rows else len(sentences) for rows in self.sentence_rows], dtype="int64"
         )
-        self.structure = Structure.of(self.passages)
+        self.structure = Structure.of(self.passages, knowledge)
 
     def __len__(self) -> int:
         return len(self.passages)

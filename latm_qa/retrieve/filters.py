@@ -26,9 +26,9 @@ def _part_key(part: str) -> str:
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrict a search: by document (id or file name), chapter number ("2", "About Localis"), part.
+    """Restrict a search: by document (id or file name), chapter number ("2", or an unnumbered title: "About us"), part.
 
-    ``chapter_titles`` ("Commissioning councils") also match a chapter, in reports without numbered headings.
+    ``chapter_titles`` ("Shared services") also match a chapter, in reports without numbered headings.
     """
 
     documents: tuple[str, ...] = ()

@@ -1,11 +1,12 @@
 """Structure prior: which part of the report a question asks for, and which part of it is on the question's topic.
 
-Each model in a report has Key features, Benefits, Challenges, Case studies (with contact details)
-and Further reading. A question asking for one of these ("who should I contact", "is there a
-paper on ...") favours passages of that part. Contact details and reading lists point at a topic
-told elsewhere, so among them those on the topic of the best passage found (in its section, or
-naming the council whose case study it is) are favoured again: "who do I speak to at Oldham" gets
-Oldham's contact, and "is there a report on the county that built the road" that county's own report.
+A report that treats its topics part by part (each chapter with, say, Benefits, Challenges and Further
+reading) tells in its knowledge (profile.py) which questions ask for which part. A question asking for
+a part ("what are the drawbacks", "is there a paper on ...") or for contact details ("who should I
+contact") favours passages of that part. Contact details and reading lists point at a topic told
+elsewhere, so among them those on the topic of the best passage found (in its section, or naming the
+subject of its named example) are favoured again: "who do I speak to at <council>" gets that council's
+contact.
 """
 
 from __future__ import annotations
@@ -16,21 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..profile import Knowledge
 from ..text import SENTENCE
 from ..types import Passage
 
-PART_INTENTS = {
-    "Benefits": r"\b(benefit|advantage|upside|pros\b|gains?\b|good about|positive|strength|why (would|should))",
-    "Challenges": r"\b(challeng|drawback|disadvantage|downside|risk|difficult|problem|obstacle|barrier|pitfall|"
-    r"concern|hurdle|cons\b|weakness|fear|worr|struggle)",
-    "Key features": r"\b(what is|what are|what does .* mean|defin|feature|characteris|principle|how does .* work|"
-    r"describe|idea behind|essence)",
-    "Further reading": r"\b(read|reading|publication|paper|guide|reference|literature|article|published|"
-    r"(?<!this )documents?\b)",
-}
-# The parts that point at a topic told elsewhere (a reading list names the council's own report; contact
-# details sit under the council's case study): for these the topic of the best passage decides which one.
-TOPIC_INTENTS = {"Further reading": PART_INTENTS["Further reading"]}
 # Asking for a person to contact, or for the officer in a role ("who heads ...", "who is the lead for ...").
 CONTACT_INTENT = (
     r"\b(contact|get in touch|speak to|talk to|e-?mail|who (do|should|can) i|whom)"
@@ -53,7 +43,7 @@ ABOUT_INTENT = (
 )
 # Asking what the report is called: its cover (title and subtitle) answers that, and only that.
 # "Cover" only as the noun ("does the report cover devolution?" asks about its contents), and a title
-# only the report's own ("the title of the report on Oldham" is a reading-list entry's).
+# only the report's own ("the title of the report on Kirklees" is a reading-list entry's).
 _THE_REPORT = r"(?:the|this) (?:report|paper|study|document|publication)"
 TITLE_INTENT = (
     r"\bsubtitle|\b(?:the|its|front) cover\b|\bcover page\b"
@@ -103,7 +93,7 @@ def _words(text: str) -> frozenset[str]:
 
 
 def subject_words(passage: Passage) -> frozenset[str]:
-    """The words that name a case study's subject: "South Hams/West Devon (2013-Present)" -> {hams, devon}.
+    """The words that name a case study's subject: "Calderdale/Kirklees (2013-Present)" -> {calderdale, kirklees}.
 
     Empty for passages outside case studies.
     """
@@ -124,9 +114,13 @@ class Structure:
     subjects: tuple[frozenset[str], ...]
     words: tuple[frozenset[str], ...]
     cover: np.ndarray
+    intents: dict[str, str]  # part title -> pattern of a question asking for it (the report's knowledge)
+    topic_intents: dict[str, str]  # the same for the parts that point at a topic told elsewhere
 
     @classmethod
-    def of(cls, passages: list[Passage]) -> Structure:
+    def of(cls, passages: list[Passage], knowledge: Knowledge | None = None) -> Structure:
+        intents = dict(knowledge.part_intents) if knowledge else {}
+        topics = set(knowledge.topic_parts) if knowledge else set()
         return cls(
             parts=tuple(passage_part(p.heading_path, p.section_kind == "case_study") for p in passages),
             has_contact=np.array([has_contact_details(p.text) for p in passages], dtype=bool),
@@ -135,11 +129,13 @@ class Structure:
             subjects=tuple(subject_words(p) for p in passages),
             words=tuple(_words(p.text) for p in passages),
             cover=np.array([is_cover(p) for p in passages], dtype=bool),
+            intents=intents,
+            topic_intents={part: words for part, words in intents.items() if part in topics},
         )
 
     def prior(self, question: str) -> np.ndarray:
         """The structure prior of every passage for a question (see ``intent_prior``)."""
-        return intent_prior(question, self.parts, self.has_contact, self.about)
+        return intent_prior(question, self.parts, self.has_contact, self.about, self.intents)
 
     def cover_step(self, question: str) -> np.ndarray:
         """For the cover's passages, 1 if the question asks what the report is called and -1 if not; 0 for
@@ -159,19 +155,17 @@ class Structure:
     def topic(self, question: str, scores: np.ndarray) -> np.ndarray:
         """1 for each further-reading or contact passage the question asks for that is on the topic of the
         best-scoring passage, else 0."""
-        asked = asked_parts(question, self.parts, self.has_contact, TOPIC_INTENTS)
+        asked = asked_parts(question, self.parts, self.has_contact, self.topic_intents)
         if not len(scores) or not asked.any():
             return np.zeros(len(scores), dtype="float32")
         return ((asked > 0) & self.on_topic(int(np.argmax(scores)))).astype("float32")
 
 
-def asked_parts(
-    question: str, parts: Sequence[str], has_contact: np.ndarray, intents: dict[str, str] | None = None
-) -> np.ndarray:
+def asked_parts(question: str, parts: Sequence[str], has_contact: np.ndarray, intents: dict[str, str]) -> np.ndarray:
     """1 for each passage of the part of a model (or with the contact details) the question asks for, else 0."""
     text = question.lower()
     asked = np.zeros(len(parts), dtype="float32")
-    for part, pattern in (PART_INTENTS if intents is None else intents).items():
+    for part, pattern in intents.items():
         if re.search(pattern, text):
             asked += np.array([p == part for p in parts], dtype="float32")
     if re.search(CONTACT_INTENT, text):
@@ -179,10 +173,12 @@ def asked_parts(
     return asked
 
 
-def intent_prior(question: str, parts: Sequence[str], has_contact: np.ndarray, about: np.ndarray) -> np.ndarray:
+def intent_prior(
+    question: str, parts: Sequence[str], has_contact: np.ndarray, about: np.ndarray, intents: dict[str, str]
+) -> np.ndarray:
     """1 for each passage whose part (or contact details, or account of the report itself) the question
     asks for, else 0."""
-    prior = asked_parts(question, parts, has_contact)
+    prior = asked_parts(question, parts, has_contact, intents)
     if re.search(ABOUT_INTENT, question.lower()):
         prior += about.astype("float32")
     return prior

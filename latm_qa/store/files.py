@@ -6,7 +6,7 @@ They live in a version directory that manifest.json names (versions.py writes th
       manifest.json        the current version's manifest + "current", "previous", "history"
       v-<UTC time>/        manifest.json, documents.jsonl, passages.jsonl, vectors.faiss,
                            sentences.jsonl, sentence_vectors.npy, token_vectors.npy (float16),
-                           token_counts.npy (never changed once written)
+                           token_counts.npy, profile.json (never changed once written)
       v-<UTC time>/        the previous version, kept for `latm-qa ingest --rollback`
       .lock                held by the one ingest allowed to write at a time
 
@@ -39,6 +39,7 @@ SENTENCES = "sentences.jsonl"
 SENTENCE_VECTORS = "sentence_vectors.npy"
 TOKEN_VECTORS = "token_vectors.npy"
 TOKEN_COUNTS = "token_counts.npy"
+PROFILE = "profile.json"  # the report knowledge (profile.Knowledge); an index from before it has none
 DATA_FILES = (DOCUMENTS, PASSAGES, SENTENCES, SENTENCE_VECTORS, TOKEN_VECTORS, TOKEN_COUNTS, VECTORS)
 _VERSION_NAME = re.compile(r"^v-[0-9A-Za-z.\-]+$")
 # numpy reads a .npy header with ast.literal_eval, and CPython 3.11's AST conversion is not thread-safe
@@ -107,6 +108,7 @@ class VersionFiles:
     sentences: list[dict]
     sentence_vectors: np.ndarray
     tokens: TokenVectors
+    knowledge: dict | None = None  # profile.Knowledge.to_json()
 
 
 def write_version_files(directory: Path, manifest: dict, files: VersionFiles) -> None:
@@ -130,6 +132,8 @@ def write_version_files(directory: Path, manifest: dict, files: VersionFiles) ->
     if len(files.vectors):
         flat.add(np.ascontiguousarray(files.vectors, dtype="float32"))
     faiss.write_index(flat, str(out / VECTORS))
+    if files.knowledge is not None:
+        write_json(out / PROFILE, files.knowledge)
     write_json(out / MANIFEST, manifest)
     for child in out.iterdir():
         fsync(child)
@@ -206,6 +210,19 @@ def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
     if len(tokens.counts) != len(passages) or int(tokens.counts.sum()) != len(tokens.matrix):
         raise IndexMismatchError(f"index at {index_dir}: token files disagree with the passages; {fix}")
     return documents, passages, vectors, sentences, sentence_vectors, tokens
+
+
+def read_knowledge(index_dir: Path, manifest: dict) -> dict | None:
+    """The version's report knowledge (profile.json) as written, or None for an index written without it."""
+    path = data_dir(Path(index_dir), manifest) / PROFILE
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexMismatchError(
+            f"{path} is unreadable ({exc.__class__.__name__}); rebuild with `latm-qa ingest --index {index_dir}`"
+        ) from None
 
 
 def data_dir(index_dir: Path, manifest: dict) -> Path:

@@ -30,7 +30,8 @@ def front_section(title: str) -> dict:
 
 
 def numbered_heading(text: str) -> re.Match[str] | None:
-    """ "2.1. Key features" -> groups (chapter "2", sub "1" or None, title "Key features"); the title is capitalised."""
+    """ "2.1. Key features" -> groups (chapter "2", sub "1" or None, title "Key features"); the title starts
+    upper-case."""
     match = _NUMBERED.match(text)
     return match if match and match.group(3)[:1].isupper() else None
 

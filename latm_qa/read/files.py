@@ -1,10 +1,10 @@
-"""Read a source file (.md, .txt, .pdf) into blocks; check the file is ingestible first."""
+"""Read a source file (.md, .txt, .pdf) into blocks: the file checked first, then the reader for its
+format (markdown.py, plain.py, paged.py for text taken from a PDF, pdf.py)."""
 
 from __future__ import annotations
 
 import codecs
 import hashlib
-import html
 import re
 import stat
 from dataclasses import replace
@@ -13,34 +13,11 @@ from pathlib import Path
 from ..errors import InputFileError
 from ..text import PLAIN_LETTERS
 from ..types import Block, RawDocument
-from .paged import ITEM, footnote_marks, is_paged, paged_blocks
-from .plain import (
-    drop_running_lines,
-    is_page_heading,
-    join_lines,
-    looks_like_heading,
-    text_blocks,
-    text_heading_hint,
-)
+from .markdown import markdown_blocks
+from .paged import footnote_marks, is_paged, paged_blocks
+from .plain import drop_running_lines, is_page_heading, text_blocks, text_heading_hint
 
 SUPPORTED = (".md", ".markdown", ".txt", ".pdf")
-
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_SUP = re.compile(r"<sup>\s*(\d+)\s*</sup>|\[\^[^\]\s]+\](?!:)")  # "<sup>2</sup>", pandoc's "[^2]"
-# a footnote: "<sup>2</sup> RSA ...", pandoc's "[^2]: RSA ...", or CommonMark's "[2] RSA ..." (a number in brackets)
-_FOOTNOTE_START = re.compile(r"^\s*(?:<sup>\s*(\d+)\s*</sup>|\[\^([^\]\s]+)\]:|\[(\d{1,3})\](?=\s))\s*(.*)$")
-_ATTRIBUTES = re.compile(r"\s*\{[#.][^{}]*\}\s*$")  # pandoc's "## 2.4. Case studies {#case-studies}"
-_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
-_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-# an autolink keeps its address: "<Stephen.Evans@Barnet.gov.uk>", "<mailto:x@y.uk>", "<https://...>"
-_AUTOLINK = re.compile(r"<(?:mailto:)?([^<>\s@]+@[^<>\s@]+\.[^<>\s@]+|(?:https?|ftp)://[^<>\s]+)>", re.I)
-_HARD_BREAK = re.compile(r"\\(?=\s|$)")  # pandoc's "\" ending a line (a line break) or before a space (a fixed one)
-_DOUBLE_DASH = re.compile(r"(?<= )--(?= )")  # pandoc's "--" between words: an en dash ("the borough -- in")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
-_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
-_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
-_BOLD_LINE = re.compile(r"^\s{0,3}(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1\s*$")  # "**2.4. Case studies**" alone on a line
 
 
 def check_file(path: Path, max_mb: float = 50.0) -> bytes:
@@ -124,7 +101,7 @@ def read_document(path: Path, max_mb: float = 50.0) -> RawDocument:
     text, encoding = decode_text(path, data)
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").translate(PLAIN_LETTERS)
     page_count = 0
-    blocks = _markdown_blocks(text) if suffix in (".md", ".markdown") else []
+    blocks = markdown_blocks(text) if suffix in (".md", ".markdown") else []
     if any(b.kind == "heading" for b in blocks):
         blocks = drop_running_lines(blocks)
     elif is_paged(text):  # text taken from a PDF, pages split by form feeds (pdftotext)
@@ -139,61 +116,3 @@ def read_document(path: Path, max_mb: float = 50.0) -> RawDocument:
         path=str(path), title=title, sha256=sha, blocks=tuple(blocks), page_count=page_count, encoding=encoding
     )
 
-
-def clean_inline(text: str) -> str:
-    """Markdown inline markup to plain text: links, emphasis, footnote refs, tags, escapes."""
-    text = _SUP.sub("", text)
-    text = _LINK.sub(lambda m: m.group(1) or "", text)
-    for _ in range(2):
-        text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
-    text = _DOUBLE_DASH.sub("–", _AUTOLINK.sub(r"\1", text))
-    text = _HARD_BREAK.sub("", text)
-    text = _TAG.sub("", text)
-    text = _ESCAPE.sub(r"\1", text)
-    text = html.unescape(text).replace("\u00a0", " ")
-    return re.sub(r"[ \t]+", " ", text).strip()
-
-
-def _markdown_blocks(text: str) -> list[Block]:
-    blocks: list[Block] = []
-    para: list[str] = []
-    kind = "paragraph"
-
-    def flush() -> None:
-        nonlocal para, kind
-        raw = join_lines(para)
-        para, current = [], kind
-        kind = "paragraph"
-        footnote = _FOOTNOTE_START.match(raw)
-        if footnote:
-            number = footnote.group(1) or footnote.group(2) or footnote.group(3)
-            current, raw = "footnote", f"[{number}] {footnote.group(4)}"
-        cleaned = clean_inline(raw)
-        if cleaned and re.search(r"\w", cleaned):
-            blocks.append(Block(kind=current, text=cleaned))  # type: ignore[arg-type]
-
-    for line in text.split("\n"):
-        heading = _HEADING.match(line)
-        item = ITEM.match(line)
-        setext = _SETEXT.match(line)
-        if heading:
-            flush()
-            title = clean_inline(_ATTRIBUTES.sub("", heading.group(2)))
-            if title:
-                blocks.append(Block(kind="heading", text=title, heading_hint=len(heading.group(1))))
-        elif setext and len(para) == 1 and kind == "paragraph":  # "Title" underlined with === or ---
-            title, para = clean_inline(para[0]), []
-            if title:
-                blocks.append(Block(kind="heading", text=title, heading_hint=1 if setext.group(1)[0] == "=" else 2))
-        elif _RULE.match(line) or not line.strip():
-            flush()
-        elif not para and _BOLD_LINE.match(line) and looks_like_heading(title := clean_inline(line)):
-            # a converter that sets headings as bold lines: as weak a heading as a lone line of plain text
-            blocks.append(Block(kind="heading", text=title, heading_hint=text_heading_hint(title)))
-        elif item:
-            flush()
-            kind, para = "item", [item.group(1)]
-        else:
-            para.append(line)
-    flush()
-    return blocks

@@ -1,4 +1,4 @@
-"""latm-qa command line: ingest | search | sections | eval | serve. Imports stay lazy."""
+"""The CLI's commands: ingest, search, sections, serve, eval. Each imports what it needs when it runs."""
 
 from __future__ import annotations
 
@@ -7,15 +7,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import get_args
-
-from .settings import Retriever
-
-RERANKER_HELP = "folder of a cross-encoder to re-score the best passages (default: $LATM_QA_RERANKER; none)"
 
 
 def _settings(args: argparse.Namespace):
-    from .settings import load_settings
+    from ..settings import load_settings
 
     return load_settings(
         index_dir=getattr(args, "index", None),
@@ -43,12 +38,12 @@ def _progress():
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .build.ingest import ingest
+    from ..build.ingest import ingest
 
     settings = _settings(args)
     if args.rollback:
-        from .build.ingest import rollback
-        from .errors import LatmQaError
+        from ..build.ingest import rollback
+        from ..errors import LatmQaError
 
         if args.paths:
             raise LatmQaError("--rollback takes no files: it restores the index version before the last ingest")
@@ -75,7 +70,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [settings.ingest_dir]
     update, bars = _progress()
     try:
-        report = ingest(paths, settings, progress=update, skip_bad=args.skip_bad)
+        report = ingest(paths, settings, progress=update, skip_bad=args.skip_bad, profile=args.profile)
     finally:
         for bar in bars.values():
             bar.close()
@@ -89,7 +84,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _filters(args: argparse.Namespace):
-    from .retrieve.filters import Filters
+    from ..retrieve.filters import Filters
 
     def split(value: str | None) -> tuple[str, ...]:
         return tuple(v.strip() for v in (value or "").split(",") if v.strip())
@@ -100,9 +95,9 @@ def _filters(args: argparse.Namespace):
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .answer.index import Index
-    from .answer.present import format_plain, result_to_json
-    from .errors import LatmQaError, QueryError
+    from ..answer.index import Index
+    from ..answer.present import format_plain, result_to_json
+    from ..errors import LatmQaError, QueryError
 
     settings = _settings(args)
     index = Index.load(settings.index_dir, model=args.model, settings=settings)
@@ -147,7 +142,7 @@ def _plain_batch(out: dict) -> str:
 
 
 def _read_queries(path: Path) -> list[dict]:
-    from .errors import LatmQaError
+    from ..errors import LatmQaError
 
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -170,7 +165,7 @@ def _read_queries(path: Path) -> list[dict]:
 
 
 def cmd_sections(args: argparse.Namespace) -> int:
-    from .answer.index import Index
+    from ..answer.index import Index
 
     settings = _settings(args)
     index = Index.load(settings.index_dir, settings=settings)
@@ -197,7 +192,7 @@ def cmd_sections(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    app = Path(__file__).resolve().parent.parent / "app.py"
+    app = Path(__file__).resolve().parents[2] / "app.py"
     command = [sys.executable, "-m", "streamlit", "run", str(app)]
     if args.port:
         command += ["--server.port", str(args.port)]
@@ -210,102 +205,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .bench.metrics import run_cli
+    from ..bench.report import evaluate_and_write
 
-    return run_cli(args, _settings(args))
-
-
-def _passages(value: str) -> int:
-    """--k: a whole number of passages, at least 1."""
-    try:
-        k = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number: give how many passages, e.g. 5") from None
-    if k < 1:
-        raise argparse.ArgumentTypeError(f"{k} passages shows nothing: give 1 or more, e.g. 5")
-    return k
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="latm-qa", description="Cited answers from the Local Authority Transformational Models report."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("ingest", help="build or update the index from report files or folders (default: ingest/)")
-    p.add_argument("paths", nargs="*", help=".md, .txt or .pdf files, or folders of them")
-    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
-    p.add_argument("--model", help="embedding model name or local path (default: bundled all-MiniLM-L6-v2)")
-    p.add_argument("--max-file-mb", type=float, help="refuse larger files (default: $LATM_QA_MAX_FILE_MB or 50)")
-    p.add_argument("--skip-bad", action="store_true", help="ingest the good files, skip bad ones (default: refuse all)")
-    p.add_argument("--json", action="store_true", help="print the ingest report as JSON")
-    p.add_argument("--rollback", action="store_true", help="restore the index version before the last ingest")
-    p.set_defaults(func=cmd_ingest)
-
-    p = sub.add_parser("search", help="ask a question; prints ranked, cited passages")
-    p.add_argument("question", nargs="*", help="the question, in plain English")
-    p.add_argument("--queries", help='JSONL file of {"id": ..., "question": ...} lines (batch mode)')
-    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
-    p.add_argument("--model", help="refuse the index unless it was built with this model")
-    p.add_argument("-k", "--k", type=_passages, default=5, help="number of passages (default 5)")
-    p.add_argument("--retriever", choices=get_args(Retriever), help="ranking method (default fused)")
-    p.add_argument("--document", help="only these documents (ids or file names, comma-separated)")
-    p.add_argument("--chapter", help='only these chapters, e.g. "2,3" or "About Localis"')
-    p.add_argument("--part", help="only these parts: key features, benefits, challenges, case studies, further reading")
-    p.add_argument("--json", action="store_true", help="print JSON (one line per question with --queries)")
-    p.add_argument(
-        "--as-typed", action="store_true",
-        help="search the words as typed (default: a misspelt word is read as the report's nearest word)",
-    )
-    p.add_argument("--reranker", help=RERANKER_HELP)
-    p.set_defaults(func=cmd_search)
-
-    p = sub.add_parser("sections", help="show the detected section tree with passage counts and pages")
-    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_sections)
-
-    p = sub.add_parser("eval", help="run the retrieval benchmark in eval/ and write eval/results/")
-    p.add_argument("--questions", help="questions JSONL (default eval/questions.jsonl)")
-    names = ", ".join(["naive", *get_args(Retriever)])
-    p.add_argument("--retrievers", help=f"comma-separated: {names} (default: all of them)")
-    p.add_argument("--split", choices=("dev", "test", "all"), default="all")
-    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
-    p.add_argument("--out", help="results directory (default eval/results)")
-    p.add_argument("--beir", help="also export the set in BEIR layout into this directory")
-    p.add_argument("--ablations", action="store_true", help="add rows with each technique of the default retriever off")
-    p.add_argument(
-        "--typos", action="store_true",
-        help="add rows for the same questions with one letter mistyped in each: spelling correction on and off",
-    )
-    p.add_argument("--feedback", help="also score the chat page's up-voted answers stored in this directory")
-    p.add_argument("--reranker", help=RERANKER_HELP)
-    p.set_defaults(func=cmd_eval)
-
-    p = sub.add_parser("serve", help="open the chat page (streamlit run app.py)")
-    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
-    p.add_argument("--port", type=int, help="port (default: Streamlit's, or STREAMLIT_SERVER_PORT)")
-    p.add_argument("--reranker", help=RERANKER_HELP)
-    p.set_defaults(func=cmd_serve)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    from .errors import LatmQaError
-
-    try:
-        return int(args.func(args) or 0)
-    except LatmQaError as exc:
-        print(f"latm-qa: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("latm-qa: interrupted; the index was not changed", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return evaluate_and_write(args, _settings(args))

@@ -1,0 +1,110 @@
+"""latm-qa command line: ingest | search | sections | eval | serve. Imports stay lazy (commands.py)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import get_args
+
+from ..settings import Retriever
+from .commands import cmd_eval, cmd_ingest, cmd_search, cmd_sections, cmd_serve
+
+RERANKER_HELP = "folder of a cross-encoder to re-score the best passages (default: $LATM_QA_RERANKER; none)"
+
+
+def _passages(value: str) -> int:
+    """--k: a whole number of passages, at least 1."""
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number: give how many passages, e.g. 5") from None
+    if k < 1:
+        raise argparse.ArgumentTypeError(f"{k} passages shows nothing: give 1 or more, e.g. 5")
+    return k
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="latm-qa",
+        description="Cited answers from the reports in an index: ranked passages with their sections and pages.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="build or update the index from report files or folders (default: ingest/)")
+    p.add_argument("paths", nargs="*", help=".md, .txt or .pdf files, or folders of them")
+    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
+    p.add_argument("--model", help="embedding model name or local path (default: bundled all-MiniLM-L6-v2)")
+    p.add_argument("--max-file-mb", type=float, help="refuse larger files (default: $LATM_QA_MAX_FILE_MB or 50)")
+    p.add_argument("--skip-bad", action="store_true", help="ingest the good files, skip bad ones (default: refuse all)")
+    p.add_argument("--json", action="store_true", help="print the ingest report as JSON")
+    p.add_argument("--rollback", action="store_true", help="restore the index version before the last ingest")
+    p.add_argument(
+        "--profile", type=Path,
+        help="the reports' profile (TOML; default: each report's <stem>.toml and its folder's profile.toml)",
+    )
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="ask a question; prints ranked, cited passages")
+    p.add_argument("question", nargs="*", help="the question, in plain English")
+    p.add_argument("--queries", help='JSONL file of {"id": ..., "question": ...} lines (batch mode)')
+    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
+    p.add_argument("--model", help="refuse the index unless it was built with this model")
+    p.add_argument("-k", "--k", type=_passages, default=5, help="number of passages (default 5)")
+    p.add_argument("--retriever", choices=get_args(Retriever), help="ranking method (default fused)")
+    p.add_argument("--document", help="only these documents (ids or file names, comma-separated)")
+    p.add_argument("--chapter", help='only these chapters: numbers or unnumbered titles, e.g. "2,3"')
+    p.add_argument("--part", help="only these parts of a chapter (`latm-qa sections` shows them), e.g. benefits")
+    p.add_argument("--json", action="store_true", help="print JSON (one line per question with --queries)")
+    p.add_argument(
+        "--as-typed", action="store_true",
+        help="search the words as typed (default: a misspelt word is read as the report's nearest word)",
+    )
+    p.add_argument("--reranker", help=RERANKER_HELP)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("sections", help="show the detected section tree with passage counts and pages")
+    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sections)
+
+    p = sub.add_parser("eval", help="run the retrieval benchmark in eval/ and write eval/results/")
+    p.add_argument("--questions", help="questions JSONL (default eval/questions.jsonl)")
+    names = ", ".join(["naive", *get_args(Retriever)])
+    p.add_argument("--retrievers", help=f"comma-separated: {names} (default: all of them)")
+    p.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
+    p.add_argument("--out", help="results directory (default eval/results)")
+    p.add_argument("--beir", help="also export the set in BEIR layout into this directory")
+    p.add_argument("--ablations", action="store_true", help="add rows with each technique of the default retriever off")
+    p.add_argument(
+        "--typos", action="store_true",
+        help="add rows for the same questions with one letter mistyped in each: spelling correction on and off",
+    )
+    p.add_argument("--feedback", help="also score the chat page's up-voted answers stored in this directory")
+    p.add_argument("--reranker", help=RERANKER_HELP)
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="open the chat page (streamlit run app.py)")
+    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
+    p.add_argument("--port", type=int, help="port (default: Streamlit's, or STREAMLIT_SERVER_PORT)")
+    p.add_argument("--reranker", help=RERANKER_HELP)
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from ..errors import LatmQaError
+
+    try:
+        return int(args.func(args) or 0)
+    except LatmQaError as exc:
+        print(f"latm-qa: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("latm-qa: interrupted; the index was not changed", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,257 @@
+"""Report knowledge as data: what is particular to a report, from the documents and an optional profile.
+
+Derived from the documents at ingest: the report's title, its chapters, its parts (sub-heading titles that
+repeat under two chapters or more, such as "Benefits" or "Checklist"), example questions built from its
+own headings. An optional TOML profile beside the reports adds what a maintainer knows: a title and
+publisher line, welcome text, example questions, a chapter's short label and the words that name it in
+a question, the words that ask for a part, and the place gazetteer to read place descriptions with. It
+is found as ``<stem>.toml`` beside ``<stem>.md`` (that report's), ``profile.toml`` in a report's folder
+(every report's there) or given with ``latm-qa ingest --profile FILE``. Both are stored in the index
+(``profile.json``) and read back as one Knowledge; with no profile everything is derived.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .errors import InputFileError
+from .text import QUESTION_STOP_WORDS, stem
+from .types import Document
+
+PROFILE_FILE = "profile.toml"
+GAZETTEERS = ("uk-councils",)
+EXAMPLES = 6  # example questions offered on the page
+SHORT_TITLE = 8  # words: a title short enough to ask about in an example or list in the welcome text
+NAME_WORDS = 4  # words: a chapter title short enough to be a topic's name ("Shared services")
+_CONTENTS = re.compile(r"(table of )?contents$|about\b", re.I)  # no question to ask of these headings
+_DATES = re.compile(r"\s*\([^)]*\)\s*$")  # a named example's dates: "... (2013-Present)"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter as the page and the follow-ups know it: its number, printed title, short label, the
+    patterns that name it in a question, and whether the report treats it part by part (a topic)."""
+
+    number: str
+    title: str
+    label: str
+    words: tuple[str, ...] = ()
+    topic: bool = False
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything particular to the reports of one index."""
+
+    title: str
+    publisher: str = ""
+    description: str = ""
+    examples: tuple[str, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+    parts: tuple[str, ...] = ()  # part titles as printed ("Benefits")
+    part_intents: tuple[tuple[str, str], ...] = ()  # (part, pattern of a question asking for it)
+    topic_parts: tuple[str, ...] = ()  # parts that point at a topic told elsewhere (a reading list)
+    gazetteer: str = ""  # "uk-councils", or "" for none
+    profile: dict | None = None  # the profile's tables as read, or None without one
+
+    def chapter(self, number: str) -> Chapter | None:
+        return next((c for c in self.chapters if c.number == number), None)
+
+    def to_json(self) -> dict:
+        derived = asdict(self)
+        derived.pop("profile")
+        return json.loads(json.dumps({"profile": self.profile, "derived": derived}))  # as stored and read back
+
+    @classmethod
+    def from_json(cls, data: dict) -> Knowledge:
+        derived = dict(data["derived"])
+        derived["chapters"] = tuple(Chapter(**{**c, "words": tuple(c["words"])}) for c in derived["chapters"])
+        derived["part_intents"] = tuple(tuple(pair) for pair in derived["part_intents"])
+        for key in ("examples", "parts", "topic_parts"):
+            derived[key] = tuple(derived[key])
+        return cls(**derived, profile=data.get("profile"))
+
+
+def read_profile(path: Path) -> dict:
+    """A profile file's tables, checked: a clear error naming the file and the fault."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"{path}: cannot read the profile ({exc.__class__.__name__})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputFileError(f"{path}: not a valid TOML profile ({exc}); see docs/behaviour.md") from None
+    unknown = set(data) - {"report", "chapters", "parts", "places"}
+    if unknown:
+        raise InputFileError(
+            f"{path}: unknown table [{sorted(unknown)[0]}] in the profile: use [report], [chapters], [parts], [places]"
+        )
+    gazetteer = data.get("places", {}).get("gazetteer", "")
+    if gazetteer and gazetteer not in GAZETTEERS:
+        raise InputFileError(f"{path}: unknown gazetteer {gazetteer!r}: choose from {', '.join(GAZETTEERS)}")
+    for name, pattern in _patterns(data):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise InputFileError(f"{path}: the pattern of {name} is not a valid regular expression ({exc})") from None
+    return data
+
+
+def _patterns(data: dict) -> Iterable[tuple[str, str]]:
+    for number, chapter in data.get("chapters", {}).items():
+        yield from ((f"chapter {number}", w) for w in chapter.get("words", ()))
+    for part, entry in data.get("parts", {}).items():
+        yield f"part {part!r}", _part_entry(entry)[0]
+
+
+def _part_entry(entry: str | dict) -> tuple[str, bool]:
+    return (entry, False) if isinstance(entry, str) else (entry.get("words", ""), bool(entry.get("topic", False)))
+
+
+def find_profiles(sources: Sequence[Path], given: Path | None = None) -> list[Path]:
+    """The profile files for these source files: the one given, else each file's own ``<stem>.toml``
+    and its folder's ``profile.toml``, each once."""
+    if given is not None:
+        if not Path(given).is_file():
+            raise InputFileError(f"{given}: no such profile file; give a .toml profile (see docs/behaviour.md)")
+        return [Path(given)]
+    found: list[Path] = []
+    for source in sources:
+        for candidate in (source.with_suffix(".toml"), source.parent / PROFILE_FILE):
+            if candidate.is_file() and candidate not in found:
+                found.append(candidate)
+    return found
+
+
+def merge_profiles(profiles: Sequence[dict]) -> dict | None:
+    """One profile from several: later tables add to earlier ones; lists of examples join."""
+    if not profiles:
+        return None
+    out: dict = {}
+    for profile in profiles:
+        for table, values in profile.items():
+            merged = out.setdefault(table, {})
+            for key, value in values.items():
+                if key == "examples" and key in merged:
+                    merged[key] = [*merged[key], *value]
+                else:
+                    merged[key] = value
+    return out
+
+
+def derive(documents: Sequence[Document], profile: dict | None) -> Knowledge:
+    """The index's knowledge: what the documents say of themselves, then what the profile adds."""
+    profile = profile or {}
+    report = profile.get("report", {})
+    sections = [s for d in documents for s in d.sections]
+    parts = _repeated_parts(documents)
+    chapters = _chapters(documents, parts, profile.get("chapters", {}))
+    if "parts" in profile:  # the profile says which parts a question can ask for, and how
+        entries = {part: _part_entry(entry) for part, entry in profile["parts"].items()}
+        intents = tuple((part, words) for part, (words, _) in entries.items())
+        topic_parts = tuple(part for part, (_, topic) in entries.items() if topic)
+    else:
+        intents = tuple((part, _words_pattern(part)) for part in parts if part.lower() != "case studies")
+        topic_parts = ()
+    title = report.get("title") or (documents[0].title if len(documents) == 1 else "the reports")
+    examples = tuple(report.get("examples", ())) or _examples(chapters, parts, sections)
+    return Knowledge(
+        title=title,
+        publisher=report.get("publisher", ""),
+        description=report.get("description", "") or _description(chapters),
+        examples=examples[:EXAMPLES] if not report.get("examples") else examples,
+        chapters=chapters,
+        parts=parts,
+        part_intents=intents,
+        topic_parts=topic_parts,
+        gazetteer=profile.get("places", {}).get("gazetteer", ""),
+        profile=profile or None,
+    )
+
+
+def _own_title(label: str) -> str:
+    return re.sub(r"^\d{1,2}(?:\.\d{1,2})*\.?\s*", "", label)
+
+
+def _repeated_parts(documents: Sequence[Document]) -> tuple[str, ...]:
+    """Sub-heading titles that repeat under two chapters or more, in first-seen order."""
+    chapters_of: dict[str, set[str]] = {}
+    for doc in documents:
+        for s in doc.sections:
+            if len(s.heading_path) == 2 and s.kind != "case_study":
+                chapters_of.setdefault(_own_title(s.heading_path[1]), set()).add(doc.doc_id + s.heading_path[0])
+    return tuple(title for title, chapters in chapters_of.items() if len(chapters) >= 2)
+
+
+def _chapters(documents: Sequence[Document], parts: tuple[str, ...], given: dict) -> tuple[Chapter, ...]:
+    found: dict[str, Chapter] = {}
+    with_parts = {
+        s.heading_path[0] for d in documents for s in d.sections
+        if len(s.heading_path) >= 2 and _own_title(s.heading_path[1]) in parts
+    }
+    for doc in documents:
+        for s in doc.sections:
+            if s.level != 1 or s.kind not in ("chapter", "unnumbered") or s.number in found:
+                continue
+            entry = given.get(s.number, {})
+            topic = s.heading_path[0] in with_parts
+            label, words = entry.get("label", s.title), tuple(entry.get("words", ()))
+            found[s.number] = Chapter(s.number, s.title, label, words, topic)
+    chapters = list(found.values())
+    if not given:  # each topic chapter named by the words of its title no other topic chapter's title has
+        topics = [c for c in chapters if c.topic]
+        for i, chapter in enumerate(chapters):
+            if chapter.topic and len(chapter.title.split()) <= NAME_WORDS:
+                others = {stem(w) for c in topics if c is not chapter for w in _title_words(c.title)}
+                own = [w for w in _title_words(chapter.title) if stem(w) not in others]
+                chapters[i] = Chapter(**{**asdict(chapter), "words": tuple(_words_pattern(w) for w in own)})
+    return tuple(chapters)
+
+
+def _title_words(title: str) -> list[str]:
+    return [w for w in re.findall(r"[^\W\d_][\w'-]*", title.lower()) if len(w) > 3 and w not in QUESTION_STOP_WORDS]
+
+
+def _words_pattern(text: str) -> str:
+    """A pattern for a question using the words of a title, by their stems ("Key features": "key feature")."""
+    return r"\b" + r"\W+".join(re.escape(stem(w)) for w in re.findall(r"[^\W\d_]+", text.lower()))
+
+
+def _in_sentence(title: str) -> str:
+    """A heading as it reads inside a sentence: "Basic principles" -> "basic principles" (an acronym kept)."""
+    return title[:1].lower() + title[1:] if title[1:2].islower() else title
+
+
+def _short(title: str) -> bool:
+    return len(title.split()) <= SHORT_TITLE
+
+
+def _description(chapters: tuple[Chapter, ...]) -> str:
+    short = [c for c in chapters if _short(c.title)]
+    topics = [c.title for c in short if c.topic] or [c.title for c in short]
+    topics = topics[:EXAMPLES]
+    return f"It covers {', '.join(topics[:-1])} and {topics[-1]}." if len(topics) > 1 else ""
+
+
+def _examples(chapters: tuple[Chapter, ...], parts: tuple[str, ...], sections) -> tuple[str, ...]:
+    """Questions a reader could ask, from the report's own headings: a part of each topic chapter in
+    turn, then what a named example did."""
+    out: list[str] = []
+    # a part asked about in a sentence of its own: a plural noun phrase of up to three words ("Key features")
+    asked = [p for p in parts if p.lower() != "case studies" and re.fullmatch(r"[A-Za-z]+(?: [A-Za-z]+){0,2}s", p)]
+    asked = asked or [""]
+    for i, chapter in enumerate(c for c in chapters if c.topic and _short(c.title)):
+        part = asked[i % len(asked)]
+        title = _in_sentence(chapter.title)
+        out.append(f"What are the {part.lower()} of {title}?" if part else f"What does the report say about {title}?")
+    named = [s.title for s in sections if s.kind == "case_study" and _short(s.title)]
+    out += [f"What did {_DATES.sub('', title)} do?" for title in named[:2]]
+    if len(out) < 2:  # no topics or named examples: ask about its shorter headings
+        askable = [s.title for s in sections if s.kind != "front" and _short(s.title) and not _CONTENTS.match(s.title)]
+        titles = dict.fromkeys(_in_sentence(title) for title in askable)
+        out += [f"What does the report say about {title}?" for title in list(titles)[: EXAMPLES - len(out)]]
+    return tuple(out[:EXAMPLES])
