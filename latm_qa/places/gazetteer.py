@@ -188,7 +188,7 @@ def case_studies(passages: Sequence[Passage]) -> dict[tuple, list[Passage]]:
 
 def case_study_councils(passages: Sequence[Passage], gazetteer: Gazetteer) -> dict[tuple, str]:
     """For each case study whose title names none of the report's councils ("The 2020 Vision
-    Partnership"), the councils its opening passage names ("Babergh, Mid Suffolk ..." in a shared-service
+    Partnership"), the councils its opening passage names ("Calderdale, Kirklees ..." in a shared-service
     partnership's), by (document, heading path). Its later passages ("At the outset the Partnership
     brought in expert advisers") then carry them too, so a question naming one member finds them."""
     out: dict[tuple, str] = {}

@@ -14,6 +14,7 @@ from ..text import DATED, NUMBERED, SENTENCE
 from ..types import OutlineEntry, RawDocument
 from .pdf_blocks import full_length, lines_to_blocks
 from .pdf_lines import Line, body_size, drop_running_lines, page_lines
+from .pdf_outline import apply_outline_entry, read_outline
 from .pdf_spaces import respace, spaces_lost, usual_spacing, word_counts
 from .plain import looks_like_heading, title_case
 
@@ -62,7 +63,7 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
                 )
         pages = list(reader.pages)
         lines = [line for number, page in enumerate(pages, 1) for line in page_lines(page, number)]
-        outline = _outline(reader)
+        outline = read_outline(reader)
         title = str((reader.metadata or {}).get("/Title") or "").strip()
     except InputFileError:
         raise
@@ -125,10 +126,6 @@ def _split_run_in_headings(lines: list[Line]) -> list[Line]:
         out.append(replace(line, text=lead, bold=True, lead=""))
         out.append(replace(line, text=rest, lead="", x=line.x + 0.5 * line.size * len(lead)))  # about where it starts
     return out
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
 def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, ...]) -> None:
@@ -200,7 +197,7 @@ def _mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, 
             key += 1
             line.heading = key
     for entry in outline:
-        key = _apply_outline_entry(lines, entry, key)
+        key = apply_outline_entry(lines, entry, key)
 
 
 def _sentence_follows(lines: list[Line], start: int) -> bool:
@@ -221,49 +218,3 @@ def _close_below(previous: Line, line: Line) -> bool:
     """The next line of the same block: same page and size, just below."""
     same_block = previous.page == line.page and abs(previous.size - line.size) < 0.5
     return same_block and 0 < previous.y - line.y < 2.2 * line.size
-
-
-def _apply_outline_entry(lines: list[Line], entry: OutlineEntry, key: int) -> int:
-    """Mark the line(s) that spell an outline title on its page as one heading."""
-    target = _norm(entry.title)
-    if not target:
-        return key
-    for i, line in enumerate(lines):
-        if not entry.page - 1 <= line.page <= entry.page + 1:
-            continue
-        joined = ""
-        for j in range(i, min(i + 4, len(lines))):
-            joined += _norm(lines[j].text)
-            if joined == target:
-                span = lines[i : j + 1]
-                if not span[0].heading or any(ln.heading != span[0].heading for ln in span):
-                    key += 1
-                    for ln in span:
-                        ln.heading = key
-                return key
-            if not target.startswith(joined):
-                break
-    return key
-
-
-def _outline(reader) -> tuple[OutlineEntry, ...]:
-    entries: list[OutlineEntry] = []
-
-    def walk(items, depth: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-                continue
-            try:
-                page = reader.get_destination_page_number(item) + 1
-            except Exception:  # noqa: BLE001 - a broken bookmark is skipped, not fatal
-                continue
-            title = re.sub(r"\s+", " ", str(item.title or "")).strip()
-            if title:
-                entries.append(OutlineEntry(title=title, depth=depth, page=page))
-
-    try:
-        walk(reader.outline, 0)
-    except Exception:  # noqa: BLE001 - an unreadable outline means: detect from text
-        return ()
-    return tuple(entries)

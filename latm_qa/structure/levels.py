@@ -36,12 +36,6 @@ def numbered_heading(text: str) -> re.Match[str] | None:
     return match if match and match.group(3)[:1].isupper() else None
 
 
-def is_numbered(blocks: list[Block]) -> bool:
-    """Whether the report numbers its headings ("1. Introduction", "2.1 Key features")."""
-    headings = [re.sub(r"\s+", " ", b.text).strip() for b in blocks if b.kind == "heading"]
-    return sum(numbered_heading(text) is not None for text in headings) >= 2
-
-
 class HeadingLevels:
     """Nests headings by their reader's level (1 = strongest; 0, a weak heading, the deepest)."""
 

@@ -4,35 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from latm_qa.bench.metrics import RunResult, breakdown, is_relevant, score_run
-
-
-def test_judging_rule_collapses_whitespace_and_case():
-    assert is_relevant("saving £165\nmillion  over ten Years.", ["£165 million over ten years"])
-    assert not is_relevant("saving £165 million", ["£166 million"])
-
-
-def test_metrics_equal_hand_computed_values():
-    questions = [
-        {"id": "a", "question": "?", "answers": ["alpha"], "section": "1"},
-        {"id": "b", "question": "?", "answers": ["beta"], "section": "2"},
-        {"id": "c", "question": "?", "answers": [], "section": None},
-    ]
-    run = RunResult(name="t", passage_words=[10, 20, 30])
-    run.ranked = {
-        "a": [("p1", 3.0, "1", "alpha here"), ("p2", 2.0, "2", "nothing")],  # relevant at rank 1
-        "b": [("p1", 3.0, "1", "nothing"), ("p3", 2.0, "3", "x"), ("p2", 1.0, "2", "beta")],  # rank 3
-        "c": [("p1", 1.0, "1", "nothing")],
-    }
-    run.abstained = {"a": False, "b": False, "c": True}
-    run.latency_ms = [1.0, 2.0, 3.0]
-    m = score_run(run, questions)
-    assert m["hit_rate@1"] == 0.5 and m["hit_rate@3"] == 1.0
-    assert m["mrr@10"] == pytest.approx((1 + 1 / 3) / 2, abs=1e-4)
-    assert m["citation_accuracy"] == 1.0 and m["top1_section_accuracy"] == 0.5
-    assert m["abstention_precision"] == 1.0 and m["abstention_recall"] == 1.0 and m["false_abstention_rate"] == 0.0
-    assert m["median_passage_words"] == 20
-    assert breakdown(run, questions, "section")["2"]["hit@1"] == 0.0
+from latm_qa.bench.metrics import score_run
 
 
 def test_highlight_is_the_answering_sentence(md_index):
@@ -94,7 +66,7 @@ def test_acronyms_are_expanded_both_ways(md_index):
 
 def test_feedback_votes_become_extra_judgements(md_index, tmp_path):
     from latm_qa.app.feedback import record_feedback
-    from latm_qa.bench.metrics import feedback_questions, run_retriever, score_run
+    from latm_qa.bench.metrics import feedback_questions, run_retriever
 
     question = "Which council runs commercial skills training for its staff?"
     shown = [h.passage.passage_id for h in md_index.search(question, k=3)]
@@ -136,16 +108,6 @@ def test_the_council_check_keeps_answerable_questions(md_index):
         result = md_index.ask(question)
         assert not result.abstained and not result.off_topic, question
         assert council in result.hits[0].passage.section_title, question
-
-
-def test_the_council_check_reads_names_not_ordinary_words():
-    from latm_qa.places.gazetteer import Gazetteer
-
-    gazetteer = Gazetteer.from_texts(["Reading Borough Council keeps a reading list. Barnet shares services."])
-    assert [c.name for c in gazetteer.named("Is there a reading list on Barnet?")] == ["Barnet"]
-    assert [c.name for c in gazetteer.named("What did Reading publish?")] == ["Reading"]
-    essex = next(c for c in Gazetteer.from_texts(["Essex and Colchester"]).councils if c.name == "Essex")
-    assert Gazetteer.from_texts(["Essex and Colchester"]).covers("Colchester Borough Council trades", essex)
 
 
 def test_the_council_check_respects_filters_and_can_be_turned_off(md_index):

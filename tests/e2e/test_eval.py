@@ -10,7 +10,7 @@ from conftest import run_cli
 
 from latm_qa.bench.metrics import is_relevant, load_questions
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
 BEIR = ROOT / "eval" / "beir"
 # A whole eval run in a subprocess takes ~15 s on a quiet machine, many times that on a busy 2-core one:
