@@ -8,7 +8,7 @@ import random
 import shutil
 
 import pytest
-from conftest import MARKDOWN, PDF, run_cli, tree_hashes
+from conftest import MARKDOWN, PDF, PROFILE, run_cli, tree_hashes
 
 from latm_qa import QueryError
 from latm_qa.answer.present import result_to_json
@@ -168,7 +168,10 @@ def test_skip_bad_with_only_bad_files_still_fails(tmp_path, index_dir):
 
 
 def test_skip_bad_ingests_only_the_good_files(tmp_path, md_index_copy):
-    reports = folder(tmp_path / "reports", {"report.md": MARKDOWN.read_bytes(), "scan.docx": b"PK", "bad.pdf": NOISE})
+    reports = folder(
+        tmp_path / "reports",
+        {"report.md": MARKDOWN.read_bytes(), "report.toml": PROFILE.read_bytes(), "scan.docx": b"PK", "bad.pdf": NOISE},
+    )
     out = run_cli("ingest", reports, "--skip-bad", "--index", md_index_copy, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stderr.splitlines() == [

@@ -14,7 +14,7 @@ from hashlib import sha256
 
 import numpy as np
 import pytest
-from conftest import MARKDOWN, ROOT, run_cli, tree_hashes
+from conftest import MARKDOWN, PROFILE, ROOT, run_cli, tree_hashes
 
 from latm_qa import Filters, Index, IndexMismatchError, LatmQaError, ingest, load_settings
 from latm_qa.build.passages import embedding_text
@@ -64,10 +64,11 @@ def settings_for(index_dir, **overrides):
 
 @pytest.fixture
 def source(tmp_path):
-    """A copy of the report under tmp_path, ingested into its own index."""
+    """A copy of the report under tmp_path (with its profile beside it), ingested into its own index."""
     path = tmp_path / "src" / "report.md"
     path.parent.mkdir()
     path.write_text(REPORT, encoding="utf-8")
+    path.with_suffix(".toml").write_bytes(PROFILE.read_bytes())
     return path
 
 
@@ -461,13 +462,13 @@ def test_an_index_from_before_councils_in_headers_reads_as_written_then_rebuilds
     settings = {k: v for k, v in manifest["settings"].items() if k != "embedding_text"}
     (other / "manifest.json").write_text(json.dumps({**manifest, "settings": settings}), encoding="utf-8")
     older = Index.load(other)  # its vectors were embedded without the councils: BM25 reads its passages alike
-    assert not any("Cheltenham, Cotswold" in text.split("\n")[0] for text in older._embedded)
+    assert not any("Cheltenham, Cotswold" in text.split("\n")[0] for text in older.corpus.embedded)
 
     report = ingest([source], settings_for(other))
     assert report.embedded == report.passages
     assert report.full_rebuild_reason.startswith("what is embedded changed")
     rebuilt = Index.load(other)
-    headers = {text.split("\n")[0] for text in rebuilt._embedded}
+    headers = {text.split("\n")[0] for text in rebuilt.corpus.embedded}
     assert "Commissioning councils > Case studies > The 2020 Vision Partnership (2015-Present) > Cheltenham, " \
         "Cotswold, Forest of Dean, West Oxfordshire" in headers
 
@@ -477,6 +478,7 @@ def test_a_report_saved_by_windows_is_read_and_the_encoding_named(tmp_path, md_i
     JSON, its text the same as the UTF-8 copy's (every passage keeps its vector), £ and dashes intact."""
     source = tmp_path / "report.md"
     source.write_bytes(REPORT.encode("cp1252"))
+    source.with_suffix(".toml").write_bytes(PROFILE.read_bytes())
     out = run_cli("ingest", source, "--index", md_index_copy)
     assert out.returncode == 0, out.stderr
     assert any(line.endswith(" sections, 80 passages (read as Windows-1252)") for line in out.stdout.splitlines())
