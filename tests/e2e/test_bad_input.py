@@ -97,6 +97,15 @@ CASES = {
                                 "LATM_QA_MAX_FILE_MB='fifty' is not a number"),
     "size limit not positive": (lambda d: (MARKDOWN, ["--max-file-mb", "0"], {}),
                                 "the file size limit must be a positive number of MB, got 0.0"),
+    "profile not valid TOML": (lambda d: (MARKDOWN, ["--profile", write(d / "bad.toml", "[report\ntitle = 1")], {}),
+                               "bad.toml: not a valid TOML profile"),
+    "profile pattern not a regular expression": (
+        lambda d: (MARKDOWN, ["--profile", write(d / "p.toml", "[parts]\nBenefits = '(benefit'")], {}),
+        "p.toml: the pattern of part 'Benefits' is not a valid regular expression"),
+    "profile missing": (lambda d: (MARKDOWN, ["--profile", d / "none.toml"], {}), "none.toml: no such profile file"),
+    "bad profile beside the report": (
+        lambda d: folder(d / "reports", {"r.md": MARKDOWN.read_bytes(), "r.toml": b"[chapter.2]\nlabel = 'x'"}),
+        "r.toml: unknown table [chapter] in the profile"),
     "good and bad together": (lambda d: folder(d / "reports", {"report.md": MARKDOWN.read_bytes(), "bad.pdf": NOISE}),
                               "renamed to .pdf? Nothing was ingested: fix or remove the file, or pass --skip-bad to "
                               "ingest the 1 good file. The index was not changed."),
