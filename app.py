@@ -11,65 +11,6 @@ from latm_qa.app.feedback import record_feedback
 from latm_qa.errors import IndexMismatchError, IndexMissingError, LatmQaError
 from latm_qa.settings import Settings, load_settings
 
-CSS = """
-<style>
-.block-container {padding-top: 2.2rem; max-width: 820px;}
-h1 {font-size: 2.25rem !important; line-height: 1.2 !important; padding-bottom: .4rem !important;}
-.latm-sub {color: rgba(100,110,130,1); font-size: 1.02rem; margin: -0.6rem 0 0.2rem;}
-.latm-intro {border: 1px solid rgba(29,78,137,.18); background: rgba(29,78,137,.05); border-radius: .75rem;
-  padding: 1rem 1.2rem; line-height: 1.55;}
-.latm-intro p {margin: 0 0 .6rem;}
-.latm-chips {display: flex; flex-wrap: wrap; gap: .4rem;}
-.latm-chip {border-radius: 999px; padding: .15rem .7rem; font-size: .85rem; background: rgba(29,78,137,.12);
-  color: inherit; white-space: nowrap;}
-.latm-question {font-size: 1.02rem; line-height: 1.5; overflow-wrap: anywhere;}
-.latm-note {font-size: .85rem; color: rgba(100,110,130,1); margin-bottom: .2rem; overflow-wrap: anywhere;}
-.latm-answer {border-left: 4px solid #1d4e89; background: rgba(29,78,137,.06); border-radius: .4rem;
-  padding: .75rem 1rem;}
-.latm-answer p {font-size: 1.08rem; line-height: 1.55; margin: .25rem 0 .45rem;}
-.latm-label {font-size: .75rem; font-weight: 700; letter-spacing: .06em; text-transform: uppercase;
-  color: rgba(100,110,130,1); display: flex; align-items: center; gap: .5rem;}
-.latm-conf {font-weight: 600; letter-spacing: 0; text-transform: none; border-radius: 999px; padding: 0 .5rem;}
-.latm-conf-high {background: rgba(34,139,34,.14); color: #1e7b34;}
-.latm-conf-medium {background: rgba(210,140,0,.16); color: #9a6200;}
-.latm-conf-low {background: rgba(200,60,40,.14); color: #b03a2e;}
-.latm-sec {display: inline-block; font-weight: 700; background: #1d4e89; color: #fff; border-radius: .3rem;
-  padding: 0 .4rem; margin-right: .15rem; font-size: .9em;}
-.latm-title {font-weight: 600;}
-.latm-page {color: rgba(100,110,130,1); white-space: nowrap;}
-.latm-head {display: flex; align-items: baseline; gap: .55rem; flex-wrap: wrap; margin-bottom: .45rem;}
-.latm-rank {font-weight: 700; color: rgba(100,110,130,1); min-width: 1.1rem;}
-.latm-cite {flex: 1 1 16rem; line-height: 1.45;}
-.latm-rel {font-size: .78rem; color: rgba(100,110,130,1); white-space: nowrap; display: inline-flex;
-  align-items: center; gap: .35rem;}
-.latm-bar {display: inline-block; width: 56px; height: 6px; border-radius: 3px; background: rgba(100,110,130,.2);
-  overflow: hidden;}
-.latm-bar span {display: block; height: 100%; background: #1d4e89; border-radius: 3px;}
-.latm-text {line-height: 1.6; font-size: .97rem; overflow-wrap: anywhere;}
-.latm-text mark, .latm-section mark {background: rgba(255,200,0,.38); color: inherit; padding: 0 .1rem;
-  border-radius: .15rem;}
-.latm-section {line-height: 1.6; font-size: .93rem;}
-.latm-para {padding: .35rem .6rem; margin-bottom: .35rem; border-left: 3px solid transparent;}
-.latm-current {border-left-color: #1d4e89; background: rgba(29,78,137,.05);}
-.latm-abstain {border-left: 4px solid #c8781e; background: rgba(200,120,30,.08); border-radius: .4rem;
-  padding: .75rem 1rem; line-height: 1.55;}
-.latm-abstain p {margin: 0 0 .5rem;}
-.latm-abstain ul {margin: .3rem 0 0 1.1rem; padding: 0;}
-.latm-info {font-size: .85rem; line-height: 1.5;}
-.latm-info dl {margin: 0; padding: 0;}
-.latm-info dt {font-weight: 600; color: rgba(100,110,130,1); font-size: .72rem; text-transform: uppercase;
-  letter-spacing: .05em; margin-top: .45rem;}
-.latm-info dd {margin: 0; overflow-wrap: anywhere;}
-@media (max-width: 640px) {
-  .block-container {padding-left: 1rem; padding-right: 1rem; padding-top: 3.6rem;}
-  h1 {font-size: 1.6rem !important;}
-  [data-testid="stChatMessageAvatarUser"], [data-testid="stChatMessageAvatarCustom"],
-  [data-testid="stChatMessageAvatarAssistant"] {display: none;}
-  .latm-answer p {font-size: 1rem;}
-}
-</style>
-"""
-
 
 @st.cache_resource(show_spinner="Loading the report index and the language model…", max_entries=2)
 def load_index(path: str, stamp: int, reranker: str, _settings: Settings) -> Index:
@@ -217,7 +158,7 @@ def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
 
 
 st.set_page_config(page_title="Report assistant", page_icon=":material/menu_book:", layout="centered")
-st.html(CSS)
+st.html(render.page_style())
 
 try:
     settings = load_settings()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, datetime
+from importlib import resources
 
 from ..answer.present import abstention_reason, citation, pages_label, section_label, spelling_note
 from ..answer.results import Hit, SearchResult
@@ -99,6 +100,11 @@ def abstain_html(result: SearchResult, filtered: bool, matching: int = 1, covers
         f'<div class="latm-abstain"><p><strong>{where} cover this question.</strong>{never}'
         f"{' ' + _esc(covers) if covers else ''}</p>{nearest}</div>"
     )
+
+
+def page_style() -> str:
+    """The page's stylesheet (style.css) as a <style> element."""
+    return f"<style>\n{resources.files('latm_qa.app').joinpath('style.css').read_text(encoding='utf-8')}</style>"
 
 
 def escape_html(text: str) -> str:
