@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 
+from ..text import WORD
+
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
 _MINOR = {"of", "and", "the", "for", "in", "on", "to", "&"}
 
@@ -93,7 +95,7 @@ def expand_acronyms(question: str, table: dict[str, str], vocabulary: set[str], 
     report's acronym after a long form it abbreviates ("London Borough Council" -> "LBC")."""
     extra = [table[a] for a in _acronyms_in(question) if a.lower() not in vocabulary and a in table]
     # a long form never runs across punctuation ("Calderdale, Cumbria" is two names, not "CC")
-    runs = [re.findall(r"[\w'’-]+", run) for run in re.split(r"[,;:.?!()/\"“”]", question)]
+    runs = [WORD.findall(run) for run in re.split(r"[,;:.?!()/\"“”]", question)]
     for words in runs:
         for start, end in [(s, e) for s in range(len(words)) for e in range(s + 2, min(len(words), s + 6) + 1)]:
             phrase = words[start:end]

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..places.councils import Council
 from ..places.gazetteer import Gazetteer
+from ..text import POSSESSIVE
 from ..types import Passage
 from .acronyms import unknown_acronyms
 from .counts import counted_thing, uncounted
@@ -50,7 +51,7 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
     for match in _NAME_OR_YEAR.finditer(question):
         if match.start() == 0:
             continue
-        word = re.sub(r"['’]s$", "", match.group(0))
+        word = POSSESSIVE.sub("", match.group(0))
         if word.lower() in vocabulary:
             open_end = None
             continue

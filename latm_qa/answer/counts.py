@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from ..text import YEAR, stem
+from ..text import POSSESSIVE, WORD, YEAR, stem
 
 _WORD = re.compile(r"\d[\d,.]*\d|[\w'’-]+|£|%")
 # Words that end the thing counted ("how many staff | work in ...") and are never counted themselves.
@@ -33,7 +33,7 @@ REACH = 6  # words either side of a count that it may count: "1,100 of Gateshead
 
 
 def _words(text: str) -> list[str]:
-    return [re.sub(r"['’]s$", "", w) for w in _WORD.findall(text.lower())]
+    return [POSSESSIVE.sub("", w) for w in _WORD.findall(text.lower())]
 
 
 def counted_thing(question: str) -> str:
@@ -44,7 +44,7 @@ def counted_thing(question: str) -> str:
     if not match:
         return ""
     words: list[str] = []
-    for word in re.findall(r"[\w'’-]+", match.group(1)):
+    for word in WORD.findall(match.group(1)):
         if word.lower() in _GLUE or len(words) == 3:
             break
         words.append(word)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..places.gazetteer import Gazetteer, case_studies
-from ..text import YEAR
+from ..text import POSSESSIVE, WORD, YEAR
 from ..types import Document, Passage
 from .acronyms import acronym_table, report_acronyms
 
@@ -44,8 +44,8 @@ def corpus_vocabulary(texts: list[str]) -> set[str]:
     """Lower-cased words of the report, with possessives and hyphenated parts also on their own."""
     vocab: set[str] = set()
     for text in texts:
-        for word in re.findall(r"[\w'’-]+", text.lower()):
-            word = re.sub(r"['’]s$", "", word)
+        for word in WORD.findall(text.lower()):
+            word = POSSESSIVE.sub("", word)
             vocab.add(word)
             vocab.update(part for part in re.split(r"[-'’]", word) if part)
     return vocab
