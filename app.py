@@ -92,8 +92,7 @@ def clear_conversation() -> None:
 
 
 def render_welcome(knowledge) -> None:
-    topics = [c.title for c in knowledge.chapters if c.topic]
-    chips = "".join(f'<span class="latm-chip">{render.escape_html(title)}</span>' for title in topics)
+    chips = render.chips_html([c.title for c in knowledge.chapters if c.topic])
     st.html(
         f'<div class="latm-intro"><p>{render.welcome_html(knowledge)} Every answer quotes the report and cites '
         "the section, named example and page where it has them.</p>"

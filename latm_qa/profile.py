@@ -232,7 +232,7 @@ def _short(title: str) -> bool:
 
 def _description(chapters: tuple[Chapter, ...]) -> str:
     short = [c for c in chapters if _short(c.title)]
-    topics = [c.title for c in short if c.topic] or [c.title for c in short]
+    topics = [_in_sentence(c.title) for c in short if c.topic] or [_in_sentence(c.title) for c in short]
     topics = topics[:EXAMPLES]
     return f"It covers {', '.join(topics[:-1])} and {topics[-1]}." if len(topics) > 1 else ""
 

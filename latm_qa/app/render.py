@@ -107,8 +107,9 @@ def page_style() -> str:
     return f"<style>\n{resources.files('latm_qa.app').joinpath('style.css').read_text(encoding='utf-8')}</style>"
 
 
-def escape_html(text: str) -> str:
-    return _esc(text)
+def chips_html(titles: list[str]) -> str:
+    """The report's topics as chips; a long title is cut with an ellipsis, whole on hover."""
+    return "".join(f'<span class="latm-chip" title="{_esc(title)}">{_esc(title)}</span>' for title in titles)
 
 
 def subtitle_html(knowledge: Knowledge) -> str:

@@ -64,7 +64,7 @@ def test_a_report_without_a_profile_says_its_title_chapters_parts_and_examples(d
         "What are the challenges of joint ventures?",
     )
     assert "What did Kirklees Council do?" in knowledge.examples
-    assert knowledge.description == "It covers Shared services and Joint ventures."
+    assert knowledge.description == "It covers shared services and joint ventures."
     assert dict(knowledge.part_intents) == {"Benefits": r"\bbenefit", "Challenges": r"\bchalleng"}
     assert knowledge.gazetteer == ""  # no profile: no place gazetteer
 
