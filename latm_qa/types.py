@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 
 BlockKind = Literal["heading", "paragraph", "item", "footnote"]
-SectionKind = Literal["front", "chapter", "subsection", "case_study", "unnumbered"]
+SectionKind = Literal["front", "chapter", "subsection", "subheading", "case_study", "unnumbered"]
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,12 @@ class RawDocument:
 
 @dataclass(frozen=True)
 class Section:
-    """A detected section: a numbered chapter or subsection, a case study, or an unnumbered part.
+    """A detected section: a numbered chapter or subsection, an unnumbered heading inside one (a
+    subheading), a case study, or an unnumbered part.
 
-    ``number`` is the printed number without its trailing dot ("2", "4.4"); case studies carry
-    their parent's number; unnumbered top-level sections ("About the Authors") carry their title.
+    ``number`` is the printed number without its trailing dot ("2", "4.4"); case studies and
+    subheadings carry their nearest numbered ancestor's number; unnumbered top-level sections ("About
+    the Authors") carry their title.
     ``start``/``end`` are character offsets of the section's body in the document's cleaned text.
     """
 

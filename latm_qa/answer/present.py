@@ -19,6 +19,9 @@ def section_label(passage: Passage) -> str:
         part = passage_part(passage.heading_path, True)
         where = f"§{passage.section} {part}" if numbered else " › ".join(passage.heading_path[:-1])
         return f"{where} — {passage.section_title}"
+    if passage.section_kind == "subheading":  # "§1 Economic context and public finances — Growth"
+        where = f"§{passage.section} {passage_part(passage.heading_path, True)}" if numbered else ""
+        return f"{where} — {passage.section_title}" if where else " › ".join(passage.heading_path)
     if passage.section_kind in ("chapter", "subsection"):
         return f"§{passage.section} {passage.section_title}"
     if passage.section_kind == "unnumbered":

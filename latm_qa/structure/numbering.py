@@ -30,6 +30,10 @@ class Numbering:
         self.sub_number = ""
         self.seen_numbered = False
         self.front_used = False
+        self.chapter_number = ""
+        self.chapter_hint = 0  # how strong the open chapter's heading is (its reader's level; 0: not known)
+        self.sub_hint = 0
+        self.inner: list[tuple[int, str]] = []  # unnumbered headings open inside the numbered section
 
     def classify(self, block: Block, doc_title: str) -> dict | None:
         text = re.sub(r"\s+", " ", block.text).strip()
@@ -40,6 +44,8 @@ class Numbering:
                 self.chapter, self.sub, self.seen_numbered = chapter, 0, True
                 self.chapter_label, self.chapter_title = f"{chapter}. {title}", title
                 self.sub_label = self.sub_title = self.sub_number = ""
+                self.chapter_number, self.chapter_hint = str(chapter), block.heading_hint
+                self.sub_hint, self.inner = 0, []
                 return {
                     "number": str(chapter),
                     "title": title,
@@ -52,7 +58,9 @@ class Numbering:
             if sub is not None and (chapter == self.chapter and int(sub) > self.sub or chapter > self.chapter):
                 if chapter != self.chapter:  # the chapter heading itself was not found
                     self.chapter, self.chapter_label, self.chapter_title = chapter, f"{chapter}.", ""
+                    self.chapter_number, self.chapter_hint = str(chapter), 0
                 self.sub, self.seen_numbered = int(sub), True
+                self.sub_hint, self.inner = block.heading_hint, []
                 self.sub_number = f"{chapter}.{int(sub)}"
                 self.sub_label, self.sub_title = f"{self.sub_number}. {title}", title
                 return {
@@ -83,8 +91,11 @@ class Numbering:
             }
         if not strong:
             return None
+        if self.chapter_hint and block.heading_hint > self.chapter_hint:
+            return self._inner_heading(text, block.heading_hint)
         self.sub_title = self.sub_label = self.sub_number = ""
-        self.chapter_label = self.chapter_title = text
+        self.chapter_label = self.chapter_title = self.chapter_number = text
+        self.chapter_hint, self.sub_hint, self.inner = block.heading_hint, 0, []
         return {
             "number": text,
             "title": text,
@@ -92,5 +103,25 @@ class Numbering:
             "kind": "unnumbered",
             "path": [text],
             "chapter_title": text,
+            "label": text,
+        }
+
+    def _inner_heading(self, text: str, hint: int) -> dict:
+        """An unnumbered heading set deeper than its chapter's: a heading inside the numbered section it sits
+        in ("Growth" under "1. Economic context", "Table 1.2: ..." under "1.3 Labour market"), cited by that
+        section's number. One set no deeper than an open numbered subsection closes it."""
+        if self.sub_number and hint <= self.sub_hint:
+            self.sub_title = self.sub_label = self.sub_number = ""
+        while self.inner and self.inner[-1][0] >= hint:
+            self.inner.pop()
+        self.inner.append((hint, text))
+        path = [self.chapter_label, *([self.sub_label] if self.sub_number else []), *(t for _, t in self.inner)]
+        return {
+            "number": self.sub_number or self.chapter_number,
+            "title": text,
+            "level": len(path),
+            "kind": "subheading",
+            "path": path,
+            "chapter_title": self.chapter_title,
             "label": text,
         }
