@@ -10,6 +10,14 @@ import re
 from ..types import Block
 from .levels import CASE_STUDIES_TITLE, DATED, front_section, numbered_heading
 
+# Back matter, which belongs to no chapter however deep a converter set its heading ("About the Authors",
+# "Annex B", "References"): a report's own part, as a numbered chapter is.
+BACK_MATTER = re.compile(
+    r"(about\b|acknowledge?ments?\b|annex(es)?\b|appendi(x|ces)\b|bibliography\b|endnotes\b|glossary\b|"
+    r"references\b|further information\b)",
+    re.IGNORECASE,
+)
+
 
 def is_numbered(blocks: list[Block]) -> bool:
     """Whether the report numbers its headings ("1. Introduction", "2.1 Key features")."""
@@ -91,7 +99,7 @@ class Numbering:
             }
         if not strong:
             return None
-        if self.chapter_hint and block.heading_hint > self.chapter_hint:
+        if self.chapter_hint and block.heading_hint > self.chapter_hint and not BACK_MATTER.match(text):
             return self._inner_heading(text, block.heading_hint)
         self.sub_title = self.sub_label = self.sub_number = ""
         self.chapter_label = self.chapter_title = self.chapter_number = text
