@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import InputFileError
-from .text import QUESTION_STOP_WORDS, stem
+from .text import QUESTION_STOP_WORDS, stem, strip_number
 from .types import Document
 
 PROFILE_FILE = "profile.toml"
@@ -173,17 +173,13 @@ def derive(documents: Sequence[Document], profile: dict | None) -> Knowledge:
     )
 
 
-def _own_title(label: str) -> str:
-    return re.sub(r"^\d{1,2}(?:\.\d{1,2})*\.?\s*", "", label)
-
-
 def _repeated_parts(documents: Sequence[Document]) -> tuple[str, ...]:
     """Sub-heading titles that repeat under two chapters or more, in first-seen order."""
     chapters_of: dict[str, set[str]] = {}
     for doc in documents:
         for s in doc.sections:
             if len(s.heading_path) == 2 and s.kind != "case_study":
-                chapters_of.setdefault(_own_title(s.heading_path[1]), set()).add(doc.doc_id + s.heading_path[0])
+                chapters_of.setdefault(strip_number(s.heading_path[1]), set()).add(doc.doc_id + s.heading_path[0])
     return tuple(title for title, chapters in chapters_of.items() if len(chapters) >= 2)
 
 
@@ -191,7 +187,7 @@ def _chapters(documents: Sequence[Document], parts: tuple[str, ...], given: dict
     found: dict[str, Chapter] = {}
     with_parts = {
         s.heading_path[0] for d in documents for s in d.sections
-        if len(s.heading_path) >= 2 and _own_title(s.heading_path[1]) in parts
+        if len(s.heading_path) >= 2 and strip_number(s.heading_path[1]) in parts
     }
     for doc in documents:
         for s in doc.sections:

@@ -57,6 +57,14 @@ def ends_sentence(text: str) -> bool:
 
 
 # --- titles -----------------------------------------------------------------------------------------
+_HEADING_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+")
+
+
+def strip_number(label: str) -> str:
+    """A heading's title without its number: "2.1. Key features" -> "Key features" ("2020 Vision" stays)."""
+    return _HEADING_NUMBER.sub("", label)
+
+
 # a title ending in a span of years, as case studies and other dated examples are titled: "... (2013-Present)"
 DATED = re.compile(r"\((?:19|20)\d\d\s*[-–]\s*(?:[Pp]resent|(?:19|20)\d\d)\)\s*$")
 # a line that opens as a numbered heading does: "2.4. Case studies", "5 Shared services"

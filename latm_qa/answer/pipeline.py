@@ -16,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ..errors import LatmQaError
 from ..retrieve import Filters, Scores
 from ..settings import Settings
@@ -45,7 +43,6 @@ class Query:
     searched: str = ""  # as scored: with the report's long forms and councils added
     checks: list[Check] = field(default_factory=list)
     scores: Scores | None = None
-    mask: np.ndarray | None = None
     ranked: list[int] = field(default_factory=list)  # every allowed passage row, best first
     order: list[int] = field(default_factory=list)  # the rows shown
     top_scores: list[float] = field(default_factory=list)
@@ -73,9 +70,9 @@ class Query:
             question=self.typed,
             hits=tuple(self.hits),
             abstained=abstained,
-            suggestions=self.suggestions if abstained else (),
-            answer="" if abstained else self.answer,
-            answer_citation="" if abstained else self.answer_citation,
+            suggestions=self.suggestions,  # (only the suggest step sets them, only for an abstention)
+            answer=self.answer,  # (only the answer step sets it, only for an answer)
+            answer_citation=self.answer_citation,
             truncated=self.truncated,
             confidence=self.confidence,
             retriever=self.retriever,

@@ -44,7 +44,7 @@ def clean(index: Index, query: Query) -> None:
 
 def spelling(index: Index, query: Query) -> None:
     """A misspelt word read as the report's own ("procurment" as "procurement")."""
-    query.text, corrections = index.speller.correct(query.text)
+    query.text, corrections = index.spell(query.text)
     query.searched = query.text
     if corrections:
         query.checks.append(Check("spelling", f"read {spelling_note(corrections)}", corrections))

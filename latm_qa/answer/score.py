@@ -25,7 +25,6 @@ def rank(index: Index, query: Query) -> None:
     allowed passage's dense cosine."""
     final, dense = query.scores.final, query.scores.dense
     mask = query.filters.mask(index.passages) if query.filters else np.ones(len(index.passages), dtype=bool)
-    query.mask = mask
     query.ranked = [int(i) for i in np.argsort(-final, kind="stable") if mask[i]]
     query.order = query.ranked[: max(1, query.k)]
     query.top_scores = [float(final[row]) for row in query.order]

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..text import SENTENCE_BREAK, word_count
+from ..text import SENTENCE_BREAK, strip_number, word_count
 from ..types import Document, Passage, Section
 
 
@@ -46,7 +46,6 @@ def passage_key(path: str, section: Section, text: str) -> str:
     return f"{Path(path).name}|{' / '.join(section.heading_path)}|{text}"
 
 
-words = word_count  # (the splitter's measure of a passage)
 
 
 # A sentence opening with one of these words leans on the one before ("This will help to support 1,400
@@ -64,7 +63,7 @@ def _units(text: str, start: int, end: int, max_words: int) -> Iterator[tuple[in
         if para.strip():
             lead = len(para) - len(para.lstrip())
             p_start, p_end = pos + lead, pos + len(para.rstrip())
-            if words(para) <= max_words:
+            if word_count(para) <= max_words:
                 yield p_start, p_end, False
             else:
                 found = SENTENCE_BREAK.finditer(text, p_start, p_end)
@@ -80,12 +79,12 @@ def _section_spans(text: str, section: Section, max_words: int, min_words: int) 
     units = [unit for unit in _units(text, section.start, section.end, max_words) if text[unit[0] : unit[1]].strip()]
     if not units:
         return []
-    total = sum(words(text[s:e]) for s, e, _ in units)
+    total = sum(word_count(text[s:e]) for s, e, _ in units)
     target = total / max(1, math.ceil(total / max_words))
     spans: list[list[int]] = []
     count = 0
     for s, e, leans in units:
-        n = words(text[s:e])
+        n = word_count(text[s:e])
         if spans and leans and count + n <= max_words * 1.5:
             spans[-1][1] = e
             count += n
@@ -98,7 +97,7 @@ def _section_spans(text: str, section: Section, max_words: int, min_words: int) 
         else:
             spans.append([s, e])
             count = n
-    if len(spans) > 1 and words(text[spans[-1][0] : spans[-1][1]]) < min_words:
+    if len(spans) > 1 and word_count(text[spans[-1][0] : spans[-1][1]]) < min_words:
         tail = spans.pop()
         spans[-1][1] = tail[1]
     return [(s, e) for s, e in spans]
@@ -114,7 +113,7 @@ def embedding_text(passage: Passage, with_headings: bool = True, councils: str =
     study, when its title names none), then the passage."""
     if not with_headings:
         return passage.text
-    titles = [_strip_number(label) for label in passage.heading_path] + [councils]
+    titles = [strip_number(label) for label in passage.heading_path] + [councils]
     return " > ".join(t for t in titles if t) + "\n" + passage.text
 
 
@@ -144,7 +143,3 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             pos = cut.end()
         spans.append((pos, para.end()))
     return [(s, e) for s, e in spans if text[s:e].strip()]
-
-
-def _strip_number(label: str) -> str:
-    return re.sub(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+", "", label)

@@ -11,8 +11,6 @@ from ..errors import QueryError
 from ..types import Passage
 from .prior import passage_part
 
-PARTS = ("key features", "benefits", "challenges", "case studies", "further reading")
-
 
 def _part_of(passage: Passage) -> str:
     return passage_part(passage.heading_path, passage.section_kind == "case_study")

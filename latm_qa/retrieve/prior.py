@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..profile import Knowledge
-from ..text import SENTENCE
+from ..text import SENTENCE, strip_number
 from ..types import Passage
 
 # Asking for a person to contact, or for the officer in a role ("who heads ...", "who is the lead for ...").
@@ -65,7 +65,7 @@ _GENERIC_TITLE_WORDS = frozenset(
 def passage_part(heading_path: tuple[str, ...], case_study: bool) -> str:
     """The part of its model a passage belongs to: "Benefits", "Case studies", ..."""
     own = heading_path[-2] if case_study and len(heading_path) > 1 else heading_path[-1]
-    return re.sub(r"^\d{1,2}(?:\.\d{1,2})*\.?\s*", "", own)
+    return strip_number(own)
 
 
 def about_the_report(passage: Passage) -> bool:

@@ -40,7 +40,6 @@ SENTENCE_VECTORS = "sentence_vectors.npy"
 TOKEN_VECTORS = "token_vectors.npy"
 TOKEN_COUNTS = "token_counts.npy"
 PROFILE = "profile.json"  # the report knowledge (profile.Knowledge); an index from before it has none
-DATA_FILES = (DOCUMENTS, PASSAGES, SENTENCES, SENTENCE_VECTORS, TOKEN_VECTORS, TOKEN_COUNTS, VECTORS)
 _VERSION_NAME = re.compile(r"^v-[0-9A-Za-z.\-]+$")
 # numpy reads a .npy header with ast.literal_eval, and CPython 3.11's AST conversion is not thread-safe
 # ("SystemError: AST constructor recursion depth mismatch" when two threads load at once): one at a time.

@@ -7,9 +7,10 @@ import re
 import pytest
 from conftest import REPORTS
 
-from latm_qa.build.passages import split_passages, words
+from latm_qa.build.passages import split_passages
 from latm_qa.read import read_document
 from latm_qa.structure.sections import parse_sections
+from latm_qa.text import word_count as words
 
 NUMBERED = ["1"] + [f"{c}{s}" for c in range(2, 8) for s in ["", ".1", ".2", ".3", ".4", ".5"]] + ["8"]
 CASE_STUDIES = {
