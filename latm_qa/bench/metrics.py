@@ -209,6 +209,7 @@ def score_run(run: RunResult, questions: list[dict]) -> dict:
     out["abstention_precision"] = round(abstained_ok / total_abstained, 4) if total_abstained else 0.0
     out["abstention_recall"] = round(abstained_ok / len(unanswerable), 4) if unanswerable else 0.0
     out["false_abstention_rate"] = round(false_abstain / len(answered), 4) if answered else 0.0
+    out["unanswerable"], out["unanswerable_recognised"] = len(unanswerable), abstained_ok
     out["median_passage_words"] = statistics.median(run.passage_words) if run.passage_words else 0
     out["latency_p50_ms"] = round(float(np.percentile(run.latency_ms, 50)), 2)
     out["latency_p95_ms"] = round(float(np.percentile(run.latency_ms, 95)), 2)

@@ -83,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--feedback", help="also score the chat page's up-voted answers stored in this directory")
     p.add_argument("--reranker", help=RERANKER_HELP)
+    p.add_argument(
+        "--suite", nargs="?", const="eval/suite.toml",
+        help="run every report of a suite file (default eval/suite.toml), each in its own index: one row per "
+        "report, format and retriever plus the macro-average",
+    )
+    p.add_argument("--reports", help="with --suite: only these reports (comma-separated names)")
+    p.add_argument("--formats", help="with --suite: only these formats (comma-separated, e.g. md,pdf)")
+    p.add_argument("--work", help="with --suite: where the reports' indexes are built (default eval/indexes)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="open the chat page (streamlit run app.py)")

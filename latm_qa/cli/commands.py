@@ -206,5 +206,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from ..bench.report import evaluate_and_write
+    from ..errors import LatmQaError
 
-    return evaluate_and_write(args, _settings(args))
+    if args.suite is None:
+        if args.reports or args.formats or args.work:
+            raise LatmQaError("--reports, --formats and --work choose what a suite runs: add --suite")
+        return evaluate_and_write(args, _settings(args))
+    from ..bench.suite import evaluate_suite
+
+    clashing = [flag for flag, value in (("--index", args.index), ("--questions", args.questions),
+                ("--beir", args.beir), ("--feedback", args.feedback)) if value]
+    if clashing:
+        raise LatmQaError(f"{clashing[0]} does not go with --suite: the suite file names each report's "
+                          "questions and sources, and each report gets its own index (see --work)")
+    return evaluate_suite(args, _settings(args))
