@@ -22,8 +22,9 @@ YEAR = re.compile(r"^(?:19|20)\d\d$")  # a word that is a year
 
 
 def word_count(text: str) -> int:
-    """Words as whitespace separates them (the passage splitter's and the benchmark's measure)."""
-    return len(text.split())
+    """Words as whitespace separates them, a table's cell borders ("|") not counted (the passage
+    splitter's and the benchmark's measure)."""
+    return sum(word != "|" for word in text.split())
 
 
 @lru_cache(maxsize=1)
@@ -69,3 +70,56 @@ def strip_number(label: str) -> str:
 DATED = re.compile(r"\((?:19|20)\d\d\s*[-–]\s*(?:[Pp]resent|(?:19|20)\d\d)\)\s*$")
 # a line that opens as a numbered heading does: "2.4. Case studies", "5 Shared services"
 NUMBERED = re.compile(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-Z]")
+
+
+# --- tables -----------------------------------------------------------------------------------------
+# A table's row as the readers write it, a row a line, every cell's text kept: "| Total | -1,710 | -665 |"
+TABLE_ROW = re.compile(r"\| .* \|")
+
+
+def table_row(cells: list[str]) -> str:
+    """A row's line: its cells up to the last one filled, between pipes ("|  | 2017-18 | 2018-19 |")."""
+    while cells and not cells[-1]:
+        cells = cells[:-1]
+    return "| " + " | ".join(cells) + " |"
+
+
+def row_cells(line: str) -> list[str]:
+    """The cells of a row's line (table_row's inverse)."""
+    return line[2:-2].split(" | ")
+
+
+def leading_rows(text: str) -> list[str]:
+    """The table rows a passage's text begins with (a table starts its passage)."""
+    rows = []
+    for line in text.split("\n"):
+        if not TABLE_ROW.fullmatch(line):
+            break
+        rows.append(line)
+    return rows
+
+
+def table_header_size(rows: list[str]) -> int:
+    """How many of a table's first rows are its header: the first, and up to three right after it whose
+    first cell is empty (they label columns: the years under "£ million"), with a row left below them."""
+    size = 1
+    while size < min(4, len(rows) - 1) and not row_cells(rows[size])[0]:
+        size += 1
+    return size
+
+
+def read_row(header: list[str], row: str) -> str:
+    """A row with each cell after its column's label: "Total policy decisions — 2017-18: -1,710; 2018-19:
+    -665". A column's label is the lowest header cell filled in it; the first column, which names the
+    row, is labelled only from the header's last row ("CO2 emissions (g/km): Over 255; First year rate: £2000").
+    A header row is read as its cells."""
+    columns = [row_cells(line) for line in header]
+    labelled: list[tuple[str, str]] = []
+    for j, cell in enumerate(row_cells(row)):
+        above = [cells[j] for cells in (columns[-1:] if j == 0 else columns) if j < len(cells) and cells[j]]
+        if cell:
+            labelled.append((above[-1] if above and row not in header else "", cell))
+    parts = [f"{label}: {cell}" if label else cell for label, cell in labelled]
+    if len(parts) > 1 and not labelled[0][0] and row not in header:
+        return parts[0] + " — " + "; ".join(parts[1:])
+    return "; ".join(parts)

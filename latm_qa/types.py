@@ -8,13 +8,14 @@ from typing import Literal
 
 import numpy as np
 
-BlockKind = Literal["heading", "paragraph", "item", "footnote"]
+BlockKind = Literal["heading", "paragraph", "item", "footnote", "table"]
 SectionKind = Literal["front", "chapter", "subsection", "subheading", "case_study", "unnumbered"]
 
 
 @dataclass(frozen=True)
 class Block:
-    """A unit of text as a reader found it: a heading, a paragraph, a list item or a footnote.
+    """A unit of text as a reader found it: a heading, a paragraph, a list item, a footnote or a table
+    (its rows, header first, one a line: "| Total policy decisions | -1,710 | -665 |"; see text.table_row).
 
     ``pages`` lists (offset into ``text``, page number) where a new page begins; empty for
     sources without pages. ``heading_hint`` is the reader's guess of heading strength (1 = most
@@ -105,7 +106,11 @@ class Document:
 
 @dataclass(frozen=True)
 class Passage:
-    """A retrievable unit: a slice of one section's body text with everything needed to cite it."""
+    """A retrievable unit: a slice of one section's body text with everything needed to cite it.
+
+    ``table_header``: for a passage that continues a table, the table's header rows (and the row naming
+    the group of rows it continues), which it is read, shown and embedded after; "" otherwise.
+    """
 
     passage_id: str
     document: str
@@ -120,6 +125,12 @@ class Passage:
     pages: tuple[int, ...] = ()
     section_kind: SectionKind = "subsection"
     ordinal: int = 0
+    table_header: str = ""
+
+    @property
+    def shown_text(self) -> str:
+        """The passage as it is read: the header of the table it continues, if any, then its text."""
+        return f"{self.table_header}\n{self.text}" if self.table_header else self.text
 
     def to_json(self) -> dict:
         data = asdict(self)

@@ -10,6 +10,8 @@ import numpy as np
 
 from ..retrieve.bm25 import Bm25
 from ..retrieve.prior import CONTACT_INTENT, QUANTITY_INTENT, has_contact_details, has_figure
+from ..text import TABLE_ROW, leading_rows, read_row, table_header_size
+from ..types import Passage
 from .present import citation
 from .results import Hit
 
@@ -21,11 +23,15 @@ if TYPE_CHECKING:
 class Highlighter:
     """Scores how well each sentence answers a question, for highlights and the short answer."""
 
-    def __init__(self, sentences: list[dict]) -> None:
+    def __init__(self, sentences: list[dict], passages: list[Passage]) -> None:
         self.sentences = sentences
         self.contact = np.array([has_contact_details(s["text"]) for s in sentences], dtype=bool)
-        # "Some of the challenges ... include:" introduces a list; it says nothing of its own.
-        self.lead_ins = np.array([s["text"].rstrip().endswith(":") for s in sentences], dtype=bool)
+        # "Some of the challenges ... include:" introduces a list, and a table's header row ("| | 2017-18 |
+        # 2018-19 |") labels the columns of the rows below it: neither says anything of its own.
+        headers = [_header_end(p) for p in passages]
+        self.lead_ins = np.array(
+            [s["text"].rstrip().endswith(":") or s["end"] <= headers[s["passage"]] for s in sentences], dtype=bool
+        )
         self.figures = np.array([has_figure(s["text"]) for s in sentences], dtype=bool)
         self.bm25 = Bm25([s["text"] for s in sentences]) if sentences else None
 
@@ -44,6 +50,12 @@ class Highlighter:
         if re.search(QUANTITY_INTENT, question.lower()):
             scores = scores + 0.1 * self.figures
         return np.where(self.lead_ins, scores - 1.0, scores)
+
+
+def _header_end(passage: Passage) -> int:
+    """Where the header of the table a passage begins ends in its text (0 for none, or one continued)."""
+    rows = [] if passage.table_header else leading_rows(passage.text)
+    return len("\n".join(rows[: table_header_size(rows)])) if rows else 0
 
 
 def best_sentences(
@@ -95,9 +107,14 @@ def highlight(index: Index, query: Query) -> None:
 
 
 def short_answer(index: Index, query: Query) -> None:
-    """The best passage's best sentence, with its citation."""
+    """The best passage's best sentence, with its citation; a table's row is read with its columns'
+    labels ("Total policy decisions — 2017-18: -1,710; 2018-19: -665; …")."""
     if query.abstained or not query.hits or not query.hits[0].highlights:
         return
     top = query.hits[0]
     start, end = top.highlights[0]
-    query.answer, query.answer_citation = top.passage.text[start:end].strip(), citation(top.passage)
+    answer = top.passage.text[start:end].strip()
+    if TABLE_ROW.fullmatch(answer):
+        rows = leading_rows(top.passage.shown_text)
+        answer = read_row(rows[: table_header_size(rows)], answer)
+    query.answer, query.answer_citation = answer, citation(top.passage)

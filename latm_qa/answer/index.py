@@ -45,7 +45,7 @@ class Index:
         councils = case_study_councils(passages, self.facts.places) if named else {}
         embedded = embedding_texts(passages, bool(written.get("embed_headings", True)), councils)
         self.corpus = Corpus(passages, embedded, vectors, sentences, sentence_vectors, tokens, self.knowledge)
-        self.highlighter = Highlighter(sentences)
+        self.highlighter = Highlighter(sentences, passages)
         self.word_vectors: dict[str, np.ndarray] = {}  # single words' vectors, for the count check
         self._embedder = None
         self._reranker = None

@@ -64,6 +64,7 @@ def hit_to_json(hit: Hit) -> dict:
         "document_title": p.document_title,
         "citation": citation(p),
         "fused_score": None if hit.fused_score is None else round(float(hit.fused_score), 6),
+        "table_header": p.table_header,
     }
 
 
@@ -149,6 +150,6 @@ def format_plain(result: SearchResult) -> str:
         lines += [f"Answer: {result.answer}", f"        ({result.answer_citation})", ""]
     for hit in result.hits:
         lines.append(f"[{hit.rank}] {citation(hit.passage)}   score {hit.score:.3f}")
-        lines += ["    " + line for line in hit.passage.text.split("\n") if line.strip()]
+        lines += ["    " + line for line in hit.passage.shown_text.split("\n") if line.strip()]
         lines.append("")
     return "\n".join(lines).rstrip()

@@ -56,8 +56,14 @@ def hit_html(hit: Hit, share: float) -> str:
         f'<span class="latm-rank">{hit.rank}</span><span class="latm-cite">{citation_html(hit.passage)}</span>'
         '<span class="latm-rel" title="Score relative to the best passage for this question">'
         f'<span class="latm-bar"><span style="width:{percent}%"></span></span>{percent}%</span></div>'
-        f'<div class="latm-text">{highlight_html(hit.passage.text, hit.highlights)}</div></div>'
+        f'<div class="latm-text">{_header_html(hit.passage)}'
+        f"{highlight_html(hit.passage.text, hit.highlights)}</div></div>"
     )
+
+
+def _header_html(passage: Passage) -> str:
+    """The header of the table a passage continues (its columns' labels), set apart above its rows."""
+    return f'<div class="latm-thead">{_esc(passage.table_header)}</div>' if passage.table_header else ""
 
 
 def section_html(section: list[Passage], current: Hit) -> str:
@@ -157,6 +163,11 @@ def _md_passage(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     return "\n".join("> " + line if line.strip() else ">" for line in "".join(out).split("\n"))
 
 
+def _md_header(passage: Passage) -> list[str]:
+    """The header of the table a passage continues, quoted above it in the Markdown export."""
+    return [_md_passage(passage.table_header, ()), ">"] if passage.table_header else []
+
+
 def conversation_markdown(
     turns: list[Turn], manifest: dict | None = None, now: datetime | None = None, knowledge: Knowledge | None = None
 ) -> str:
@@ -194,5 +205,5 @@ def conversation_markdown(
         lines += ["", "Passages:"]
         for hit in result.hits:
             head = f"{hit.rank}\\. **{escape_markdown(citation(hit.passage))}**"
-            lines += ["", head, "", _md_passage(hit.passage.text, hit.highlights)]
+            lines += ["", head, "", *_md_header(hit.passage), _md_passage(hit.passage.text, hit.highlights)]
     return "\n".join(lines).rstrip() + "\n"

@@ -1,5 +1,6 @@
 """Markdown into blocks: "#" and underlined headings, bold lines a converter set as headings, list
-items, footnotes (HTML "<sup>", pandoc's "[^2]:", CommonMark's "[2]"), inline markup to plain text."""
+items, footnotes (HTML "<sup>", pandoc's "[^2]:", CommonMark's "[2]"), pipe tables (tables.py), inline
+markup to plain text."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 from ..types import Block
 from .paged import ITEM
 from .plain import join_lines, looks_like_heading, text_heading_hint
+from .tables import split_tables
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _SUP = re.compile(r"<sup>\s*(\d+)\s*</sup>|\[\^[^\]\s]+\](?!:)")  # "<sup>2</sup>", pandoc's "[^2]"
@@ -42,6 +44,14 @@ def clean_inline(text: str) -> str:
 
 
 def markdown_blocks(text: str) -> list[Block]:
+    """The blocks of a markdown text: its pipe tables as tables, the text between them as below."""
+    blocks: list[Block] = []
+    for part in split_tables(text.split("\n"), clean_inline):
+        blocks += [part] if isinstance(part, Block) else _text_blocks(part)
+    return blocks
+
+
+def _text_blocks(lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
     para: list[str] = []
     kind = "paragraph"
@@ -59,7 +69,7 @@ def markdown_blocks(text: str) -> list[Block]:
         if cleaned and re.search(r"\w", cleaned):
             blocks.append(Block(kind=current, text=cleaned))  # type: ignore[arg-type]
 
-    for line in text.split("\n"):
+    for line in lines:
         heading = _HEADING.match(line)
         item = ITEM.match(line)
         setext = _SETEXT.match(line)

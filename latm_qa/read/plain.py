@@ -1,6 +1,7 @@
-"""Plain text into blocks: paragraphs, items, footnotes and headings found by their look (numbered,
-set as a title, underlined, or a dated case study), in wrapped text or in a word processor's export
-with a paragraph a line; and the running header, footer and page numbers a converter leaves behind."""
+"""Plain text into blocks: paragraphs, items, footnotes, pipe tables (tables.py) and headings found by
+their look (numbered, set as a title, underlined, or a dated case study), in wrapped text or in a word
+processor's export with a paragraph a line; and the running header, footer and page numbers a converter
+leaves behind."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ..text import DATED, NUMBERED, SENTENCE, ends_sentence
 from ..types import Block
 from .paged import ITEM
 from .pdf_lines import PAGE_NUMBER, line_key
+from .tables import plain_cell, split_tables
 
 _UNDERLINE = re.compile(r"^\s*([=\-~*])\1{2,}\s*$")  # "=====" under a heading, or a rule
 _TEXT_FOOTNOTE = re.compile(r"^\s*\[\d{1,3}\]\s+\S")
@@ -71,8 +73,12 @@ def text_heading_hint(line: str) -> int:
 def text_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", text):
-        for part in _underlined_parts([ln.rstrip() for ln in chunk.split("\n") if ln.strip()]):
-            blocks.extend([part] if isinstance(part, Block) else _run_blocks(part))
+        for piece in split_tables([ln.rstrip() for ln in chunk.split("\n") if ln.strip()], plain_cell):
+            if isinstance(piece, Block):  # a pipe table, as a markdown one is read
+                blocks.append(piece)
+                continue
+            for part in _underlined_parts(piece):
+                blocks.extend([part] if isinstance(part, Block) else _run_blocks(part))
     return _labels_as_text(blocks)
 
 
