@@ -16,6 +16,7 @@ from .pdf_blocks import full_length, lines_to_blocks
 from .pdf_lines import Line, body_size, drop_running_lines, page_lines
 from .pdf_outline import apply_outline_entry, read_outline
 from .pdf_spaces import respace, spaces_lost, usual_spacing, word_counts
+from .pdf_tags import TaggedHeading, tagged_headings
 from .plain import looks_like_heading, title_case
 
 _WORD = re.compile(r"[A-Za-z]+")
@@ -62,7 +63,11 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
                     "e.g. `qpdf --decrypt --password=PASSWORD in.pdf out.pdf`"
                 )
         pages = list(reader.pages)
-        lines = [line for number, page in enumerate(pages, 1) for line in page_lines(page, number)]
+        tagged = tagged_headings(reader)
+        by_page: dict[int, dict[int, TaggedHeading]] = {}
+        for (number, mcid), heading in tagged.items():
+            by_page.setdefault(number, {})[mcid] = heading
+        lines = [line for number, page in enumerate(pages, 1) for line in page_lines(page, number, by_page.get(number))]
         outline = read_outline(reader)
         title = str((reader.metadata or {}).get("/Title") or "").strip()
     except InputFileError:
@@ -79,15 +84,26 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
         raise InputFileError(
             f"{path}: the PDF has no text layer (scanned or image-only); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
         )
-    lines = _split_run_in_headings(_respaced(drop_running_lines(lines, len(pages))))
-    body = body_size(lines)
-    _mark_headings(lines, body, outline)
+    lines = _respaced(drop_running_lines(lines, len(pages)))
+    if any(line.tag for line in lines):  # a tagged PDF says which lines are headings, and their levels
+        for line in lines:
+            line.heading = line.tag.ordinal if line.tag else 0
+    else:
+        lines = _split_run_in_headings(lines)
+        _mark_headings(lines, body_size(lines), outline)
     blocks = lines_to_blocks(lines)
-    if not title:
-        title = next((b.text for b in blocks if b.kind == "heading"), path.stem)
+    first = next((b.text for b in blocks if b.kind == "heading"), "")
+    if not title or (first and _norm(title).startswith(_norm(first))):
+        # the document's own first heading, as a markdown reader takes it, where the metadata's title is that
+        # heading and its subtitle ("De-risking custom technology projects: A handbook for ...")
+        title = first or path.stem
     return RawDocument(
         path=str(path), title=title, sha256=sha, blocks=tuple(blocks), outline=outline, page_count=len(pages)
     )
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
 
 
 def _respaced(lines: list[Line]) -> list[Line]:
