@@ -77,8 +77,10 @@ def page_lines(page, number: int, tags: dict[int, TaggedHeading] | None = None) 
             bullets.append((x, y))
             continue
         if stripped.isdigit() and last is not None and size < 0.85 * min(last.size or page_size, page_size):
-            if abs(y - last.y) < 0.6 * last.size and x > last.x:
-                continue  # a footnote reference mark raised above the line: "Parliament.¹ So"
+            # a footnote reference mark raised above the line ("Parliament.¹ So"; pypdf may give it the x of
+            # the line's start, as reportlab's "<super>" at a paragraph's end: a footnote's own number starts a row)
+            if abs(y - last.y) < 0.6 * last.size and x >= last.x:
+                continue
             footnote_mark = stripped  # the number that starts a footnote
             continue
         if last is not None and abs(last.y - y) < 0.35 * max(size, 1.0):
@@ -93,8 +95,9 @@ def page_lines(page, number: int, tags: dict[int, TaggedHeading] | None = None) 
         if not stripped:
             continue
         line = Line(page=number, x=x, y=y, size=size, bold=bold, text=text, tag=tag)
-        if footnote_mark:
-            line.footnote, line.text, footnote_mark = True, f"[{footnote_mark}] {text}", ""
+        if footnote_mark and size < 1.08 * page_size:  # a note is never set larger than the text: a mark
+            line.footnote, line.text = True, f"[{footnote_mark}] {text}"  # before a heading is no note's number
+        footnote_mark = ""
         lines.append(line)
     out = []
     for line in lines:
@@ -136,12 +139,13 @@ def drop_running_lines(lines: list[Line], page_count: int) -> list[Line]:
     for k, _page in {(key(line), line.page) for line in lines if marginal(line)}:
         pages_with[k] += 1
     threshold = running_threshold(page_count)
+    large = 1.08 * body_size(lines)  # a number set larger than the text is a title's ("... plan: 2015 to" / "2020")
     return [
         line
         for line in lines
         if not marginal(line)
         or line.tag is not None  # a tagged heading is the document's content, not a running line
-        or (pages_with[key(line)] < threshold and not PAGE_NUMBER.fullmatch(line.text))
+        or (pages_with[key(line)] < threshold and not (PAGE_NUMBER.fullmatch(line.text) and line.size < large))
     ]
 
 
