@@ -80,7 +80,9 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
             f"{path}: the PDF has no text layer (scanned or image-only); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
         )
     lines = _respaced(drop_running_lines(lines, len(pages)))
-    if any(line.tag for line in lines):  # a tagged PDF says which lines are headings, and their levels
+    # a tagged PDF says which lines are headings, and their levels; one that tags a title alone (a document
+    # whose headings were typed in bold rather than styled as headings) is read by its fonts
+    if len({line.tag.ordinal for line in lines if line.tag}) >= 2:
         for line in lines:
             line.heading = line.tag.ordinal if line.tag else 0
     else:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject
+from pypdf.generic import DictionaryObject, NameObject
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -27,6 +27,7 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
 
 from latm_qa.read import read_document
+from latm_qa.read.pdf_tags import tagged_headings
 from latm_qa.structure.sections import parse_sections
 
 MORE = ROOT.parent / "shared" / "reports" / "more"
@@ -129,3 +130,32 @@ def test_a_footnote_mark_before_a_heading_does_not_hide_it(tmp_path):
     assert [b.text for b in raw.blocks if b.kind == "footnote"] == ["[56] Sharing services, LGA (2016)."]
     sections = parse_sections(raw).sections
     assert [s.number for s in sections] == ["6", "6.1", "6.2"]
+
+
+def test_custom_heading_types_read_through_the_role_map(tmp_path):
+    """A tagging tool's own element types ("/Heading2") mapped to the standard ones in the tree's RoleMap
+    give the same headings and levels as H1-H6."""
+    source = MORE / "dwp-single-departmental-plan" / "report.pdf"
+    writer = PdfWriter(clone_from=source)
+    tree = writer._root_object["/StructTreeRoot"].get_object()
+    roles = DictionaryObject()
+
+    def rename(node) -> None:  # noqa: ANN001 - pypdf objects
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for kid in node:
+                rename(kid)
+        elif hasattr(node, "get") and "/K" in node:
+            kind = str(node.get("/S", ""))
+            if re.fullmatch(r"/H[1-6]", kind):
+                custom = NameObject(f"/Heading{kind[2:]}")
+                node[NameObject("/S")] = custom
+                roles[custom] = NameObject(kind)
+            rename(node["/K"])
+
+    rename(tree["/K"])
+    tree[NameObject("/RoleMap")] = roles
+    writer.write(tmp_path / "roles.pdf")
+    assert len(roles) == 3
+    mapped, standard = tagged_headings(PdfReader(tmp_path / "roles.pdf")), tagged_headings(PdfReader(source))
+    assert len({h.ordinal for h in standard.values()}) == 19 and mapped == standard
