@@ -45,14 +45,17 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
     indented_style = sum(indents) >= 3
     listed = _glyphless_item_edges(lines)  # the left edges of list items whose bullets are drawn, not text
     # heading levels for a report without numbered headings: 1 for the largest heading font, and so on
-    sizes = sorted({round(line.size * 2) for line in lines if line.heading}, reverse=True)
-    ranks = {size: rank for rank, size in enumerate(sizes, 1)}
+    # (at one size, bold before the body's weight)
+    styles = sorted({(round(line.size * 2), line.bold) for line in lines if line.heading}, reverse=True)
+    ranks = {style: rank for rank, style in enumerate(styles, 1)}
     blocks: list[Block] = []
-    kind, text, marks, prev, lines_in_block, first_size = "paragraph", "", [], None, 0, 0.0
+    kind, text, marks, prev, lines_in_block, first = "paragraph", "", [], None, 0, lines[0] if lines else None
 
     def flush() -> None:
         if text.strip():
-            hint = ranks[round(first_size * 2)] if kind == "heading" else 0
+            hint = 0
+            if kind == "heading":  # a tagged heading's level (H2: 2) as a markdown "##" gives it; else its font's rank
+                hint = first.tag.level if first.tag else ranks[(round(first.size * 2), first.bold)]
             blocks.append(Block(kind=kind, text=text.strip(), pages=tuple(marks), heading_hint=hint))  # type: ignore[arg-type]
 
     for line, indented in zip(lines, indents, strict=True):
@@ -89,7 +92,7 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
                     new = ends or (not jumped and prev.y - line.y > paragraph_gap)
         if new:
             flush()
-            kind, text, marks, lines_in_block, first_size = line_kind, line.text, [(0, line.page)], 0, line.size
+            kind, text, marks, lines_in_block, first = line_kind, line.text, [(0, line.page)], 0, line
         else:
             if prev is not None and line.page != prev.page:
                 marks.append((len(join_wrapped(text, "x", vocab)) - 1, line.page))

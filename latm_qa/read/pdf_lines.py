@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..text import PLAIN_LETTERS
+from .pdf_tags import MarkedContent, TaggedHeading
 
 # Bullet glyphs as fonts deliver them: Unicode, the Symbol font's private-use bullet, and the
 # DEL byte some generators (reportlab's standard fonts) emit for "•".
@@ -31,6 +32,7 @@ class Line:
     footnote: bool = False
     heading: int = 0  # 0 = body; otherwise a key shared by the lines of one heading
     lead: str = ""  # the bold start of a line that goes on in the body's weight (a run-in heading, a lead-in)
+    tag: TaggedHeading | None = None  # the heading a tagged PDF's structure tree says this line belongs to
 
 
 def _mult(a: list[float], b: list[float]) -> list[float]:
@@ -44,9 +46,11 @@ def _mult(a: list[float], b: list[float]) -> list[float]:
     ]
 
 
-def page_lines(page, number: int) -> list[Line]:
-    """Fragments in content-stream order, grouped into lines by baseline."""
-    frags: list[tuple[float, float, float, bool, str]] = []
+def page_lines(page, number: int, tags: dict[int, TaggedHeading] | None = None) -> list[Line]:
+    """Fragments in content-stream order, grouped into lines by baseline; ``tags`` maps the page's
+    marked-content ids to the headings a tagged PDF's structure tree puts them in."""
+    frags: list[tuple[float, float, float, bool, str, TaggedHeading | None]] = []
+    marked = MarkedContent()
 
     def visit(text, cm, tm, font, size):  # noqa: ANN001 - pypdf's callback signature
         if not text or not text.strip("\n"):
@@ -55,25 +59,28 @@ def page_lines(page, number: int) -> list[Line]:
         scale = math.hypot(m[2], m[3]) or 1.0
         name = str((font or {}).get("/BaseFont", "")) if hasattr(font, "get") else ""
         bold = bool(re.search(r"bold|black|heavy|semibold|demi", name, re.I))
-        frags.append((m[4], m[5], float(size or 0) * scale, bold, text))
+        tag = tags.get(marked.current) if tags and marked.current is not None else None
+        frags.append((m[4], m[5], float(size or 0) * scale, bold, text, tag))
 
-    page.extract_text(visitor_text=visit)
+    page.extract_text(visitor_text=visit, visitor_operand_before=marked.visit if tags else None)
     sizes: Counter[float] = Counter()
-    for _x, _y, size, _bold, text in frags:
+    for _x, _y, size, _bold, text, _tag in frags:
         sizes[round(size, 1)] += len(text.strip())
     page_size = sizes.most_common(1)[0][0] if sizes else 0.0
     lines: list[Line] = []
     bullets: list[tuple[float, float]] = []
     footnote_mark = ""
-    for x, y, size, bold, text in frags:
+    for x, y, size, bold, text, tag in frags:
         stripped = text.strip()
         last = lines[-1] if lines else None
         if stripped in _BULLETS and stripped:
             bullets.append((x, y))
             continue
         if stripped.isdigit() and last is not None and size < 0.85 * min(last.size or page_size, page_size):
-            if abs(y - last.y) < 0.6 * last.size and x > last.x:
-                continue  # a footnote reference mark raised above the line: "Parliament.¹ So"
+            # a footnote reference mark raised above the line ("Parliament.¹ So"; pypdf may give it the x of
+            # the line's start, as reportlab's "<super>" at a paragraph's end: a footnote's own number starts a row)
+            if abs(y - last.y) < 0.6 * last.size and x >= last.x:
+                continue
             footnote_mark = stripped  # the number that starts a footnote
             continue
         if last is not None and abs(last.y - y) < 0.35 * max(size, 1.0):
@@ -83,12 +90,14 @@ def page_lines(page, number: int) -> list[Line]:
             if stripped:
                 last.bold = last.bold and bold
                 last.size = max(last.size, size)
+                last.tag = last.tag or tag
             continue
         if not stripped:
             continue
-        line = Line(page=number, x=x, y=y, size=size, bold=bold, text=text)
-        if footnote_mark:
-            line.footnote, line.text, footnote_mark = True, f"[{footnote_mark}] {text}", ""
+        line = Line(page=number, x=x, y=y, size=size, bold=bold, text=text, tag=tag)
+        if footnote_mark and size < 1.08 * page_size:  # a note is never set larger than the text: a mark
+            line.footnote, line.text = True, f"[{footnote_mark}] {text}"  # before a heading is no note's number
+        footnote_mark = ""
         lines.append(line)
     out = []
     for line in lines:
@@ -130,10 +139,13 @@ def drop_running_lines(lines: list[Line], page_count: int) -> list[Line]:
     for k, _page in {(key(line), line.page) for line in lines if marginal(line)}:
         pages_with[k] += 1
     threshold = running_threshold(page_count)
+    large = 1.08 * body_size(lines)  # a number set larger than the text is a title's ("... plan: 2015 to" / "2020")
     return [
         line
         for line in lines
-        if not marginal(line) or (pages_with[key(line)] < threshold and not PAGE_NUMBER.fullmatch(line.text))
+        if not marginal(line)
+        or line.tag is not None  # a tagged heading is the document's content, not a running line
+        or (pages_with[key(line)] < threshold and not (PAGE_NUMBER.fullmatch(line.text) and line.size < large))
     ]
 
 
