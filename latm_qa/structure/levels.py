@@ -3,17 +3,15 @@
 The report this tool was built for is numbered ("2.", "2.4."), and its numbering is trusted over
 markdown "#" depths or one PDF's fonts. A report without numbered headings falls back to the
 levels its reader saw: "#" depth in markdown, font size rank in a PDF, title case in plain text.
+A named part ("Appendix A: Questions to ask") still numbers what sits in it.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..text import DATED, NUMBERED  # noqa: F401 (numbering reads them here)
 from ..types import Block
-
-_NUMBERED = re.compile(r"^(\d{1,2})(?:\.(\d{1,2}))?\.?\s+(\S.*)$")
-CASE_STUDIES_TITLE = re.compile(r"case stud", re.I)
+from .headings import CASE_STUDIES_TITLE, is_named_example, named_number
 
 
 def front_section(title: str) -> dict:
@@ -29,13 +27,6 @@ def front_section(title: str) -> dict:
     }
 
 
-def numbered_heading(text: str) -> re.Match[str] | None:
-    """ "2.1. Key features" -> groups (chapter "2", sub "1" or None, title "Key features"); the title starts
-    upper-case."""
-    match = _NUMBERED.match(text)
-    return match if match and match.group(3)[:1].isupper() else None
-
-
 class HeadingLevels:
     """Nests headings by their reader's level (1 = strongest; 0, a weak heading, the deepest)."""
 
@@ -43,7 +34,10 @@ class HeadingLevels:
         self.stack: list[tuple[int, str]] = []
         self.front_used = False
 
-    def classify(self, block: Block, doc_title: str) -> dict | None:
+    def classify(
+        self, block: Block, doc_title: str, follows_heading: bool = False, after: Block | None = None
+    ) -> dict | None:
+        """The section a heading opens (levels alone decide: what is around it is not needed here)."""
         text = re.sub(r"\s+", " ", block.text).strip()
         if not self.front_used and not self.stack and text == doc_title:
             self.front_used = True
@@ -54,12 +48,13 @@ class HeadingLevels:
         parents = [label for _, label in self.stack]
         self.stack.append((level, text))
         path = [*parents, text]
-        case_study = any(CASE_STUDIES_TITLE.search(label) for label in parents)
+        case_study = any(CASE_STUDIES_TITLE.search(label) for label in parents) or is_named_example(text)
+        named = next((number for label in reversed(path) if (number := named_number(label))), "")
         return {
-            "number": path[0],
+            "number": named or path[0],
             "title": text,
             "level": min(len(path), 3),
-            "kind": "case_study" if case_study else "unnumbered",
+            "kind": "case_study" if case_study and parents else "unnumbered",
             "path": path,
             "chapter_title": path[0],
             "label": text,

@@ -1,28 +1,37 @@
-"""Sections from a report's numbering: "2." opens chapter 2, "2.4." its part 4; a heading that does not
-continue the numbering is text. Under a part titled as case studies, a strong or dated heading is a
-named example (a case study); an unnumbered strong heading after the numbered ones is a chapter of
-its own ("About the Authors")."""
+"""Sections from a report's numbering: "2." (or "Chapter 2") opens chapter 2, "2.4" its part 4, "Annex A"
+a lettered part whose own parts are "A.1", "A.2"; a number that does not continue the numbering is text.
+Under a part titled as case studies, a strong or dated heading is a named example (a case study), as is a
+boxed example anywhere ("Box 1.A: ..."); an unnumbered heading set deeper than its chapter's heading sits
+inside it, and one no deeper is a chapter of its own ("About the Authors"). Headings before the first
+number (a foreword, an executive summary) nest by their level."""
 
 from __future__ import annotations
 
 import re
 
+from ..text import DATED
 from ..types import Block
-from .levels import CASE_STUDIES_TITLE, DATED, front_section, numbered_heading
-
-# Back matter, which belongs to no chapter however deep a converter set its heading ("About the Authors",
-# "Annex B", "References"): a report's own part, as a numbered chapter is.
-BACK_MATTER = re.compile(
-    r"(about\b|acknowledge?ments?\b|annex(es)?\b|appendi(x|ces)\b|bibliography\b|endnotes\b|glossary\b|"
-    r"references\b|further information\b)",
-    re.IGNORECASE,
-)
+from .headings import BACK_MATTER, CASE_STUDIES_TITLE, Number, heading_number, is_named_example
+from .levels import front_section
 
 
 def is_numbered(blocks: list[Block]) -> bool:
-    """Whether the report numbers its headings ("1. Introduction", "2.1 Key features")."""
+    """Whether the report numbers its headings ("1. Introduction", "2.1 Key features", "Chapter 3")."""
     headings = [re.sub(r"\s+", " ", b.text).strip() for b in blocks if b.kind == "heading"]
-    return sum(numbered_heading(text) is not None for text in headings) >= 2
+    numbers = [heading_number(text) for text in headings]
+    return sum(n is not None and not n.name and not n.letter for n in numbers) >= 2
+
+
+def _section(number: str, title: str, kind: str, path: list[str], chapter_title: str) -> dict:
+    return {
+        "number": number,
+        "title": title,
+        "level": len(path),
+        "kind": kind,
+        "path": path,
+        "chapter_title": chapter_title,
+        "label": path[-1],
+    }
 
 
 class Numbering:
@@ -31,90 +40,119 @@ class Numbering:
     def __init__(self) -> None:
         self.chapter = 0
         self.sub = 0
-        self.chapter_label = ""
-        self.chapter_title = ""
-        self.sub_label = ""
-        self.sub_title = ""
-        self.sub_number = ""
+        self.letter = ""  # the open lettered part's letter ("A" of "Annex A"), whose parts are "A.1", "A.2"
+        self.chapter_label = self.chapter_title = self.chapter_number = ""
+        self.sub_label = self.sub_title = self.sub_number = ""
         self.seen_numbered = False
         self.front_used = False
-        self.chapter_number = ""
-        self.chapter_hint = 0  # how strong the open chapter's heading is (its reader's level; 0: not known)
-        self.sub_hint = 0
+        self.chapter_hint: float = 0  # how strong the open chapter's heading is (its reader's level; 0: not known)
+        self.sub_hint: float = 0
         self.inner: list[tuple[int, str]] = []  # unnumbered headings open inside the numbered section
+        self.front: list[tuple[int, str]] = []  # headings open before the first numbered one
+        self.bare = 0  # the level of a numbered heading that nothing has followed yet (0: none)
 
-    def classify(self, block: Block, doc_title: str) -> dict | None:
+    def classify(
+        self, block: Block, doc_title: str, follows_heading: bool = False, after: Block | None = None
+    ) -> dict | None:
+        """The section a heading opens, or None when it is text. ``follows_heading``: no text came between
+        this heading and the one before it; ``after``: the block after it."""
         text = re.sub(r"\s+", " ", block.text).strip()
-        match = numbered_heading(text)
-        if match:
-            chapter, sub, title = int(match.group(1)), match.group(2), match.group(3).strip()
-            if sub is None and chapter > self.chapter:
-                self.chapter, self.sub, self.seen_numbered = chapter, 0, True
-                self.chapter_label, self.chapter_title = f"{chapter}. {title}", title
-                self.sub_label = self.sub_title = self.sub_number = ""
-                self.chapter_number, self.chapter_hint = str(chapter), block.heading_hint
-                self.sub_hint, self.inner = 0, []
-                return {
-                    "number": str(chapter),
-                    "title": title,
-                    "level": 1,
-                    "kind": "chapter",
-                    "path": [self.chapter_label],
-                    "chapter_title": title,
-                    "label": self.chapter_label,
-                }
-            if sub is not None and (chapter == self.chapter and int(sub) > self.sub or chapter > self.chapter):
-                if chapter != self.chapter:  # the chapter heading itself was not found
-                    self.chapter, self.chapter_label, self.chapter_title = chapter, f"{chapter}.", ""
-                    self.chapter_number, self.chapter_hint = str(chapter), 0
-                self.sub, self.seen_numbered = int(sub), True
-                self.sub_hint, self.inner = block.heading_hint, []
-                self.sub_number = f"{chapter}.{int(sub)}"
-                self.sub_label, self.sub_title = f"{self.sub_number}. {title}", title
-                return {
-                    "number": self.sub_number,
-                    "title": title,
-                    "level": 2,
-                    "kind": "subsection",
-                    "path": [self.chapter_label, self.sub_label],
-                    "chapter_title": self.chapter_title,
-                    "label": self.sub_label,
-                }
-            return None
-        strong = block.heading_hint > 0
+        hint, bare = block.heading_hint, self.bare if follows_heading else 0
+        self.bare = 0
+        number = heading_number(text)
+        if number is not None and not number.letter:
+            if number.name:
+                return self._named(number, text, hint)
+            return self._numbered(number, text, hint)
+        if number is not None and number.letter == self.letter and number.sub > self.sub:
+            return self._lettered(number, text, hint)
+        strong = hint > 0
+        example = is_named_example(text)
         if not self.seen_numbered:
-            if self.front_used or not (strong or text == doc_title):
-                return None
-            self.front_used = True
-            return front_section(text)
+            return self._front(text, hint, doc_title, example, after if follows_heading else None)
         if CASE_STUDIES_TITLE.search(self.sub_title) and (strong or DATED.search(text)):
-            return {
-                "number": self.sub_number,
-                "title": text,
-                "level": 3,
-                "kind": "case_study",
-                "path": [self.chapter_label, self.sub_label, text],
-                "chapter_title": self.chapter_title,
-                "label": text,
-            }
+            path = [self.chapter_label, self.sub_label, text]
+            return _section(self.sub_number, text, "case_study", path, self.chapter_title)
         if not strong:
             return None
-        if self.chapter_hint and block.heading_hint > self.chapter_hint and not BACK_MATTER.match(text):
-            return self._inner_heading(text, block.heading_hint)
-        self.sub_title = self.sub_label = self.sub_number = ""
-        self.chapter_label = self.chapter_title = self.chapter_number = text
-        self.chapter_hint, self.sub_hint, self.inner = block.heading_hint, 0, []
-        return {
-            "number": text,
-            "title": text,
-            "level": 1,
-            "kind": "unnumbered",
-            "path": [text],
-            "chapter_title": text,
-            "label": text,
-        }
+        if example:  # a boxed example sits in the section it is set in, however strong its heading
+            return self._inner_heading(text, max(hint, self.chapter_hint + 1), "case_study")
+        if bare and hint == bare and not BACK_MATTER.match(text):
+            self._widen()
+        if self.chapter_hint and hint > self.chapter_hint and not BACK_MATTER.match(text):
+            return self._inner_heading(text, hint)
+        return self._chapter(text, text, text, text, hint, "unnumbered")
 
-    def _inner_heading(self, text: str, hint: int) -> dict:
+    def _widen(self) -> None:
+        """A numbered heading with no text of its own, set as strong as the unnumbered heading right after it
+        ("3.2 How DWP is doing", then "Forecast welfare spending"), heads it and the headings like it that
+        follow, up to the next numbered one: it counts as a level stronger than it was set."""
+        if self.sub_number:
+            self.sub_hint -= 0.5
+        else:
+            self.chapter_hint -= 0.5
+
+    def _chapter(self, number: str, title: str, label: str, chapter_title: str, hint: float, kind: str) -> dict:
+        self.sub_title = self.sub_label = self.sub_number = ""
+        self.chapter_label, self.chapter_title, self.chapter_number = label, chapter_title, number
+        self.chapter_hint, self.sub_hint, self.inner = hint, 0, []
+        return _section(number, title, kind, [label], chapter_title)
+
+    def _numbered(self, number: Number, text: str, hint: int) -> dict | None:
+        chapter, sub, title = number.chapter, number.sub, number.title
+        if sub is None and chapter > self.chapter:
+            self.chapter, self.sub, self.seen_numbered, self.letter, self.bare = chapter, 0, True, "", hint
+            return self._chapter(str(chapter), title, text, title, hint, "chapter")
+        if sub is not None and (chapter == self.chapter and sub > self.sub or chapter > self.chapter):
+            if chapter != self.chapter:  # the chapter heading itself was not found
+                self.chapter, self.letter = chapter, ""
+                self._chapter(str(chapter), "", f"{chapter}.", "", 0, "chapter")
+            self.sub, self.seen_numbered, self.bare = sub, True, hint
+            return self._sub(number.number, title, text, hint)
+        return None
+
+    def _named(self, number: Number, text: str, hint: int) -> dict:
+        """ "Annex A: Financing", "Part G": a part of the report of its own, cited by its name; a "Part" set
+        deeper than the open chapter's heading is a heading inside that chapter."""
+        if number.name.startswith("Part") and self.chapter_hint and hint > self.chapter_hint:
+            return self._inner_heading(text, hint)
+        self.seen_numbered, self.sub = True, 0
+        self.letter = number.name.split()[-1] if number.name[-1].isalpha() else ""
+        return self._chapter(number.name, text, text, text, hint, "unnumbered")
+
+    def _lettered(self, number: Number, text: str, hint: int) -> dict:
+        self.sub = number.sub or 0
+        return self._sub(number.number, number.title, text, hint)
+
+    def _sub(self, number: str, title: str, label: str, hint: int) -> dict:
+        self.sub_hint, self.inner = hint, []
+        self.sub_number, self.sub_label, self.sub_title = number, label, title
+        return _section(number, title, "subsection", [self.chapter_label, label], self.chapter_title)
+
+    def _front(self, text: str, hint: int, doc_title: str, example: bool, after: Block | None) -> dict | None:
+        """Before the first numbered heading: the document's title opens the front matter, and the strong
+        headings after it (a foreword, an executive summary and its parts) nest by their level. One right
+        under the title that heads nothing (a numbered heading, or one as strong as it, comes next) is a line
+        of the cover, a subtitle. ``after``: the block after it, if it follows a heading directly."""
+        if not self.front_used and (hint > 0 or text == doc_title):
+            self.front_used = True
+            return front_section(text)
+        heads_nothing = (
+            after is not None
+            and not self.front
+            and after.kind == "heading"
+            and (heading_number(after.text) is not None or 0 < after.heading_hint <= hint)
+        )
+        if hint <= 0 or heads_nothing:
+            return None
+        while self.front and self.front[-1][0] >= hint:
+            self.front.pop()
+        self.front.append((hint, text))
+        path = [title for _, title in self.front]
+        kind = "case_study" if example and len(path) > 1 else "unnumbered"
+        return _section(path[0], text, kind, path, path[0])
+
+    def _inner_heading(self, text: str, hint: int, kind: str = "subheading") -> dict:
         """An unnumbered heading set deeper than its chapter's: a heading inside the numbered section it sits
         in ("Growth" under "1. Economic context", "Table 1.2: ..." under "1.3 Labour market"), cited by that
         section's number. One set no deeper than an open numbered subsection closes it."""
@@ -124,12 +162,4 @@ class Numbering:
             self.inner.pop()
         self.inner.append((hint, text))
         path = [self.chapter_label, *([self.sub_label] if self.sub_number else []), *(t for _, t in self.inner)]
-        return {
-            "number": self.sub_number or self.chapter_number,
-            "title": text,
-            "level": len(path),
-            "kind": "subheading",
-            "path": path,
-            "chapter_title": self.chapter_title,
-            "label": text,
-        }
+        return _section(self.sub_number or self.chapter_number, text, kind, path, self.chapter_title)

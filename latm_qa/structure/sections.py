@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..text import ends_sentence
+from ..text import NUMBERED, ends_sentence
 from ..types import Block, Document, RawDocument, Section
 from .levels import HeadingLevels, front_section
 from .numbering import Numbering, is_numbered
 
 SEPARATOR = "\n\n"
+# words a sentence goes on from but no title ends with
+_NO_TITLE_ENDS = frozenset(
+    "a an the of to and or nor but with for by from that which who will would shall is are was were".split()
+)
 
 
 def document_id(path: str, sha256: str) -> str:
@@ -53,9 +57,12 @@ def parse_sections(raw: RawDocument) -> Document:
             finished.append(open_section)
         open_section = None
 
-    for block in blocks:
-        heading = state.classify(block, raw.title) if block.kind == "heading" else None
+    follows_heading = False  # no text since the last heading
+    for i, block in enumerate(blocks):
+        after = next((b for b in blocks[i + 1 :] if b.kind != "footnote"), None)
+        heading = state.classify(block, raw.title, follows_heading, after) if block.kind == "heading" else None
         if heading is not None:
+            follows_heading = True
             close_section()
             heading_start = append(Block(kind="heading", text=heading["label"], pages=block.pages))
             open_section = {**heading, "heading_start": heading_start, "start": offset + len(SEPARATOR)}
@@ -68,6 +75,7 @@ def parse_sections(raw: RawDocument) -> Document:
         if open_section is None:
             state.front_used = True
             open_section = {**front_section(raw.title), "heading_start": offset, "start": offset}
+        follows_heading = False
         append(block)
     close_section()
 
@@ -104,23 +112,37 @@ def parse_sections(raw: RawDocument) -> Document:
 
 def _rejoin_interrupted(blocks: list[Block]) -> list[Block]:
     """Rejoin a sentence split by a footnote block or a page break ("socio-" ... "economic lines", "set up
-    the" ... "1000 Club"): a block that opens as no sentence does runs on from one that ends no sentence."""
+    the" ... "1000 Club"): a block that opens as no sentence does runs on from one that ends no sentence.
+    A numbered paragraph whose first line was read as a heading ("1.27 The Government will raise the" ...
+    "personal allowance") is one paragraph again."""
     out: list[Block] = []
     for block in blocks:
-        if block.kind in ("paragraph", "item") and _runs_on(block.text):
-            target = next((i for i in range(len(out) - 1, -1, -1) if out[i].kind != "footnote"), None)
-            if target is not None and out[target].kind in ("paragraph", "item") and not ends_sentence(out[target].text):
-                prev = out[target]
-                glue = "" if prev.text.endswith("-") else " "
-                shift = len(prev.text) + len(glue)
-                out[target] = Block(
-                    kind=prev.kind,
-                    text=prev.text + glue + block.text,
-                    pages=prev.pages + tuple((rel + shift, page) for rel, page in block.pages),
-                )
-                continue
+        target = next((i for i in range(len(out) - 1, -1, -1) if out[i].kind != "footnote"), None)
+        prev = out[target] if target is not None else None
+        if prev is not None and block.kind in ("paragraph", "item") and _continues(prev, block.text):
+            glue = "" if prev.text.endswith("-") else " "
+            shift = len(prev.text) + len(glue)
+            out[target] = Block(
+                kind="paragraph" if prev.kind == "heading" else prev.kind,
+                text=prev.text + glue + block.text,
+                pages=prev.pages + tuple((rel + shift, page) for rel, page in block.pages),
+            )
+            continue
         out.append(block)
     return out
+
+
+def _continues(prev: Block, text: str) -> bool:
+    """Whether ``text`` goes on with the sentence ``prev`` left unfinished: a paragraph or item that ends no
+    sentence, or a numbered line taken for a heading that is a paragraph's first line (what follows it
+    opens in lower case, the line ends on a word no title ends with, "the", "of", "will", or it is a
+    line of ten words or more and what follows opens as no sentence does: "2017 and will raise")."""
+    if prev.kind in ("paragraph", "item"):
+        return _runs_on(text) and not ends_sentence(prev.text)
+    if prev.kind != "heading" or not NUMBERED.match(prev.text) or ends_sentence(prev.text):
+        return False
+    words = prev.text.split()
+    return text[:1].islower() or words[-1].lower() in _NO_TITLE_ENDS or len(words) >= 10 and _runs_on(text)
 
 
 def _runs_on(text: str) -> bool:
