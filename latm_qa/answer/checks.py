@@ -205,7 +205,9 @@ def not_counted_step(index: Index, query: Query) -> None:
             reason = f"the passages closest to it give no number of {thing}"
             query.checks.append(Check("not_counted", reason, (thing,), True))
     elif kind:
-        headed = [(text, " ".join(index.passages[row].heading_path)) for text, row in sentences(FIGURE_DEPTH)]
+        passages = index.passages
+        headed = [(text, " / ".join(passages[row].heading_path), passages[row].text)
+                  for text, row in sentences(FIGURE_DEPTH)]
         if unfigured(kind, query.text, headed):
             label = FIGURE_LABELS[kind]
             reason = f"the passages closest to it give no {label} on it"

@@ -37,7 +37,8 @@ _PERCENTAGE = re.compile(
 )
 _MONEY_UNITS = re.compile(r"[£$€]|\b(?:billion|million|pounds|dollars)\b", re.I)
 _PERCENTAGE_UNITS = re.compile(r"%|\bper\s?cent\b|\bpercent(?:age)?\b", re.I)
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*(?![\w])")
+_NUMBER = re.compile(r"(?<![\w.])(?!(?:19|20)\d\d\b)\d[\d,.]*(?![\w])")  # no year
+TABLE_ROW = 3  # bare numbers from which a sentence is a table's row, its unit given by its caption or heading
 # words that ask for the figure rather than say what it is of
 _FIGURE_WORDS = frozenset(
     "much money cost costs worth spend spending spent funding fund funds revenue income invest investment pay paid "
@@ -61,13 +62,17 @@ def asked_figure(question: str) -> str:
     return "money" if _MONEY_QUESTION.search(question) else ""
 
 
-def gives_figure(kind: str, sentence: str, heading: str = "") -> bool:
-    """Whether a sentence holds a figure of the kind: a sum of money ("£7 million", "$1.2 billion"), a
-    percentage or fraction ("4%", "1/4", "half"), or either for a rate; a table's bare number when its ``heading`` gives
-    the unit ("(£ billion)", "(per cent)")."""
-    money = bool(_MONEY.search(sentence) or (_MONEY_UNITS.search(heading) and _NUMBER.search(sentence)))
-    share = bool(_PERCENTAGE.search(sentence) or (_PERCENTAGE_UNITS.search(heading) and _NUMBER.search(sentence)))
-    return {"money": money, "percentage": share, "rate": money or share}.get(kind, False)
+def gives_figure(kind: str, sentence: str, context: str = "") -> bool:
+    """Whether a sentence holds a figure of the kind: for a percentage, a percentage or fraction ("4%",
+    "1/4", "half"); for a sum of money or a rate, a sum ("£7 million", "$1.2 billion") or a percentage, as
+    a sum asked for may be given as a share ("how much were grants cut?": "by more than 35 percent").
+    A table's row of bare numbers counts when its ``context`` (heading path and passage, with the table's
+    caption) gives the unit ("Table 1.7: Departmental Capital Budgets (£ billion)")."""
+    row = len(_NUMBER.findall(sentence)) >= TABLE_ROW
+    share = bool(_PERCENTAGE.search(sentence) or (row and _PERCENTAGE_UNITS.search(context)))
+    if kind == "percentage" or share:
+        return share
+    return bool(_MONEY.search(sentence) or (row and _MONEY_UNITS.search(context)))
 
 
 def topic_stems(question: str) -> set[str]:
@@ -77,18 +82,19 @@ def topic_stems(question: str) -> set[str]:
     return {stem(w) for w in words if w not in QUESTION_STOP_WORDS and w not in _FIGURE_WORDS and not w[0].isdigit()}
 
 
-def unfigured(kind: str, question: str, sentences: Iterable[tuple[str, str]]) -> bool:
-    """Whether none of the sentences (each with its passage's heading path) gives a figure of the kind
+def unfigured(kind: str, question: str, sentences: Iterable[tuple[str, str, str]]) -> bool:
+    """Whether none of the sentences (each with its passage's heading path and text) gives a figure of the kind
     together with a word of the question's topic. A question with no topic words decides nothing, nor
     one whose figure word heads the passages, a topic there rather than a figure asked for ("What
     percentage equivalents do pupils learn?" under "Fractions (including decimals and percentages)")."""
     topic = topic_stems(question)
     sentences = list(sentences)
     asked = {stem(w) for w in WORD.findall(question.lower()) if w in _NAMED_FIGURES}
-    headings = {stem(w) for _, heading in sentences for w in WORD.findall(heading.lower())}
+    headings = {stem(w) for _, heading, _ in sentences for w in WORD.findall(heading.lower())}
     if not topic or asked & headings:
         return False
-    for sentence, heading in sentences:
-        if gives_figure(kind, sentence, heading) and topic & {stem(w) for w in WORD.findall(sentence.lower())}:
+    for sentence, heading, passage in sentences:
+        said = {stem(w) for w in WORD.findall(sentence.lower())}
+        if topic & said and gives_figure(kind, sentence, f"{heading}\n{passage}"):
             return False
     return True
