@@ -10,10 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 
-from ..text import WORD
+from ..text import QUESTION_STOP_WORDS, WORD
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
 _MINOR = {"of", "and", "the", "for", "in", "on", "to", "&"}
+# words a sentence may capitalise that are never names, and acronyms spelt like them ("IT", "US")
+FUNCTION_WORDS = QUESTION_STOP_WORDS | frozenset(
+    "i we our ours us you your yours he him his she her hers me my mine them those any all each every some "
+    "please hi hello also so yet".split()
+)
 
 
 def _initials(words: list[str]) -> str:
@@ -65,14 +70,16 @@ def unknown_acronyms(
     question: str, vocabulary: set[str], table: dict[str, str], is_whole_word: Callable[[str], bool]
 ) -> list[str]:
     """Acronyms the report neither uses nor spells out, and the embedder does not know as a word
-    ("TUPE"; not "NHS", which it knows, nor "LGA", the report's "Local Government Association").
-    A question typed all in upper case has no acronyms to tell apart."""
+    ("TUPE"; not "NHS", which it knows, nor "LGA", the report's "Local Government Association"), nor
+    spelt like a pronoun or another function word ("IT", "US"). A question typed all in upper case has no
+    acronyms to tell apart."""
     if question.upper() == question:
         return []
     return [
         acronym
         for acronym in _acronyms_in(question)
-        if acronym.lower() not in vocabulary and acronym not in table and not is_whole_word(acronym.lower())
+        if acronym.lower() not in vocabulary | FUNCTION_WORDS and acronym not in table
+        and not is_whole_word(acronym.lower())
     ]
 
 

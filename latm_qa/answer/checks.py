@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..places.councils import Council
-from ..places.gazetteer import Gazetteer
+from ..places.councils import NATION_ADJECTIVES, Council, nation_of
+from ..places.gazetteer import Gazetteer, names_related
 from ..text import POSSESSIVE
 from ..types import Passage
-from .acronyms import unknown_acronyms
+from .acronyms import FUNCTION_WORDS, unknown_acronyms
 from .counts import counted_thing, uncounted
+from .figures import FIGURE_LABELS, asked_figure, unfigured
 from .results import Check
 
 if TYPE_CHECKING:
@@ -33,25 +34,40 @@ if TYPE_CHECKING:
 
 COUNT_DEPTH = 5  # "how many" is answered only if one of this many best passages counts the thing asked
 SAME_THING = 0.6  # word cosine from which two words name the same thing ("staff", "employees": 0.72)
+FIGURE_DEPTH = 3  # "how much" is answered only if one of this many best passages gives a figure on its topic
+NAME_DEPTH = 3  # a name the report lacks is told apart from one it may call otherwise by this many best passages
 
 _AFTER_YEAR = re.compile(
     r"\b(?:after|since|beyond|post-?|later than)\s*(?:the\s+(?:end\s+of\s+)?)?((?:19|20)\d\d)\b", re.I
 )
+_CAPITALISED = re.compile(r"(?<![\w'])[A-Z][a-z][\w'’-]*")
 _NAME_OR_YEAR = re.compile(r"(?<![\w'])(?:[A-Z][a-z][\w'-]*|(?:19|20)\d\d)\b")
+# what may open a sentence, clause or quotation inside a question: the capital after it says nothing of a name
+# ("We are reviewing suppliers. Our IT contracts end in May: ...", "Is this true: 'Councils ...'")
+_OPENING = re.compile(r"(?:^|[.!?:;\u2022]|\s[-–—*])\W*$")
+
+
+def is_name(question: str, start: int, word: str) -> bool:
+    """Whether a capitalised word of the question is written so as a name: not at the start of the question
+    or of a sentence, clause or quotation in it (a pasted "Our IT contracts ..."), and no pronoun, article or
+    other word that is never a name ("This", "Our")."""
+    return word.lower() not in FUNCTION_WORDS and not _OPENING.search(question[:start])
 
 
 def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
     """Names and years the question uses that appear nowhere in the report ("Glasgow", "2019").
 
-    The first word is skipped (upper-case anyway); possessives are reduced ("Kent's" -> "Kent"); unknown
-    words next to each other are one name ("Tunbridge Wells", not "Tunbridge" and "Wells").
+    A capitalised word counts only as ``is_name`` says (not the first word of a sentence, not "Our");
+    possessives are reduced ("Kent's" -> "Kent"); unknown words next to each other are one name
+    ("Tunbridge Wells", not "Tunbridge" and "Wells").
     """
     names: list[str] = []
     open_end = None  # where the last name ended, while a word right after it would continue it
     for match in _NAME_OR_YEAR.finditer(question):
-        if match.start() == 0:
-            continue
         word = POSSESSIVE.sub("", match.group(0))
+        if not word.isdigit() and not is_name(question, match.start(), word):
+            open_end = None
+            continue
         if word.lower() in vocabulary:
             open_end = None
             continue
@@ -83,6 +99,8 @@ def not_in_report(
     """Names, years, places and acronyms the question uses that the report never mentions. A place
     description that covers councils the report names ("Lancs", "the north-west borough") counts as known."""
     known = vocabulary | places.known_words(question)
+    # a nation's adjective is known if the report names the nation ("Northern Irish": Northern Ireland)
+    known |= {w.lower() for w in NATION_ADJECTIVES if set(nation_of(w).lower().split()) <= vocabulary}
     unknown = unknown_names(question, known) + [w for w in places.lower_case_places(question) if w.lower() not in known]
     unknown += places.uncovered(question)  # however typed: "east sussex", "North Yorkshire"
     return _once(unknown) + unknown_acronyms(question, vocabulary, acronyms, is_whole_word)
@@ -134,8 +152,24 @@ def not_in_report_step(index: Index, query: Query) -> None:
     facts = index.facts
     unknown = not_in_report(query.text, facts.vocabulary, facts.places, facts.acronym_table,
                             index.embedder.is_whole_word)
+    about = " ".join(facts.about[row] for row in query.ranked[:NAME_DEPTH])
+    unknown = [name for name in unknown if not _named_otherwise(index, name, about)]
     if unknown:
         query.checks.append(Check("not_in_report", f"it never mentions {_either(unknown)}", tuple(unknown), True))
+
+
+def _named_otherwise(index: Index, name: str, about: str) -> bool:
+    """Whether the best passages (``about``) may speak of a name the report never uses under another: for a
+    UK place, they name a place it lies in or holds ("Norwich" for "Norfolk", "Northern Ireland"
+    for "Belfast"); for another name, one the embedder reads as the same (``SAME_THING``: "Chinese" and
+    "Indian" for "Asian"). A year or an acronym is the report's or not: it is never named otherwise."""
+    if name.isdigit() or name.isupper() or not about:
+        return False
+    related = names_related(name, about)
+    if related is not None:
+        return related
+    names = sorted({POSSESSIVE.sub("", w) for w in _CAPITALISED.findall(about)})
+    return bool(names) and _means_the_same(index, name, names)
 
 
 def after_the_report_step(index: Index, query: Query) -> None:
@@ -154,16 +188,30 @@ def off_topic_step(index: Index, query: Query) -> None:
 
 
 def not_counted_step(index: Index, query: Query) -> None:
-    """What a "how many" question counts ("staff") when the best passages speak of it but none counts it."""
-    thing = counted_thing(query.text)
-    rows = query.ranked[:COUNT_DEPTH]
-    if not thing or not rows:
-        return
+    """What a "how many" question counts ("staff") when the best passages speak of it but none counts it;
+    for "how much", "what percentage" or "what rate", the kind of figure when none of the best passages
+    gives one on what the question is about (figures.py)."""
+    thing, kind = counted_thing(query.text), asked_figure(query.text)
     corpus = index.corpus
-    sentences = [corpus.sentences[i]["text"] for row in rows for i in corpus.sentence_rows[row]]
-    if uncounted(thing, sentences, lambda word, words: _means_the_same(index, word, words)):
-        reason = f"the passages closest to it give no number of {thing}"
-        query.checks.append(Check("not_counted", reason, (thing,), True))
+
+    def sentences(depth: int) -> list[tuple[str, int]]:
+        return [(corpus.sentences[i]["text"], row) for row in query.ranked[:depth] for i in corpus.sentence_rows[row]]
+
+    if not query.ranked:
+        return
+    if thing:
+        said = [text for text, _ in sentences(COUNT_DEPTH)]
+        if uncounted(thing, said, lambda word, words: _means_the_same(index, word, words)):
+            reason = f"the passages closest to it give no number of {thing}"
+            query.checks.append(Check("not_counted", reason, (thing,), True))
+    elif kind:
+        passages = index.passages
+        headed = [(text, " / ".join(passages[row].heading_path), passages[row].text)
+                  for text, row in sentences(FIGURE_DEPTH)]
+        if unfigured(kind, query.text, headed):
+            label = FIGURE_LABELS[kind]
+            reason = f"the passages closest to it give no {label} on it"
+            query.checks.append(Check("not_counted", reason, (label,), True))
 
 
 def _means_the_same(index: Index, word: str, words: list[str]) -> bool:

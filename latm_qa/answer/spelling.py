@@ -116,8 +116,9 @@ class Speller:
         if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
             return ""  # nothing near, or two report words as near and as common: no telling which was meant
         choice = ranked[0][1]
-        if stem(choice) == stem(word):
-            return ""  # the same word to the search (BM25 stems both alike)
+        if stem(choice) == stem(word) and choice not in self.forms:
+            return ""  # the same word to the search (BM25 stems both alike); a name must be the report's own
+            # to pass the name check, so "Manchesteer" is still read as "Manchester"
         if not name and word.startswith(choice):
             return ""  # a report word with an ending added is likely a real word ("carer", not "care")
         if short and not (choice in self.forms and len(choice) > len(word)):

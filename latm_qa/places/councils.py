@@ -113,6 +113,37 @@ def known_places() -> tuple[Place, ...]:
 
 
 NATION_ADJECTIVES = ("Welsh", "Scottish", "Cornish", "Irish")  # used as names of places: "Welsh councils"
+_ADJECTIVE_PLACES = {"welsh": "Wales", "scottish": "Scotland", "cornish": "Cornwall", "irish": "Northern Ireland"}
+NATIONS = frozenset({"Wales", "Scotland", "Northern Ireland"})
+
+
+def nation_of(adjective: str) -> str:
+    """The nation (or county) a nation's adjective names ("Irish": Northern Ireland), else ""."""
+    return _ADJECTIVE_PLACES.get(" ".join(adjective.split()).lower(), "")
+
+
+@lru_cache(maxsize=1024)
+def related_places(name: str) -> frozenset[str] | None:
+    """The places a UK place name lies in or holds, as the gazetteer knows them, or None for a name it
+    does not know as a place: for a council its county (and its nation outside England: Belfast,
+    Northern Ireland); for a county, region or nation the councils and counties in it; for a nation's
+    adjective ("Irish") the nation too. A text naming one of them may speak of the place without its name."""
+    nation = nation_of(name)
+    key = (nation or " ".join(name.split())).lower()
+    out: set[str] = set()
+    known = False
+    for council in load_councils():
+        names = {n.lower() for n in (council.name, *council.aliases)}
+        if key in names:
+            known = True
+            out.add(council.county)
+            out.update({council.region} & NATIONS)
+        if key in (council.county.lower(), council.region.lower()):
+            known = True
+            out.update({council.name, council.county})
+    if not known:
+        return None
+    return frozenset({n for n in out if n and n.lower() != key} | ({nation} if nation else set()))
 
 
 @lru_cache(maxsize=1)

@@ -23,6 +23,7 @@ from .councils import (
     lower_case_places,
     phrase_pattern,
     place_words,
+    related_places,
 )
 
 # e-mail and web addresses: lower case, but their words are names, not ordinary words ("jo@kirklees.gov.uk")
@@ -175,6 +176,16 @@ def _described(gazetteer: Gazetteer, question: str) -> tuple[PlaceReading, ...]:
                 inside = tuple(c for c in inside if c.city) or inside  # a big town may be called a city
             out.append(PlaceReading(words, place.label, tuple(c.name for c in inside)))
     return tuple(out)
+
+
+def names_related(name: str, text: str) -> bool | None:
+    """Whether a text names a place that a UK place name lies in or holds (a passage on Norwich for
+    "Norfolk", on Northern Ireland for "Belfast"), written as a name; None for a name the gazetteer does not
+    know as a place."""
+    related = related_places(name)
+    if related is None:
+        return None
+    return any(_name_pattern(place, False).search(text) for place in related)
 
 
 def case_studies(passages: Sequence[Passage]) -> dict[tuple, list[Passage]]:
