@@ -152,8 +152,9 @@ def not_in_report_step(index: Index, query: Query) -> None:
     facts = index.facts
     unknown = not_in_report(query.text, facts.vocabulary, facts.places, facts.acronym_table,
                             index.embedder.is_whole_word)
-    about = " ".join(facts.about[row] for row in query.ranked[:NAME_DEPTH])
-    unknown = [name for name in unknown if not _named_otherwise(index, name, about)]
+    if unknown:
+        about = " ".join(facts.about[row] for row in query.ranked[:NAME_DEPTH])
+        unknown = [name for name in unknown if not _named_otherwise(index, name, about)]
     if unknown:
         query.checks.append(Check("not_in_report", f"it never mentions {_either(unknown)}", tuple(unknown), True))
 

@@ -68,8 +68,8 @@ def heading_number(text: str) -> Number | None:
     "A.1 Financing arithmetic"; None for an unnumbered heading or a numbered paragraph."""
     if reads_as_paragraph(text):
         return None
-    match = numbered_heading(text)
-    if match:
+    match = _NUMBERED.match(text)
+    if match and match.group(3)[:1].isupper():
         return Number(match.group(3).strip(), int(match.group(1)), int(match.group(2)) if match.group(2) else None)
     named = _NAMED.match(text)
     if named:
