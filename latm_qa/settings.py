@@ -13,7 +13,7 @@ DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 # The question's path, in order (answer/pipeline.py): leave a step out to turn it off.
 DEFAULT_STEPS = (
     "clean", "spelling", "filters", "acronyms", "places", "score", "rank",
-    "not_in_report", "after_the_report", "off_topic", "not_counted", "low_similarity",
+    "not_in_report", "after_the_report", "off_topic", "not_counted", "not_dated", "low_similarity",
     "rerank", "highlight", "answer", "suggest",
 )
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,8 @@ Each check adds a Check (kind, reason, data, abstain) the page and the CLI show:
   latest year is a 2020 target): nothing in it is dated later, so it can only guess;
 - councils the question names that its best passage is not about ("How much parking income did Calderdale
   raise?" whose best passage is on Kirklees's property income);
-- "how many" of something the best passages speak of but never count;
+- "how many", "how much" and "in 2022" that the best passages never count, put a figure on or date
+  (details.py);
 - a best passage too far from the question (its cosine below the ``abstain_below`` setting).
 An abstaining answer then offers the nearest sections, and the report's names a misspelt one may mean.
 """
@@ -17,24 +18,18 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ..places.councils import NATION_ADJECTIVES, Council, nation_of
 from ..places.gazetteer import Gazetteer, names_related
 from ..text import POSSESSIVE
 from ..types import Passage
 from .acronyms import FUNCTION_WORDS, unknown_acronyms
-from .counts import counted_thing, uncounted
-from .figures import FIGURE_LABELS, asked_figure, unfigured
+from .details import means_the_same
 from .results import Check
 
 if TYPE_CHECKING:
     from .index import Index
     from .pipeline import Query
 
-COUNT_DEPTH = 5  # "how many" is answered only if one of this many best passages counts the thing asked
-SAME_THING = 0.6  # word cosine from which two words name the same thing ("staff", "employees": 0.72)
-FIGURE_DEPTH = 3  # "how much" is answered only if one of this many best passages gives a figure on its topic
 NAME_DEPTH = 3  # a name the report lacks is told apart from one it may call otherwise by this many best passages
 
 _AFTER_YEAR = re.compile(
@@ -170,7 +165,7 @@ def _named_otherwise(index: Index, name: str, about: str) -> bool:
     if related is not None:
         return related
     names = sorted({POSSESSIVE.sub("", w) for w in _CAPITALISED.findall(about)})
-    return bool(names) and _means_the_same(index, name, names)
+    return bool(names) and means_the_same(index, name, names)
 
 
 def after_the_report_step(index: Index, query: Query) -> None:
@@ -186,44 +181,6 @@ def off_topic_step(index: Index, query: Query) -> None:
     if named:
         reason = f"the passages closest to it are not about {_either(named)}"
         query.checks.append(Check("off_topic", reason, named, True))
-
-
-def not_counted_step(index: Index, query: Query) -> None:
-    """What a "how many" question counts ("staff") when the best passages speak of it but none counts it;
-    for "how much", "what percentage" or "what rate", the kind of figure when none of the best passages
-    gives one on what the question is about (figures.py)."""
-    thing, kind = counted_thing(query.text), asked_figure(query.text)
-    corpus = index.corpus
-
-    def sentences(depth: int) -> list[tuple[str, int]]:
-        return [(corpus.sentences[i]["text"], row) for row in query.ranked[:depth] for i in corpus.sentence_rows[row]]
-
-    if not query.ranked:
-        return
-    if thing:
-        said = [text for text, _ in sentences(COUNT_DEPTH)]
-        if uncounted(thing, said, lambda word, words: _means_the_same(index, word, words)):
-            reason = f"the passages closest to it give no number of {thing}"
-            query.checks.append(Check("not_counted", reason, (thing,), True))
-    elif kind:
-        passages = index.passages
-        headed = [(text, " / ".join(passages[row].heading_path), passages[row].text)
-                  for text, row in sentences(FIGURE_DEPTH)]
-        if unfigured(kind, query.text, headed):
-            label = FIGURE_LABELS[kind]
-            reason = f"the passages closest to it give no {label} on it"
-            query.checks.append(Check("not_counted", reason, (label,), True))
-
-
-def _means_the_same(index: Index, word: str, words: list[str]) -> bool:
-    """Whether any of the words means what ``word`` does ("employees" for "staff"), by the embedder's
-    cosine of the single words; each word is encoded once per loaded index."""
-    cache = index.word_vectors
-    new = [w for w in dict.fromkeys([word, *words]) if w not in cache]
-    if new:
-        cache.update(zip(new, index.embedder.encode(new), strict=True))
-    vectors = np.stack([cache[w] for w in words])
-    return bool((vectors @ cache[word]).max() >= SAME_THING)
 
 
 def low_similarity_step(index: Index, query: Query) -> None:

@@ -1,7 +1,7 @@
 """The question's path: a list of named steps run in order on one Query.
 
     clean -> spelling -> filters -> acronyms -> places -> score -> rank
-          -> not_in_report -> after_the_report -> off_topic -> not_counted -> low_similarity
+          -> not_in_report -> after_the_report -> off_topic -> not_counted -> not_dated -> low_similarity
           -> rerank -> highlight -> answer -> suggest
 
 Each step is a function ``step(index, query)`` that reads and fills the Query. Rewrite steps change
@@ -20,7 +20,7 @@ from ..errors import LatmQaError
 from ..retrieve import Filters, Scores
 from ..settings import Settings
 from ..types import Passage
-from . import checks, highlight, rewrite, score
+from . import checks, details, highlight, rewrite, score
 from .results import Check, Hit, SearchResult
 
 if TYPE_CHECKING:
@@ -93,7 +93,8 @@ STEPS: dict[str, Step] = {
     "not_in_report": checks.not_in_report_step,
     "after_the_report": checks.after_the_report_step,
     "off_topic": checks.off_topic_step,
-    "not_counted": checks.not_counted_step,
+    "not_counted": details.not_counted_step,
+    "not_dated": details.not_dated_step,
     "low_similarity": checks.low_similarity_step,
     "rerank": highlight.rerank,
     "highlight": highlight.highlight,

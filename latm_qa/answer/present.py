@@ -97,6 +97,7 @@ def result_to_json(result: SearchResult, question_id: object = None) -> dict:
         "did_you_mean": list(result.did_you_mean),
         "not_counted": result.not_counted,
         "after_the_report": result.after_the_report,
+        "not_dated": list(result.not_dated),
         "checks": [check_to_json(c) for c in result.checks],
     }
 
@@ -117,7 +118,7 @@ def spelling_note(corrections: Sequence[Correction]) -> str:
 
 
 # The order in which an abstention's reasons are told: the first found is the one shown.
-REASON_ORDER = ("not_in_report", "after_the_report", "off_topic", "not_counted")
+REASON_ORDER = ("not_in_report", "after_the_report", "off_topic", "not_counted", "not_dated")
 
 
 def abstention_reason(result: SearchResult) -> tuple[str, str]:

@@ -98,6 +98,11 @@ class SearchResult:
         return next(iter(self._data("not_counted")), "")
 
     @property
+    def not_dated(self) -> tuple[str, ...]:
+        """The years asked about ("2022") that no passage near the question speaks of."""
+        return self._data("not_dated")
+
+    @property
     def after_the_report(self) -> str:
         """The time asked about ("after 2020") when it is after the report's last year."""
         return next(iter(self._data("after_the_report")), "")
