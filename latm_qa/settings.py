@@ -37,6 +37,7 @@ class Settings:
     prior_weight: float = 0.1
     late_weight: float = 3.0
     topic_weight: float = 0.5
+    label_weight: float = 0.4  # added for a passage under the numbered part a question names ("year 6")
     cover_step: float = 2.0  # the cover (title, subtitle) down this much, or up for a question asking the title
     reranker: str = ""  # a cross-encoder folder (or cached hub name); "" = none
     rerank_depth: int = 20

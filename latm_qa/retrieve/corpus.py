@@ -9,6 +9,7 @@ import numpy as np
 from ..profile import Knowledge
 from ..types import Passage, TokenVectors
 from .bm25 import Bm25
+from .labels import Labels
 from .prior import Structure
 
 
@@ -43,6 +44,7 @@ class Corpus:
             [rows[0] if rows else len(sentences) for rows in self.sentence_rows], dtype="int64"
         )
         self.structure = Structure.of(self.passages, knowledge)
+        self.labels = Labels(self.passages)
 
     def __len__(self) -> int:
         return len(self.passages)

@@ -66,6 +66,8 @@ def _fused(corpus, question, query, dense, per_sentence, settings) -> np.ndarray
     weights = (s.sentence_weight, s.bm25_weight, s.prior_weight, s.late_weight)
     final = fuse(dense, sentences, bm25, structure.prior(question), late, weights)
     final = final + s.cover_step * structure.cover_step(question)
+    if s.label_weight:
+        final = final + s.label_weight * corpus.labels.scores(question)
     if s.topic_weight:
         final = final + s.topic_weight * structure.topic(question, final)
     return final.astype("float64")
