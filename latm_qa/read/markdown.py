@@ -1,6 +1,7 @@
 """Markdown into blocks: "#" and underlined headings, bold lines a converter set as headings, list
 items, footnotes (HTML "<sup>", pandoc's "[^2]:", CommonMark's "[2]"), pipe tables (tables.py), inline
-markup to plain text."""
+markup to plain text. A blockquote's lines are read as the markdown they quote: "> #### Notes and
+guidance" is a heading, as a PDF of the same page sets it."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ _DOUBLE_DASH = re.compile(r"(?<= )--(?= )")  # pandoc's "--" between words: an e
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_QUOTE = re.compile(r"^\s{0,3}>[ \t]?")  # a blockquote's marker, nested ones read one after another
 _BOLD_LINE = re.compile(r"^\s{0,3}(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1\s*$")  # "**2.4. Case studies**" alone on a line
 
 def clean_inline(text: str) -> str:
@@ -46,9 +48,15 @@ def clean_inline(text: str) -> str:
 def markdown_blocks(text: str) -> list[Block]:
     """The blocks of a markdown text: its pipe tables as tables, the text between them as below."""
     blocks: list[Block] = []
-    for part in split_tables(text.split("\n"), clean_inline):
+    for part in split_tables([_unquoted(line) for line in text.split("\n")], clean_inline):
         blocks += [part] if isinstance(part, Block) else _text_blocks(part)
     return blocks
+
+
+def _unquoted(line: str) -> str:
+    while _QUOTE.match(line):
+        line = _QUOTE.sub("", line, count=1)
+    return line
 
 
 def _text_blocks(lines: list[str]) -> list[Block]:

@@ -30,7 +30,7 @@ DEV = [
     "summer-budget-2015",
 ]
 SOURCES = {"home": MARKDOWN, **{name: MORE / name / "report.md" for name in DEV}}
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^(?:\s{0,3}>\s?)*(#{1,6})\s+(.*?)\s*#*\s*$")  # in a blockquote too ("> #### Notes")
 
 
 def _plain(text: str) -> str:
@@ -38,7 +38,8 @@ def _plain(text: str) -> str:
 
 
 def markdown_tree(text: str) -> list[tuple[str, str | None]]:
-    """(heading, parent heading) for every "#" heading of a markdown file, by the rules above, written
+    """(heading, parent heading) for every "#" heading of a markdown file (blockquoted ones too), by the rules
+    above, written
     independently of the engine: the first heading is the title, which parents nothing. A numbered heading
     with no text of its own heads the unnumbered headings set as deep as it right after it."""
     headings: list[tuple[int, str, bool]] = []  # ("#" depth, title, whether it follows a heading directly)
