@@ -17,8 +17,9 @@ def _part_of(passage: Passage) -> str:
 
 
 def _part_key(part: str) -> str:
-    """A part's name as compared: case, spacing and plural aside ("Case study" is "case studies")."""
-    words = re.sub(r"[\s_-]+", " ", part).strip().casefold().split()
+    """A part's name as compared: case, spacing, plural and a bracketed qualifier aside ("Case study" is
+    "case studies", "notes and guidance" is "Notes and guidance (non-statutory)")."""
+    words = re.sub(r"[\s_-]+", " ", re.sub(r"\([^()]*\)", " ", part)).strip().casefold().split()
     return " ".join(re.sub(r"(?<!s)s$", "", re.sub(r"(?<=[^aeiou])ies$", "y", w)) for w in words)
 
 

@@ -32,3 +32,11 @@ def test_a_question_favours_the_part_it_names():
 def test_a_label_the_headings_never_number_decides_nothing():
     passages = [_passage(0, "Year 3 programme of study"), _passage(1, "Geometry")]
     assert not Labels(passages).scores("Which shapes come in box 2?").any()
+
+
+def test_a_repeated_sub_heading_is_a_part_to_filter_by_without_its_qualifier():
+    from latm_qa.retrieve.filters import Filters
+
+    passages = [_passage(0, "Year 3 programme of study", "Number", "Notes and guidance (non-statutory)"),
+                _passage(1, "Year 3 programme of study", "Number")]
+    assert list(Filters(parts=("notes and guidance",)).mask(passages)) == [True, False]
