@@ -38,6 +38,12 @@ def judged(question: dict, passage_id: str, text: str) -> bool:
     return passage_id in question.get("relevant_ids", ()) or is_relevant(text, question.get("answers", []))
 
 
+def gold_sections(question: dict) -> tuple[str, ...]:
+    """The sections a passage holding the answer is rightly cited by: the gold ``section``, and
+    ``also_sections`` where the report repeats the answer word for word (a budget's summary and chapter)."""
+    return (question.get("section"), *question.get("also_sections", ()))
+
+
 def answerable(question: dict) -> bool:
     return bool(question.get("answers") or question.get("relevant_ids"))
 
@@ -191,9 +197,9 @@ def score_run(run: RunResult, questions: list[dict]) -> dict:
         for pid, _score, section, _text in ranked:
             if pid in rel:
                 relevant_hits += 1
-                cited += q.get("section") is None or section == q.get("section")
+                cited += q.get("section") is None or section in gold_sections(q)
         top_cited += bool(ranked) and (
-            q.get("section") is None and ranked[0][0] in rel or ranked[0][2] == q.get("section")
+            q.get("section") is None and ranked[0][0] in rel or ranked[0][2] in gold_sections(q)
         )
     scores = evaluate(Qrels(qrels), Run(runs), METRICS, make_comparable=True) if answered else {}
     out = {m: round(float(scores.get(m, 0.0)), 4) for m in METRICS}
