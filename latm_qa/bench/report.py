@@ -35,6 +35,7 @@ ABLATIONS = {
     "fused-no-topic": {"topic_weight": 0.0},
     "fused-no-cover-step": {"cover_step": 0.0},
     "fused-no-headings": {"embed_headings": False},
+    "fused-no-labels": {"label_weight": 0.0},
 }
 # Robustness: the same questions with one letter mistyped in each, with and without spelling correction.
 TYPOS = {

@@ -104,13 +104,15 @@ def run_report(report: SuiteReport, fmt: str, settings: Settings, work: Path, sp
     from .report import evaluate_index
 
     built = replace(settings, index_dir=work / f"{report.name}-{fmt}")
-    ingest([report.sources[fmt]], built, profile=report.profile)
+    made = ingest([report.sources[fmt]], built, profile=report.profile)
     index = Index.load(built.index_dir, settings=built)
     questions = load_questions(report.questions, split)
     questions = [q for q in questions if q.get("document", report.name) == report.name]
     if not questions:
         raise LatmQaError(f"{report.questions}: no questions for {report.name} in split {split!r}")
-    return evaluate_index(index, questions, retrievers)
+    result = evaluate_index(index, questions, retrievers)
+    result["ingest"] = {"passages": made.passages, "embedded": made.embedded, "seconds": round(made.seconds, 2)}
+    return result
 
 
 def macro_average(rows: list[dict]) -> dict:
@@ -136,6 +138,14 @@ def suite_table(results: dict) -> str:
             lines.append(
                 f"| **macro-average** over {over} | {row['format']} | {row['retriever']} | {_cells(row['metrics'])} |"
             )
+        lines.append("")
+    built = {key: r["ingest"] for key, r in results.get("reports", {}).items() if r.get("ingest", {}).get("embedded")}
+    if built:  # reports built in this run (a reused index embeds nothing and took no time to tell)
+        lines += ["### ingest", "", "| report | format | passages | seconds | passages/s |", "|---|---|---:|---:|---:|"]
+        for key, made in built.items():
+            name, fmt = key.split("/")
+            rate = made["embedded"] / made["seconds"] if made["seconds"] else 0.0
+            lines.append(f"| {name} | {fmt} | {made['passages']} | {made['seconds']:.1f} | {rate:.1f} |")
         lines.append("")
     return "\n".join(lines)
 

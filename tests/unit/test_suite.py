@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from latm_qa.bench.suite import SUITE_FILE, _chosen, macro_average, read_suite
+from latm_qa.bench.suite import SUITE_FILE, _chosen, macro_average, read_suite, suite_table
 from latm_qa.errors import LatmQaError
 
 
@@ -59,3 +59,19 @@ def test_the_macro_average_weighs_each_report_once():
     macro = macro_average([big, small])
     assert macro["hit_rate@1"] == 0.75 and macro["citation_accuracy"] == 0.9
     assert (macro["unanswerable_recognised"], macro["unanswerable"], macro["reports"]) == (5, 10, 2)
+
+
+def test_the_table_tells_ingest_speed_only_for_indexes_built_in_the_run():
+    metrics = {"hit_rate@1": 1.0}
+    rows = [{"report": "a", "format": "md", "retriever": "fused", "metrics": metrics}]
+    results = {
+        "suite": "s.toml",
+        "table": {"test": {"rows": rows, "macro": []}},
+        "reports": {
+            "a/md": {"ingest": {"passages": 120, "embedded": 120, "seconds": 6.0}},
+            "a/pdf": {"ingest": {"passages": 118, "embedded": 0, "seconds": 0.4}},  # reused: nothing embedded
+        },
+    }
+    text = suite_table(results)
+    assert "| a | md | 120 | 6.0 | 20.0 |" in text
+    assert "| a | pdf |" not in text
