@@ -15,7 +15,7 @@ from .pdf_headings import mark_headings, split_run_in_headings
 from .pdf_lines import Line, body_size, drop_running_lines, page_lines
 from .pdf_outline import read_outline
 from .pdf_spaces import respace, spaces_lost, usual_spacing, word_counts
-from .pdf_tags import TaggedHeading, tagged_headings
+from .pdf_tags import TaggedCell, TaggedHeading, tagged_cells, tagged_headings
 
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -58,11 +58,17 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> RawDocument:
                     "e.g. `qpdf --decrypt --password=PASSWORD in.pdf out.pdf`"
                 )
         pages = list(reader.pages)
-        tagged = tagged_headings(reader)
         by_page: dict[int, dict[int, TaggedHeading]] = {}
-        for (number, mcid), heading in tagged.items():
+        for (number, mcid), heading in tagged_headings(reader).items():
             by_page.setdefault(number, {})[mcid] = heading
-        lines = [line for number, page in enumerate(pages, 1) for line in page_lines(page, number, by_page.get(number))]
+        cells: dict[int, dict[int, TaggedCell]] = {}
+        for (number, mcid), cell in tagged_cells(reader).items():
+            cells.setdefault(number, {})[mcid] = cell
+        lines = [
+            line
+            for number, page in enumerate(pages, 1)
+            for line in page_lines(page, number, by_page.get(number), cells.get(number))
+        ]
         outline = read_outline(reader)
         title = str((reader.metadata or {}).get("/Title") or "").strip()
     except InputFileError:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..types import Block
 from .pdf_lines import Line
+from .pdf_tables import split_tables
 
 _WORD = re.compile(r"[A-Za-z]+")
 _COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
@@ -22,7 +23,22 @@ _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)]*\s*$")
 
 
 def lines_to_blocks(lines: list[Line]) -> list[Block]:
-    """Group lines into headings, paragraphs, list items and footnotes, across page breaks.
+    """Group lines into headings, paragraphs, list items, footnotes and tables, across page breaks. A
+    tagged PDF's table is a table block of its rows (its cells' lines in order); the text around it is
+    read as below, with a break where the table stood."""
+    body, tables = split_tables(lines)
+    placed = _text_blocks(body, {at for at, _ in tables})
+    out: list[Block] = []
+    for first, block in placed:
+        while tables and tables[0][0] <= first:
+            out.append(tables.pop(0)[1])
+        out.append(block)
+    return out + [block for _, block in tables]
+
+
+def _text_blocks(lines: list[Line], breaks: set[int]) -> list[tuple[int, Block]]:
+    """Headings, paragraphs, list items and footnotes, each with the index of its first line; a block
+    always starts at an index in ``breaks`` (where a table stood).
 
     A paragraph starts after a gap wider than the line spacing (the document's own paragraph gap is
     read from the gaps it uses most), at an indented first line, or, at a page or column break, when
@@ -48,17 +64,21 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
     # (at one size, bold before the body's weight)
     styles = sorted({(round(line.size * 2), line.bold) for line in lines if line.heading}, reverse=True)
     ranks = {style: rank for rank, style in enumerate(styles, 1)}
-    blocks: list[Block] = []
+    blocks: list[tuple[int, Block]] = []
     kind, text, marks, prev, lines_in_block, first = "paragraph", "", [], None, 0, lines[0] if lines else None
+    start = 0
 
     def flush() -> None:
         if text.strip():
             hint = 0
             if kind == "heading":  # a tagged heading's level (H2: 2) as a markdown "##" gives it; else its font's rank
                 hint = first.tag.level if first.tag else ranks[(round(first.size * 2), first.bold)]
-            blocks.append(Block(kind=kind, text=text.strip(), pages=tuple(marks), heading_hint=hint))  # type: ignore[arg-type]
+            block = Block(kind=kind, text=text.strip(), pages=tuple(marks), heading_hint=hint)  # type: ignore[arg-type]
+            blocks.append((start, block))
 
-    for line, indented in zip(lines, indents, strict=True):
+    for index, (line, indented) in enumerate(zip(lines, indents, strict=True)):
+        if index in breaks:
+            prev = None  # a table stood here: what follows starts anew
         if line.heading:
             line_kind, new = "heading", prev is None or prev.heading != line.heading
         else:
@@ -93,6 +113,7 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
         if new:
             flush()
             kind, text, marks, lines_in_block, first = line_kind, line.text, [(0, line.page)], 0, line
+            start = index
         else:
             if prev is not None and line.page != prev.page:
                 marks.append((len(join_wrapped(text, "x", vocab)) - 1, line.page))

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..text import PLAIN_LETTERS
-from .pdf_tags import MarkedContent, TaggedHeading
+from .pdf_tags import MarkedContent, TaggedCell, TaggedHeading
 
 # Bullet glyphs as fonts deliver them: Unicode, the Symbol font's private-use bullet, and the
 # DEL byte some generators (reportlab's standard fonts) emit for "•".
@@ -33,6 +33,7 @@ class Line:
     heading: int = 0  # 0 = body; otherwise a key shared by the lines of one heading
     lead: str = ""  # the bold start of a line that goes on in the body's weight (a run-in heading, a lead-in)
     tag: TaggedHeading | None = None  # the heading a tagged PDF's structure tree says this line belongs to
+    cell: TaggedCell | None = None  # the table cell it says this line's text is in (a line per cell)
 
 
 def _mult(a: list[float], b: list[float]) -> list[float]:
@@ -46,10 +47,13 @@ def _mult(a: list[float], b: list[float]) -> list[float]:
     ]
 
 
-def page_lines(page, number: int, tags: dict[int, TaggedHeading] | None = None) -> list[Line]:
-    """Fragments in content-stream order, grouped into lines by baseline; ``tags`` maps the page's
-    marked-content ids to the headings a tagged PDF's structure tree puts them in."""
-    frags: list[tuple[float, float, float, bool, str, TaggedHeading | None]] = []
+def page_lines(
+    page, number: int, tags: dict[int, TaggedHeading] | None = None, cells: dict[int, TaggedCell] | None = None
+) -> list[Line]:
+    """Fragments in content-stream order, grouped into lines by baseline; ``tags`` and ``cells`` map the
+    page's marked-content ids to the headings and table cells a tagged PDF's structure tree puts them in.
+    A table cell's text is a line of its own, never joined to the next cell's on the same baseline."""
+    frags: list[tuple[float, float, float, bool, str, TaggedHeading | None, TaggedCell | None]] = []
     marked = MarkedContent()
 
     def visit(text, cm, tm, font, size):  # noqa: ANN001 - pypdf's callback signature
@@ -59,18 +63,20 @@ def page_lines(page, number: int, tags: dict[int, TaggedHeading] | None = None) 
         scale = math.hypot(m[2], m[3]) or 1.0
         name = str((font or {}).get("/BaseFont", "")) if hasattr(font, "get") else ""
         bold = bool(re.search(r"bold|black|heavy|semibold|demi", name, re.I))
-        tag = tags.get(marked.current) if tags and marked.current is not None else None
-        frags.append((m[4], m[5], float(size or 0) * scale, bold, text, tag))
+        current = marked.current
+        tag = tags.get(current) if tags and current is not None else None
+        cell = cells.get(current) if cells and current is not None else None
+        frags.append((m[4], m[5], float(size or 0) * scale, bold, text, tag, cell))
 
-    page.extract_text(visitor_text=visit, visitor_operand_before=marked.visit if tags else None)
+    page.extract_text(visitor_text=visit, visitor_operand_before=marked.visit if tags or cells else None)
     sizes: Counter[float] = Counter()
-    for _x, _y, size, _bold, text, _tag in frags:
+    for _x, _y, size, _bold, text, _tag, _cell in frags:
         sizes[round(size, 1)] += len(text.strip())
     page_size = sizes.most_common(1)[0][0] if sizes else 0.0
     lines: list[Line] = []
     bullets: list[tuple[float, float]] = []
     footnote_mark = ""
-    for x, y, size, bold, text, tag in frags:
+    for x, y, size, bold, text, tag, cell in frags:
         stripped = text.strip()
         last = lines[-1] if lines else None
         if stripped in _BULLETS and stripped:
@@ -83,7 +89,7 @@ def page_lines(page, number: int, tags: dict[int, TaggedHeading] | None = None) 
                 continue
             footnote_mark = stripped  # the number that starts a footnote
             continue
-        if last is not None and abs(last.y - y) < 0.35 * max(size, 1.0):
+        if last is not None and abs(last.y - y) < 0.35 * max(size, 1.0) and (last.cell == cell or not stripped):
             if stripped and last.bold and not bold and not last.lead:
                 last.lead = last.text
             last.text += text
@@ -94,7 +100,7 @@ def page_lines(page, number: int, tags: dict[int, TaggedHeading] | None = None) 
             continue
         if not stripped:
             continue
-        line = Line(page=number, x=x, y=y, size=size, bold=bold, text=text, tag=tag)
+        line = Line(page=number, x=x, y=y, size=size, bold=bold, text=text, tag=tag, cell=cell)
         if footnote_mark and size < 1.08 * page_size:  # a note is never set larger than the text: a mark
             line.footnote, line.text = True, f"[{footnote_mark}] {text}"  # before a heading is no note's number
         footnote_mark = ""
@@ -145,6 +151,7 @@ def drop_running_lines(lines: list[Line], page_count: int) -> list[Line]:
         for line in lines
         if not marginal(line)
         or line.tag is not None  # a tagged heading is the document's content, not a running line
+        or line.cell is not None  # nor is a table's cell
         or (pages_with[key(line)] < threshold and not (PAGE_NUMBER.fullmatch(line.text) and line.size < large))
     ]
 

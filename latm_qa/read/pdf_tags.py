@@ -1,5 +1,6 @@
-"""A tagged PDF's headings: the H1-H6 elements of its structure tree (as Chromium's print-to-PDF, Word
-and LibreOffice write them for accessibility), each with the marked content on its pages.
+"""A tagged PDF's headings and tables: the H1-H6 and Table/TR/TH/TD elements of its structure tree (as
+Chromium's print-to-PDF, Word and LibreOffice write them for accessibility), each with the marked
+content on its pages.
 
 A tagged PDF says which text is a heading and at what level, as the markdown or HTML it was printed
 from did; the reader trusts that over fonts. The tree points at text by marked-content ids (MCIDs),
@@ -17,6 +18,16 @@ _MAX_NODES = 200_000  # a damaged or cyclic tree is not walked for ever
 
 
 @dataclass(frozen=True)
+class TaggedCell:
+    """One table cell element: which table of the document, which row of it and which cell of the row."""
+
+    table: int
+    row: int
+    column: int
+    header: bool = False
+
+
+@dataclass(frozen=True)
 class TaggedHeading:
     """One heading element: its position among the document's headings and its level (H1 = 1)."""
 
@@ -24,79 +35,129 @@ class TaggedHeading:
     level: int
 
 
-def tagged_headings(reader) -> dict[tuple[int, int], TaggedHeading]:
-    """(page number, MCID) -> the heading whose text that marked content holds; {} when the PDF is not
-    tagged or tags no heading. A generic "H" takes its level from the sections ("Sect") around it."""
-    try:
+class _Tree:
+    """A tagged PDF's structure tree, walked from its root: each element's standard role (through the role
+    map: "/Heading1" -> "/H1") and page, and the marked content (page, MCID) under an element."""
+
+    def __init__(self, reader) -> None:
         root = reader.trailer["/Root"]
         tree = root.get("/StructTreeRoot")
-        if tree is None:
-            return {}
-        tree = tree.get_object()
-        roles = {str(k): str(v) for k, v in (tree.get("/RoleMap") or {}).items()}
-        pages = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages, 1)}
-    except Exception:  # noqa: BLE001 - an unreadable tree means: find headings from the fonts
-        return {}
-    found: dict[tuple[int, int], TaggedHeading] = {}
-    ordinal = 0
-    seen = 0
+        self.root = tree.get_object() if tree is not None else None
+        roles = (self.root.get("/RoleMap") or {}) if self.root is not None else {}
+        self.roles = {str(k): str(v) for k, v in roles.items()}
+        self.pages = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages, 1)}
+        self.seen = 0
 
-    def role(name: str) -> str:
-        for _ in range(4):  # a custom type mapped to a standard one ("/Heading1" -> "/H1")
-            if name not in roles:
+    def tick(self) -> bool:
+        """Count a node; False once a damaged or cyclic tree has been walked long enough."""
+        self.seen += 1
+        return self.seen <= _MAX_NODES
+
+    def role(self, node) -> str:
+        name = str(node.get("/S", ""))
+        for _ in range(4):  # a custom type mapped to a standard one
+            if name not in self.roles:
                 break
-            name = roles[name]
+            name = self.roles[name]
         return name
 
-    def page_of(node, inherited: int) -> int:
+    def page_of(self, node, inherited: int) -> int:
         ref = node.get("/Pg")
-        return pages.get(getattr(ref, "idnum", None), inherited) if ref is not None else inherited
+        return self.pages.get(getattr(ref, "idnum", None), inherited) if ref is not None else inherited
 
-    def collect(node, page: int, heading: TaggedHeading) -> None:
-        nonlocal seen
-        seen += 1
-        if seen > _MAX_NODES:
+    def collect(self, node, page: int, value, found: dict) -> None:
+        """Map every marked content under ``node`` to ``value`` (the first value given wins)."""
+        if not self.tick():
             return
         node = node.get_object() if hasattr(node, "get_object") else node
         if isinstance(node, int):
-            found.setdefault((page, node), heading)
+            found.setdefault((page, node), value)
         elif isinstance(node, list):
             for kid in node:
-                collect(kid, page, heading)
+                self.collect(kid, page, value, found)
         elif hasattr(node, "get"):
             if node.get("/Type") == "/OBJR":
                 return  # an annotation (a link's target), not text
-            page = page_of(node, page)
+            page = self.page_of(node, page)
             if "/MCID" in node:
-                found.setdefault((page, int(node["/MCID"])), heading)
+                found.setdefault((page, int(node["/MCID"])), value)
             elif "/K" in node:
-                collect(node["/K"], page, heading)
+                self.collect(node["/K"], page, value, found)
 
-    def walk(node, page: int, sections: int) -> None:
-        nonlocal ordinal, seen
-        seen += 1
-        if seen > _MAX_NODES:
-            return
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, list):
-            for kid in node:
-                walk(kid, page, sections)
-            return
-        if not hasattr(node, "get") or "/K" not in node:
-            return
-        kind = role(str(node.get("/S", "")))
-        page = page_of(node, page)
+
+    def walk(self, visit) -> None:
+        """Call ``visit(node, role, page, sections)`` on every element in document order, ``sections``
+        being how many "Sect" elements enclose it; its children are walked unless it returns False."""
+
+        def down(node, page: int, sections: int) -> None:
+            if not self.tick():
+                return
+            node = node.get_object() if hasattr(node, "get_object") else node
+            if isinstance(node, list):
+                for kid in node:
+                    down(kid, page, sections)
+                return
+            if not hasattr(node, "get") or "/S" not in node and "/K" not in node:
+                return
+            kind, page = self.role(node), self.page_of(node, page)  # an empty cell has no "/K", and counts
+            if visit(node, kind, page, sections) is not False and "/K" in node:
+                down(node["/K"], page, sections + (kind == "/Sect"))
+
+        down(self.root.get("/K"), 0, 0)
+
+
+def tagged_headings(reader) -> dict[tuple[int, int], TaggedHeading]:
+    """(page number, MCID) -> the heading whose text that marked content holds; {} when the PDF is not
+    tagged or tags no heading. A generic "H" takes its level from the sections ("Sect") around it."""
+    found: dict[tuple[int, int], TaggedHeading] = {}
+    ordinal = 0
+
+    def visit(node, kind: str, page: int, sections: int) -> bool:
+        nonlocal ordinal
         level = _LEVEL.fullmatch(kind)
-        if level or kind == "/H":
-            ordinal += 1
-            depth = int(level.group(1)) if level else min(max(sections, 1), _DEEPEST)
-            collect(node["/K"], page, TaggedHeading(ordinal, depth))
-            return
-        walk(node["/K"], page, sections + (kind == "/Sect"))
+        if not (level or kind == "/H") or "/K" not in node:
+            return True
+        ordinal += 1
+        depth = int(level.group(1)) if level else min(max(sections, 1), _DEEPEST)
+        tree.collect(node["/K"], page, TaggedHeading(ordinal, depth), found)
+        return False
 
     try:
-        walk(tree.get("/K"), 0, 0)
-    except Exception:  # noqa: BLE001 - a damaged tree: fall back to fonts
+        tree = _Tree(reader)
+        if tree.root is None:
+            return {}
+        tree.walk(visit)
+    except Exception:  # noqa: BLE001 - an unreadable or damaged tree: find headings from the fonts
+        return {}
+    return found
+
+
+def tagged_cells(reader) -> dict[tuple[int, int], TaggedCell]:
+    """(page number, MCID) -> the table cell whose text that marked content holds: the tables ("Table"),
+    rows ("TR", under "THead", "TBody" or "TFoot" or not) and cells ("TH", "TD") of a tagged PDF, in
+    order; {} when it tags no table."""
+    found: dict[tuple[int, int], TaggedCell] = {}
+    table = row = column = -1
+
+    def visit(node, kind: str, page: int, _sections: int) -> bool:
+        nonlocal table, row, column
+        if kind == "/Table":
+            table, row = table + 1, -1
+        elif kind == "/TR" and table >= 0:
+            row, column = row + 1, -1
+        elif kind in ("/TH", "/TD") and row >= 0:
+            column += 1
+            if "/K" in node:
+                tree.collect(node["/K"], page, TaggedCell(table, row, column, kind == "/TH"), found)
+            return False
+        return True
+
+    try:
+        tree = _Tree(reader)
+        if tree.root is None:
+            return {}
+        tree.walk(visit)
+    except Exception:  # noqa: BLE001 - a damaged tree: the tables' text is read as lines
         return {}
     return found
 
