@@ -112,14 +112,17 @@ def parse_sections(raw: RawDocument) -> Document:
 
 def _rejoin_interrupted(blocks: list[Block]) -> list[Block]:
     """Rejoin a sentence split by a footnote block or a page break ("socio-" ... "economic lines", "set up
-    the" ... "1000 Club"): a block that opens as no sentence does runs on from one that ends no sentence.
+    the" ... "1000 Club"): a block that opens as no sentence does runs on from one that ends no sentence,
+    but a list item never runs on from the item before it (lists of lower-case items end no sentence).
     A numbered paragraph whose first line was read as a heading ("1.27 The Government will raise the" ...
     "personal allowance") is one paragraph again."""
     out: list[Block] = []
     for block in blocks:
         target = next((i for i in range(len(out) - 1, -1, -1) if out[i].kind != "footnote"), None)
         prev = out[target] if target is not None else None
-        if prev is not None and block.kind in ("paragraph", "item") and _continues(prev, block.text):
+        if prev is not None and block.kind in ("paragraph", "item") and _continues(prev, block.text) and not (
+            block.kind == prev.kind == "item"  # a list's next item is its own ("count to 100" / "read numbers")
+        ):
             glue = "" if prev.text.endswith("-") else " "
             shift = len(prev.text) + len(glue)
             out[target] = Block(
