@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..types import Block
 from .pdf_lines import Line
-from .pdf_tables import split_tables
+from .pdf_tables import split_tables, with_tables
 
 _WORD = re.compile(r"[A-Za-z]+")
 _COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
@@ -27,13 +27,7 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
     tagged PDF's table is a table block of its rows (its cells' lines in order); the text around it is
     read as below, with a break where the table stood."""
     body, tables = split_tables(lines)
-    placed = _text_blocks(body, {at for at, _ in tables})
-    out: list[Block] = []
-    for first, block in placed:
-        while tables and tables[0][0] <= first:
-            out.append(tables.pop(0)[1])
-        out.append(block)
-    return out + [block for _, block in tables]
+    return with_tables(_text_blocks(body, {at for at, _ in tables}), tables)
 
 
 def _text_blocks(lines: list[Line], breaks: set[int]) -> list[tuple[int, Block]]:

@@ -36,6 +36,18 @@ def split_tables(lines: list[Line]) -> tuple[list[Line], list[tuple[int, Block]]
     return body, tables
 
 
+def with_tables(placed: list[tuple[int, Block]], tables: list[tuple[int, Block]]) -> list[Block]:
+    """The blocks of the text around the tables (each with the index of its first line) and the tables,
+    in the document's order."""
+    out: list[Block] = []
+    tables = list(tables)
+    for first, block in placed:
+        while tables and tables[0][0] <= first:
+            out.append(tables.pop(0)[1])
+        out.append(block)
+    return out + [block for _, block in tables]
+
+
 def _table(lines: list[Line]) -> Block | None:
     """A tagged table's block: its rows in order, each row's cells in order, a cell's lines joined. A
     header row a long table repeats on the next page (its text tagged to the same cells) is read once."""
