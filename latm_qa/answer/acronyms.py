@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
+from functools import cache
+from importlib import resources
 
 from ..text import QUESTION_STOP_WORDS, WORD
 
@@ -54,6 +56,27 @@ def acronym_table(texts: list[str]) -> dict[str, str]:
                         continue
                     table.setdefault(_initials(phrase), " ".join(phrase))
     return table
+
+
+@cache
+def common_acronyms() -> dict[str, tuple[str, ...]]:
+    """Acronyms of public-sector writing and their usual long forms (data/acronyms.tsv): "BME" for
+    "black and minority ethnic" or "ethnic minority"."""
+    text = resources.files("latm_qa").joinpath("data/acronyms.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines()[1:] if line.strip()]
+    return {acronym: tuple(form.strip() for form in forms.split("|")) for acronym, forms in rows}
+
+
+def spelt_out(texts: list[str]) -> dict[str, str]:
+    """The common acronyms the report writes only in words ("ethnic minority" for BME), mapped to the long
+    form it uses: a question's "BME" is then the report's, not a name it never mentions."""
+    joined = re.sub(r"\s+", " ", " ".join(texts)).casefold()
+    found = {}
+    for acronym, forms in common_acronyms().items():
+        form = next((f for f in forms if re.search(rf"(?<!\w){re.escape(f.casefold())}(?!\w)", joined)), None)
+        if form:
+            found[acronym.upper()] = form
+    return found
 
 
 def report_acronyms(texts: list[str]) -> set[str]:

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from ..places.gazetteer import Gazetteer, case_studies
 from ..text import POSSESSIVE, WORD, YEAR
 from ..types import Document, Passage
-from .acronyms import acronym_table, report_acronyms
+from .acronyms import acronym_table, report_acronyms, spelt_out
 
 
 @dataclass(frozen=True, eq=False)
 class ReportFacts:
     vocabulary: set[str]  # lower-cased words (possessives and hyphenated parts also on their own)
     last_year: int | None  # the latest year it mentions
-    acronym_table: dict[str, str]  # acronyms it uses or could stand for -> long forms in it
+    acronym_table: dict[str, str]  # acronyms it uses, could stand for or spells out -> long forms in it
     acronyms: set[str]  # acronyms written in capitals in it
     acronym_words: frozenset[str]
     places: Gazetteer  # the councils it names, and how place descriptions map onto them
@@ -28,7 +28,7 @@ class ReportFacts:
     def of(cls, documents: Sequence[Document], passages: Sequence[Passage], gazetteer: str = "") -> ReportFacts:
         texts = [d.text for d in documents]
         vocabulary = corpus_vocabulary(texts)
-        table, acronyms = acronym_table(texts), report_acronyms(texts)
+        table, acronyms = {**spelt_out(texts), **acronym_table(texts)}, report_acronyms(texts)
         return cls(
             vocabulary=vocabulary,
             last_year=last_year(vocabulary),

@@ -124,3 +124,16 @@ def test_a_figure_question_is_unanswered_when_no_sentence_gives_one_on_its_topic
     assert unfigured("money", "How much did it cost to rebuild the website?", said)
     assert not unfigured("money", "How much did the state pay for licences?", said)
     assert not unfigured("money", "How much?", said)  # no topic: nothing to decide
+
+
+def test_a_common_acronym_the_report_writes_in_words_is_the_reports():
+    from latm_qa.answer.acronyms import spelt_out
+
+    text = "We want to increase the number of people from ethnic minority backgrounds in work by 20% by 2020."
+    table = spelt_out([text])
+    assert table["BME"] == "ethnic minority"
+    question = "By how much should employment of BME people rise?"
+    assert not_in_report(question, corpus_vocabulary([text]), Gazetteer.none(), table, lambda word: False) == []
+    # an acronym the report neither uses nor spells out is still not in the report
+    assert "TUPE" in not_in_report("Does TUPE apply to BME staff?", corpus_vocabulary([text]), Gazetteer.none(),
+                                   table, lambda word: False)
