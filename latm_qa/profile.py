@@ -25,6 +25,10 @@ from .types import Document
 
 PROFILE_FILE = "profile.toml"
 GAZETTEERS = ("uk-councils",)
+# the fused retriever's weights a report's profile may set for its own index ([search]): a heuristic that
+# helps one report and not others is off by default and switched on where it helps
+SEARCH_WEIGHTS = ("sentence_weight", "bm25_weight", "prior_weight", "late_weight", "topic_weight", "label_weight",
+                  "cover_step")
 EXAMPLES = 6  # example questions offered on the page
 SHORT_TITLE = 8  # words: a title short enough to ask about in an example or list in the welcome text
 NAME_WORDS = 4  # words: a chapter title short enough to be a topic's name ("Shared services")
@@ -57,6 +61,7 @@ class Knowledge:
     part_intents: tuple[tuple[str, str], ...] = ()  # (part, pattern of a question asking for it)
     topic_parts: tuple[str, ...] = ()  # parts that point at a topic told elsewhere (a reading list)
     gazetteer: str = ""  # "uk-councils", or "" for none
+    search: tuple[tuple[str, float], ...] = ()  # the profile's [search] weights: (setting, value)
     profile: dict | None = None  # the profile's tables as read, or None without one
 
     def chapter(self, number: str) -> Chapter | None:
@@ -74,6 +79,7 @@ class Knowledge:
         derived["part_intents"] = tuple(tuple(pair) for pair in derived["part_intents"])
         for key in ("examples", "parts", "topic_parts"):
             derived[key] = tuple(derived[key])
+        derived["search"] = tuple(tuple(pair) for pair in derived.get("search", ()))
         return cls(**derived, profile=data.get("profile"))
 
 
@@ -85,11 +91,18 @@ def read_profile(path: Path) -> dict:
         raise InputFileError(f"{path}: cannot read the profile ({exc.__class__.__name__})") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputFileError(f"{path}: not a valid TOML profile ({exc}); see docs/behaviour.md") from None
-    unknown = set(data) - {"report", "chapters", "parts", "places"}
+    unknown = set(data) - {"report", "chapters", "parts", "places", "search"}
     if unknown:
         raise InputFileError(
-            f"{path}: unknown table [{sorted(unknown)[0]}] in the profile: use [report], [chapters], [parts], [places]"
+            f"{path}: unknown table [{sorted(unknown)[0]}] in the profile: use [report], [chapters], [parts], "
+            "[places], [search]"
         )
+    for key, value in data.get("search", {}).items():
+        if key not in SEARCH_WEIGHTS:
+            choices = ", ".join(SEARCH_WEIGHTS)
+            raise InputFileError(f"{path}: unknown setting {key!r} in [search]: choose from {choices}")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise InputFileError(f"{path}: [search] {key} = {value!r} is not a weight: give a number of 0 or more")
     gazetteer = data.get("places", {}).get("gazetteer", "")
     if gazetteer and gazetteer not in GAZETTEERS:
         raise InputFileError(f"{path}: unknown gazetteer {gazetteer!r}: choose from {', '.join(GAZETTEERS)}")
@@ -169,6 +182,7 @@ def derive(documents: Sequence[Document], profile: dict | None) -> Knowledge:
         part_intents=intents,
         topic_parts=topic_parts,
         gazetteer=profile.get("places", {}).get("gazetteer", ""),
+        search=tuple((key, float(value)) for key, value in profile.get("search", {}).items()),
         profile=profile or None,
     )
 

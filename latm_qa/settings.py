@@ -34,9 +34,9 @@ class Settings:
     rrf_k: int = 60
     sentence_weight: float = 0.3
     bm25_weight: float = 0.3
-    prior_weight: float = 0.1
+    prior_weight: float = 0.0  # on in a profile that asks for parts ([search]; the home report's: 0.1)
     late_weight: float = 3.0
-    topic_weight: float = 0.5
+    topic_weight: float = 0.0  # on in a profile with topic parts ([search]; the home report's: 0.5)
     label_weight: float = 0.4  # added for a passage under the numbered part a question names ("year 6")
     cover_step: float = 2.0  # the cover (title, subtitle) down this much, or up for a question asking the title
     reranker: str = ""  # a cross-encoder folder (or cached hub name); "" = none

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,7 @@ class Index:
         self.manifest, self.documents, self.passages = manifest, documents, passages
         self.model_name: str = manifest["model"]
         self.knowledge = load_knowledge(self.path, manifest, documents)
+        self.settings = replace(settings, **dict(self.knowledge.search))  # the report's own weights
         self.facts = ReportFacts.of(documents, passages, self.knowledge.gazetteer)
         written = manifest.get("settings", {})
         # as the index was written: an index from before EMBEDDING_TEXT 2 has no councils in its headers

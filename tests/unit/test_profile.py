@@ -127,6 +127,9 @@ def test_merged_profiles_join_their_examples():
         ("[chapter.2]\nlabel = 'x'", r"unknown table \[chapter\]"),
         ("[places]\ngazetteer = 'mars'", "unknown gazetteer 'mars'"),
         ("[parts]\nBenefits = '(unclosed'", "pattern of part 'Benefits' is not a valid regular expression"),
+        ("[search]\nlate = 5", "unknown setting 'late' in \\[search\\]: choose from sentence_weight"),
+        ("[search]\nlate_weight = -1", r"\[search\] late_weight = -1 is not a weight"),
+        ("[search]\nlate_weight = 'high'", r"\[search\] late_weight = 'high' is not a weight"),
     ],
 )
 def test_a_bad_profile_is_refused_naming_the_file_and_the_fault(tmp_path, text, message):
@@ -135,3 +138,13 @@ def test_a_bad_profile_is_refused_naming_the_file_and_the_fault(tmp_path, text, 
     with pytest.raises(InputFileError, match=message) as caught:
         read_profile(path)
     assert str(path) in str(caught.value)
+
+
+def test_a_profile_sets_its_reports_own_search_weights(home_knowledge, document, tmp_path):
+    assert dict(home_knowledge.search) == {"prior_weight": 0.1, "topic_weight": 0.5}
+    assert Knowledge.from_json(home_knowledge.to_json()) == home_knowledge  # stored and read back
+    path = tmp_path / "profile.toml"
+    path.write_text("[search]\nlabel_weight = 0\nlate_weight = 5\n", encoding="utf-8")
+    knowledge = derive([document], read_profile(path))
+    assert dict(knowledge.search) == {"label_weight": 0.0, "late_weight": 5.0}
+    assert derive([document], None).search == ()  # no profile: the defaults
