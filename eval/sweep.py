@@ -33,6 +33,7 @@ CANDIDATES = {
     "sentence_weight": [0.0, 0.15, 0.3, 0.6],
     "prior_weight": [0.0, 0.1, 0.2],
     "topic_weight": [0.0, 0.25, 0.5, 1.0],
+    "label_weight": [0.0, 0.2, 0.4, 0.8],
 }
 
 

@@ -14,21 +14,16 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import InputFileError
+from .profile_file import part_entry, read_profile  # noqa: F401 - read_profile is this module's to callers
 from .text import QUESTION_STOP_WORDS, stem, strip_number
 from .types import Document
 
 PROFILE_FILE = "profile.toml"
-GAZETTEERS = ("uk-councils",)
-# the fused retriever's weights a report's profile may set for its own index ([search]): a heuristic that
-# helps one report and not others is off by default and switched on where it helps
-SEARCH_WEIGHTS = ("sentence_weight", "bm25_weight", "prior_weight", "late_weight", "topic_weight", "label_weight",
-                  "cover_step")
 EXAMPLES = 6  # example questions offered on the page
 SHORT_TITLE = 8  # words: a title short enough to ask about in an example or list in the welcome text
 NAME_WORDS = 4  # words: a chapter title short enough to be a topic's name ("Shared services")
@@ -83,48 +78,6 @@ class Knowledge:
         return cls(**derived, profile=data.get("profile"))
 
 
-def read_profile(path: Path) -> dict:
-    """A profile file's tables, checked: a clear error naming the file and the fault."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{path}: cannot read the profile ({exc.__class__.__name__})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputFileError(f"{path}: not a valid TOML profile ({exc}); see docs/behaviour.md") from None
-    unknown = set(data) - {"report", "chapters", "parts", "places", "search"}
-    if unknown:
-        raise InputFileError(
-            f"{path}: unknown table [{sorted(unknown)[0]}] in the profile: use [report], [chapters], [parts], "
-            "[places], [search]"
-        )
-    for key, value in data.get("search", {}).items():
-        if key not in SEARCH_WEIGHTS:
-            choices = ", ".join(SEARCH_WEIGHTS)
-            raise InputFileError(f"{path}: unknown setting {key!r} in [search]: choose from {choices}")
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise InputFileError(f"{path}: [search] {key} = {value!r} is not a weight: give a number of 0 or more")
-    gazetteer = data.get("places", {}).get("gazetteer", "")
-    if gazetteer and gazetteer not in GAZETTEERS:
-        raise InputFileError(f"{path}: unknown gazetteer {gazetteer!r}: choose from {', '.join(GAZETTEERS)}")
-    for name, pattern in _patterns(data):
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise InputFileError(f"{path}: the pattern of {name} is not a valid regular expression ({exc})") from None
-    return data
-
-
-def _patterns(data: dict) -> Iterable[tuple[str, str]]:
-    for number, chapter in data.get("chapters", {}).items():
-        yield from ((f"chapter {number}", w) for w in chapter.get("words", ()))
-    for part, entry in data.get("parts", {}).items():
-        yield f"part {part!r}", _part_entry(entry)[0]
-
-
-def _part_entry(entry: str | dict) -> tuple[str, bool]:
-    return (entry, False) if isinstance(entry, str) else (entry.get("words", ""), bool(entry.get("topic", False)))
-
-
 def find_profiles(sources: Sequence[Path], given: Path | None = None) -> list[Path]:
     """The profile files for these source files: the one given, else each file's own ``<stem>.toml``
     and its folder's ``profile.toml``, each once."""
@@ -164,7 +117,7 @@ def derive(documents: Sequence[Document], profile: dict | None) -> Knowledge:
     parts = _repeated_parts(documents)
     chapters = _chapters(documents, parts, profile.get("chapters", {}))
     if "parts" in profile:  # the profile says which parts a question can ask for, and how
-        entries = {part: _part_entry(entry) for part, entry in profile["parts"].items()}
+        entries = {part: part_entry(entry) for part, entry in profile["parts"].items()}
         intents = tuple((part, words) for part, (words, _) in entries.items())
         topic_parts = tuple(part for part, (_, topic) in entries.items() if topic)
     else:
