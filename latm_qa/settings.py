@@ -33,7 +33,7 @@ class Settings:
     retriever: Retriever = "fused"
     rrf_k: int = 60
     sentence_weight: float = 0.3
-    bm25_weight: float = 0.3
+    bm25_weight: float = 0.0  # on in a profile where words matter more than meaning ([search]; the home report's: 0.3)
     prior_weight: float = 0.0  # on in a profile that asks for parts ([search]; the home report's: 0.1)
     late_weight: float = 3.0
     topic_weight: float = 0.0  # on in a profile with topic parts ([search]; the home report's: 0.5)

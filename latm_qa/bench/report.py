@@ -29,7 +29,7 @@ DEFAULT_RETRIEVERS = ["naive", *RETRIEVERS[:-1]]  # and "rerank" when a reranker
 # Each ablation turns one technique of the default "fused" retriever off.
 ABLATIONS = {
     "fused-no-sentences": {"sentence_weight": 0.0},
-    "fused-no-bm25": {"bm25_weight": 0.0},
+    "fused-no-bm25": {"bm25_weight": 0.0},  # where a profile turns it on
     "fused-no-structure-prior": {"prior_weight": 0.0},
     "fused-no-late-interaction": {"late_weight": 0.0},
     "fused-no-topic": {"topic_weight": 0.0},

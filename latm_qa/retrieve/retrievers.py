@@ -59,10 +59,10 @@ def _hybrid(corpus, question, query, dense, per_sentence, settings) -> np.ndarra
 
 def _fused(corpus, question, query, dense, per_sentence, settings) -> np.ndarray:
     late = late_interaction(query.tokens, query.pieces, corpus.tokens)
-    bm25 = corpus.bm25.scores(question)
+    s = settings
+    bm25 = corpus.bm25.scores(question) if s.bm25_weight else np.zeros(len(corpus), dtype="float32")
     sentences = sentence_max(per_sentence, corpus.sentence_starts, len(corpus))
     structure = corpus.structure
-    s = settings
     weights = (s.sentence_weight, s.bm25_weight, s.prior_weight, s.late_weight)
     final = fuse(dense, sentences, bm25, structure.prior(question), late, weights)
     final = final + s.cover_step * structure.cover_step(question)

@@ -141,7 +141,7 @@ def test_a_bad_profile_is_refused_naming_the_file_and_the_fault(tmp_path, text, 
 
 
 def test_a_profile_sets_its_reports_own_search_weights(home_knowledge, document, tmp_path):
-    assert dict(home_knowledge.search) == {"prior_weight": 0.1, "topic_weight": 0.5}
+    assert dict(home_knowledge.search) == {"bm25_weight": 0.3, "prior_weight": 0.1, "topic_weight": 0.5}
     assert Knowledge.from_json(home_knowledge.to_json()) == home_knowledge  # stored and read back
     path = tmp_path / "profile.toml"
     path.write_text("[search]\nlabel_weight = 0\nlate_weight = 5\n", encoding="utf-8")
