@@ -112,7 +112,7 @@ def tagged_headings(reader) -> dict[tuple[int, int], TaggedHeading]:
     found: dict[tuple[int, int], TaggedHeading] = {}
     ordinal = 0
 
-    def visit(node, kind: str, page: int, sections: int) -> bool:
+    def visit(tree: _Tree, node, kind: str, page: int, sections: int) -> bool:
         nonlocal ordinal
         level = _LEVEL.fullmatch(kind)
         if not (level or kind == "/H") or "/K" not in node:
@@ -122,14 +122,7 @@ def tagged_headings(reader) -> dict[tuple[int, int], TaggedHeading]:
         tree.collect(node["/K"], page, TaggedHeading(ordinal, depth), found)
         return False
 
-    try:
-        tree = _Tree(reader)
-        if tree.root is None:
-            return {}
-        tree.walk(visit)
-    except Exception:  # noqa: BLE001 - an unreadable or damaged tree: find headings from the fonts
-        return {}
-    return found
+    return found if _walked(reader, visit) else {}  # an unreadable or damaged tree: headings from the fonts
 
 
 def tagged_cells(reader) -> dict[tuple[int, int], TaggedCell]:
@@ -139,7 +132,7 @@ def tagged_cells(reader) -> dict[tuple[int, int], TaggedCell]:
     found: dict[tuple[int, int], TaggedCell] = {}
     table = row = column = -1
 
-    def visit(node, kind: str, page: int, _sections: int) -> bool:
+    def visit(tree: _Tree, node, kind: str, page: int, _sections: int) -> bool:
         nonlocal table, row, column
         if kind == "/Table":
             table, row = table + 1, -1
@@ -152,14 +145,20 @@ def tagged_cells(reader) -> dict[tuple[int, int], TaggedCell]:
             return False
         return True
 
+    return found if _walked(reader, visit) else {}  # a damaged tree: the tables' text is read as lines
+
+
+def _walked(reader, visit) -> bool:
+    """Walk the PDF's structure tree with ``visit(tree, node, role, page, sections)``; False when it has
+    none or it cannot be read."""
     try:
         tree = _Tree(reader)
         if tree.root is None:
-            return {}
-        tree.walk(visit)
-    except Exception:  # noqa: BLE001 - a damaged tree: the tables' text is read as lines
-        return {}
-    return found
+            return False
+        tree.walk(lambda *element: visit(tree, *element))
+    except Exception:  # noqa: BLE001 - pypdf raises many types on a damaged tree
+        return False
+    return True
 
 
 class MarkedContent:
