@@ -45,16 +45,16 @@ class Labels:
     """The labelled numbers of every passage's heading path, and which passages a question's labels favour."""
 
     def __init__(self, passages: Sequence[Passage]) -> None:
-        self.per_passage = [labels(" / ".join(p.heading_path)) for p in passages]
-        self.numbered = {label for pairs in self.per_passage for label, _ in pairs}
+        self.size = len(passages)
+        self.rows: dict[tuple[str, str], list[int]] = {}  # (label, number) -> the passages under it
+        for row, passage in enumerate(passages):
+            for pair in labels(" / ".join(passage.heading_path)):
+                self.rows.setdefault(pair, []).append(row)
+        self.numbered = {label for label, _ in self.rows}
 
     def scores(self, question: str) -> np.ndarray:
         """1 for a passage whose headings name a numbered part the question names, else 0."""
-        asked = {(label, number) for label, number in labels(question) if label in self.numbered}
-        out = np.zeros(len(self.per_passage), dtype="float64")
-        if asked:
-            for row, pairs in enumerate(self.per_passage):
-                if asked & pairs:
-                    out[row] = 1.0
+        out = np.zeros(self.size, dtype="float64")
+        for pair in labels(question):
+            out[self.rows.get(pair, [])] = 1.0
         return out
-
