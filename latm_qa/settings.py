@@ -42,6 +42,9 @@ class Settings:
     reranker: str = ""  # a cross-encoder folder (or cached hub name); "" = none
     rerank_depth: int = 20
     answer_bm25_weight: float = 0.3  # a sentence's BM25 in choosing highlights and the short answer
+    answer_late_weight: float = 3.0  # a shown sentence's late interaction with the question, in the same choice
+    answer_kind_weight: float = 0.2  # added for a shown sentence holding the kind of answer asked (a sum, a year)
+    answer_join_margin: float = 0.2  # the next sentence joins the short answer when it scores this close
     k: int = 5
     abstain_below: float = 0.15
     correct_spelling: bool = True  # read a misspelt word as the report's own ("Lancashre" -> "Lancashire")

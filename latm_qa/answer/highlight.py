@@ -1,9 +1,10 @@
 """Shown steps: a cross-encoder's re-ranking (when configured), each hit's best sentences highlighted, and
-the short answer: the best sentence of the best passage, in the report's own words."""
+the short answer: the best sentences of the best passage (select.py), in the report's own words."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -14,6 +15,7 @@ from ..text import TABLE_ROW, leading_rows, read_row, table_header_size
 from ..types import Passage
 from .present import citation
 from .results import Hit
+from .select import answer_span, answering_scores
 
 if TYPE_CHECKING:
     from .index import Index
@@ -89,9 +91,7 @@ def highlight(index: Index, query: Query) -> None:
     """The shown passages as hits, each with the sentences that best answer the question highlighted."""
     if not query.shown:
         return
-    answering = index.highlighter.answer_scores(
-        query.text, query.scores.per_sentence, index.settings.answer_bm25_weight
-    )
+    query.answering = answering = answering_scores(index, query)
     final, corpus = query.scores.final, index.corpus
     for rank, (row, score) in enumerate(zip(query.order, query.top_scores, strict=True), 1):
         spans = best_sentences(answering, corpus.sentence_rows[row], corpus.sentences)
@@ -107,12 +107,16 @@ def highlight(index: Index, query: Query) -> None:
 
 
 def short_answer(index: Index, query: Query) -> None:
-    """The best passage's best sentence, with its citation; a table's row is read with its columns'
-    labels ("Total policy decisions — 2017-18: -1,710; 2018-19: -665; …")."""
-    if query.abstained or not query.hits or not query.hits[0].highlights:
+    """The best passage's best sentence (with the one next to it when that answers nearly as well, see
+    select.answer_span), with its citation; a table's row is read with its columns' labels ("Total policy
+    decisions — 2017-18: -1,710; 2018-19: -665; …"). The answer's sentences are highlighted in its card."""
+    if query.abstained or not query.hits or not query.hits[0].highlights or query.answering is None:
         return
-    top = query.hits[0]
-    start, end = top.highlights[0]
+    top, corpus = query.hits[0], index.corpus
+    rows = corpus.sentence_rows[query.order[0]]
+    start, end = answer_span(query.answering, rows, corpus.sentences, index.settings.answer_join_margin)
+    inside = [(s, e) for s, e in top.highlights if not (start <= s and e <= end)]
+    query.hits[0] = replace(top, highlights=((start, end), *inside))
     answer = top.passage.text[start:end].strip()
     if TABLE_ROW.fullmatch(answer):
         rows = leading_rows(top.passage.shown_text)

@@ -19,6 +19,7 @@ from .highlight import Highlighter
 from .pipeline import Query, run
 from .report import ReportFacts
 from .results import Hit, SearchResult
+from .select import SentenceTokens
 from .spelling import Speller
 
 
@@ -48,6 +49,7 @@ class Index:
         embedded = embedding_texts(passages, bool(written.get("embed_headings", True)), councils)
         self.corpus = Corpus(passages, embedded, vectors, sentences, sentence_vectors, tokens, self.knowledge)
         self.highlighter = Highlighter(sentences, passages)
+        self.sentence_tokens = SentenceTokens(self)  # which token vectors make each sentence, when first needed
         self.word_vectors: dict[str, np.ndarray] = {}  # single words' vectors, for the count check
         self._embedder = None
         self._reranker = None

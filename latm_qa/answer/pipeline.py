@@ -16,8 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..errors import LatmQaError
-from ..retrieve import Filters, Scores
+from ..retrieve import Filters, QueryVectors, Scores
 from ..settings import Settings
 from ..types import Passage
 from . import checks, details, highlight, rewrite, score
@@ -43,6 +45,8 @@ class Query:
     searched: str = ""  # as scored: with the report's long forms and councils added
     checks: list[Check] = field(default_factory=list)
     scores: Scores | None = None
+    vectors: QueryVectors | None = None  # the question's vector and word-piece vectors, as scored
+    answering: np.ndarray | None = None  # every sentence's score as an answer (select.answering_scores)
     ranked: list[int] = field(default_factory=list)  # every allowed passage row, best first
     order: list[int] = field(default_factory=list)  # the rows shown
     top_scores: list[float] = field(default_factory=list)

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 def score(index: Index, query: Query) -> None:
     vector, tokens, pieces = index.embedder.encode_query_tokens(query.searched)
-    query.scores = score_corpus(index.corpus, query.searched, QueryVectors(vector, tokens, pieces), query.retriever,
-                                index.settings)
+    query.vectors = QueryVectors(vector, tokens, pieces)
+    query.scores = score_corpus(index.corpus, query.searched, query.vectors, query.retriever, index.settings)
 
 
 def rank(index: Index, query: Query) -> None:

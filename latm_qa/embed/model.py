@@ -119,6 +119,17 @@ class Embedder:
         rows, pieces = self._token_vectors(output)
         return _unit(output["sentence_embedding"]), rows, pieces
 
+    def token_starts(self, text: str) -> np.ndarray:
+        """Where in ``text`` each of its token vectors' word pieces begins (the pieces encode_with_tokens
+        keeps, cut at the model's length as it cuts them): maps a passage's token vectors to its sentences."""
+        tokenizer = self.model.tokenizer
+        encoded = tokenizer(text, return_offsets_mapping=True, truncation=True, max_length=self.model.max_seq_length)
+        pieces = tokenizer.convert_ids_to_tokens(encoded["input_ids"])
+        special = set(tokenizer.all_special_tokens)
+        starts = [start for piece, (start, _) in zip(pieces, encoded["offset_mapping"], strict=True)
+                  if piece not in special and any(ch.isalnum() for ch in piece)]
+        return np.array(starts, dtype="int64")
+
     def is_whole_word(self, word: str) -> bool:
         """Whether the model's tokenizer knows the word whole (one piece): a correctly spelt word."""
         return len(self.model.tokenizer.tokenize(word)) == 1

@@ -1,0 +1,62 @@
+"""The answer's kind read from a question, and the sentences chosen as its short answer."""
+
+import numpy as np
+import pytest
+
+from latm_qa.answer.kinds import answer_kind
+from latm_qa.answer.select import answer_span, gives_kind
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How much did the council expect to save from its contracts?", "money"),
+        ("What percentage of pupils reached the standard?", "percentage"),
+        ("How many staff work in the traded services?", "count"),
+        ("When did the partnership start?", "date"),
+        ("In what year was the company set up?", "date"),
+        ("How long does the contract run?", "duration"),
+        ("Who should I speak to about the shared service?", "contact"),
+        ("Who commissioned the research?", "who"),
+        ("Which organisation carried out the fieldwork?", "who"),
+        ("Where is the new factory?", "place"),
+        ("Why do councils set up companies to trade?", "other"),
+        ("What is a cooperative council?", "other"),
+    ],
+)
+def test_the_kind_of_answer_is_read_from_the_wording(question, kind):
+    assert answer_kind(question) == kind
+
+
+def test_a_sentence_holds_the_kind_asked_or_not():
+    assert gives_kind("money", "The council saved £3.8 million over two years.")
+    assert not gives_kind("money", "The council shares one chief executive with its neighbour.")
+    assert gives_kind("count", "A team of 40 staff runs the service.")
+    assert gives_kind("date", "The contract began in April 2013.")
+    assert not gives_kind("date", "The contract covers back-office services.")
+    assert gives_kind("contact", "For further information, contact J. Smith: j.smith@example.gov.uk.")
+    assert gives_kind("contact", "Call 0207 340 2660 for more.")
+    assert gives_kind("who", "The research was commissioned by the Local Government Association.")
+    assert not gives_kind("who", "It was commissioned by a national body.")
+    # a table's row of bare numbers is a sum of money when its caption says so
+    assert gives_kind("money", "| Schools | 120 | 130 | 140 |", "Table 1.7: Budgets (£ billion)")
+
+
+SENTENCES = [{"start": 0, "end": 10}, {"start": 11, "end": 20}, {"start": 21, "end": 30}]
+
+
+def test_the_short_answer_is_the_best_sentence_alone_when_its_neighbours_score_far_below():
+    scores = np.array([0.2, 0.9, 0.3])
+    assert answer_span(scores, [0, 1, 2], SENTENCES, margin=0.2) == (11, 20)
+
+
+def test_the_neighbour_scoring_nearly_as_well_joins_the_short_answer():
+    scores = np.array([0.1, 0.9, 0.8])
+    assert answer_span(scores, [0, 1, 2], SENTENCES, margin=0.2) == (11, 30)
+    scores = np.array([0.85, 0.9, 0.1])
+    assert answer_span(scores, [0, 1, 2], SENTENCES, margin=0.2) == (0, 20)
+
+
+def test_only_the_passages_own_sentences_are_read():
+    scores = np.array([0.1, 0.9, 0.8, 5.0])  # row 3 belongs to another passage
+    assert answer_span(scores, [0, 1, 2], SENTENCES + [{"start": 0, "end": 5}], margin=0.05) == (11, 20)
