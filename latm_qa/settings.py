@@ -14,7 +14,7 @@ DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 DEFAULT_STEPS = (
     "clean", "spelling", "filters", "acronyms", "places", "score", "rank",
     "not_in_report", "after_the_report", "off_topic", "not_counted", "not_dated", "low_similarity",
-    "rerank", "highlight", "answer", "suggest",
+    "rerank", "highlight", "answer", "compose", "suggest",
 )
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +45,7 @@ class Settings:
     answer_late_weight: float = 3.0  # a shown sentence's late interaction with the question, in the same choice
     answer_kind_weight: float = 0.2  # added for a shown sentence holding the kind of answer asked (a sum, a year)
     answer_join_margin: float = 0.2  # the next sentence joins the short answer when it scores this close
+    answer_list_margin: float = 0.8  # a composed answer's sentences score this close to its best one
     k: int = 5
     abstain_below: float = 0.15
     correct_spelling: bool = True  # read a misspelt word as the report's own ("Lancashre" -> "Lancashire")

@@ -11,11 +11,11 @@ import numpy as np
 
 from ..retrieve.bm25 import Bm25
 from ..retrieve.prior import CONTACT_INTENT, QUANTITY_INTENT, has_contact_details, has_figure
-from ..text import TABLE_ROW, leading_rows, read_row, table_header_size
+from ..text import leading_rows, table_header_size
 from ..types import Passage
 from .present import citation
 from .results import Hit
-from .select import answer_span, answering_scores
+from .select import answer_span, answer_text, answering_scores
 
 if TYPE_CHECKING:
     from .index import Index
@@ -117,8 +117,4 @@ def short_answer(index: Index, query: Query) -> None:
     start, end = answer_span(query.answering, rows, corpus.sentences, index.settings.answer_join_margin)
     inside = [(s, e) for s, e in top.highlights if not (start <= s and e <= end)]
     query.hits[0] = replace(top, highlights=((start, end), *inside))
-    answer = top.passage.text[start:end].strip()
-    if TABLE_ROW.fullmatch(answer):
-        rows = leading_rows(top.passage.shown_text)
-        answer = read_row(rows[: table_header_size(rows)], answer)
-    query.answer, query.answer_citation = answer, citation(top.passage)
+    query.answer, query.answer_citation = answer_text(top.passage, start, end), citation(top.passage)

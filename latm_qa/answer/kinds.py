@@ -60,3 +60,72 @@ def answer_kind(question: str) -> str:
     if _PLACE.search(question):
         return "place"
     return "other"
+
+
+# The form of answer a question needs: one sentence, or a few drawn together (compose.py).
+_SIDES = (
+    r"(?P<a>pros|advantages|benefits|strengths|upsides?|opportunities|positives)\s+and\s+"
+    r"(?P<b>cons|disadvantages|challenges|risks|drawbacks|weaknesses|downsides?|costs|threats|negatives|problems)"
+)
+_TWO_SIDED = re.compile(rf"\b{_SIDES}\b", re.I)
+_COMPARE = re.compile(
+    r"\b(?:compare|comparing|contrast|differences?\s+between|differ(?:s|ent)?\s+from)\s+(?:the\s+)?"
+    r"(?P<a>[\w' -]+?)\s+(?:and|with|to|from|vs\.?|versus)\s+(?:the\s+)?(?P<b>[\w' -]+?)\s*(?:models?|approach(?:es)?)?"
+    r"\s*[?.!]?\s*$",
+    re.I,
+)
+_PLURALS = (
+    r"benefits|advantages|disadvantages|challenges|risks|drawbacks|barriers|problems|issues|features|"
+    r"characteristics|principles|steps|stages|elements|lessons|priorities|objectives|aims|goals|reasons|"
+    r"ways|options|services|functions|areas|types|kinds|examples|components|outcomes|actions|measures|"
+    r"recommendations|requirements|criteria|factors|things|tasks|activities|responsibilities|roles|duties"
+)
+_LIST = re.compile(
+    rf"\b(?:what|which)\s+(?:are|were|will\s+be)?\s*(?:the\s+|some\s+(?:of\s+the\s+)?|its\s+|their\s+)?"
+    rf"(?:\w+\s+){{0,2}}(?:{_PLURALS})\b|\b(?:list|name)\s+(?:the|all|some)\b|\bwhat\s+(?:\w+\s+){{0,3}}include\b",
+    re.I,
+)
+_DEFINITION = re.compile(
+    r"^\s*what\s+(?:is|are)\s+(?:an?\s+)?(?P<thing>[\w' -]+?)\s*\??\s*$"
+    r"|\bwhat\s+(?:does|do)\s+.+\bmean\b|\bwhat\s+is\s+meant\s+by\b|^\s*(?:define|explain)\b",
+    re.I,
+)
+# words that make "what is ..." ask about something other than a meaning ("what is the council trying to do")
+_NOT_DEFINED = frozenset("the of for in on at by to from with about this that its their it they trying doing".split())
+_MOST = re.compile(r"^\s*which\b.*\b(?:most|largest|biggest|highest|greatest|lowest|fewest|least|best)\b", re.I)
+_PLAIN = {"pros": "advantages", "cons": "disadvantages", "upside": "benefits", "upsides": "benefits",
+          "downside": "drawbacks", "downsides": "drawbacks", "positives": "benefits", "negatives": "drawbacks"}
+FORMS = ("single", "list", "definition", "two_sided", "comparison", "most")
+
+
+def answer_form(question: str) -> str:
+    """How much answer the question needs: "single" (a sentence: most questions), "list" ("What are the
+    benefits of ...?"), "definition" ("What is a cooperative council?"), "two_sided" ("pros and cons of
+    ..."), "comparison" ("Compare commissioning and enabling"), "most" ("Which council saved the most?")."""
+    if _TWO_SIDED.search(question):
+        return "two_sided"
+    if _COMPARE.search(question):
+        return "comparison"
+    if _MOST.search(question):
+        return "most"
+    if _LIST.search(question):
+        return "list"
+    match = _DEFINITION.search(question)
+    if match and not (match.group("thing") and _NOT_DEFINED & set(match.group("thing").lower().split())):
+        return "definition"
+    return "single"
+
+
+def parts(question: str) -> list[str]:
+    """The questions a two-sided or comparing question is made of: "pros and cons of sharing services" ->
+    ["pros of sharing services", "cons of sharing services"]; "compare commissioning and enabling" ->
+    ["what is commissioning", "what is enabling"]; [] for any other question."""
+    match = _TWO_SIDED.search(question)
+    if match:
+        before, after = question[: match.start()], question[match.end() :]
+        sides = [_PLAIN.get(match.group(side).lower(), match.group(side)) for side in "ab"]
+        return [f"{before}{side}{after}" for side in sides]
+    match = _COMPARE.search(question)
+    if match:
+        return [f"What is {match.group('a').strip()}?", f"What is {match.group('b').strip()}?"]
+    return []

@@ -2,7 +2,7 @@
 
     clean -> spelling -> filters -> acronyms -> places -> score -> rank
           -> not_in_report -> after_the_report -> off_topic -> not_counted -> not_dated -> low_similarity
-          -> rerank -> highlight -> answer -> suggest
+          -> rerank -> highlight -> answer -> compose -> suggest
 
 Each step is a function ``step(index, query)`` that reads and fills the Query. Rewrite steps change
 the words searched and record what they read as a Check; check steps add a Check that may abstain;
@@ -22,8 +22,8 @@ from ..errors import LatmQaError
 from ..retrieve import Filters, QueryVectors, Scores
 from ..settings import Settings
 from ..types import Passage
-from . import checks, details, highlight, rewrite, score
-from .results import Check, Hit, SearchResult
+from . import checks, compose, details, highlight, rewrite, score
+from .results import AnswerPoint, Check, Hit, SearchResult
 
 if TYPE_CHECKING:
     from .index import Index
@@ -54,6 +54,8 @@ class Query:
     hits: list[Hit] = field(default_factory=list)
     answer: str = ""
     answer_citation: str = ""
+    form: str = "single"  # the form of answer the question needs (kinds.answer_form)
+    points: tuple[AnswerPoint, ...] = ()  # a composed answer's sentences (compose.py)
     suggestions: tuple[Passage, ...] = ()
 
     def found(self, kind: str) -> Check | None:
@@ -81,6 +83,8 @@ class Query:
             confidence=self.confidence,
             retriever=self.retriever,
             checks=tuple(self.checks),
+            form=self.form,
+            points=self.points,
         )
 
 
@@ -103,6 +107,7 @@ STEPS: dict[str, Step] = {
     "rerank": highlight.rerank,
     "highlight": highlight.highlight,
     "answer": highlight.short_answer,
+    "compose": compose.compose,
     "suggest": checks.suggest,
 }
 REQUIRED = ("clean", "score", "rank")

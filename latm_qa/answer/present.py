@@ -99,6 +99,10 @@ def result_to_json(result: SearchResult, question_id: object = None) -> dict:
         "after_the_report": result.after_the_report,
         "not_dated": list(result.not_dated),
         "checks": [check_to_json(c) for c in result.checks],
+        "answer_form": result.form,
+        "answer_points": [
+            {"text": p.text, "rank": p.rank, "citation": p.citation, "label": p.label} for p in result.points
+        ],
     }
 
 
@@ -147,7 +151,11 @@ def format_plain(result: SearchResult) -> str:
             lines.append("Nearest sections:")
             lines += [f"  - {citation(p)}" for p in result.suggestions]
         return "\n".join(lines)
-    if result.answer:
+    if result.points:
+        lines.append("Answer:")
+        lines += [f"  - {p.label + ': ' if p.label else ''}{p.text} [{p.rank}]" for p in result.points]
+        lines.append("")
+    elif result.answer:
         lines += [f"Answer: {result.answer}", f"        ({result.answer_citation})", ""]
     for hit in result.hits:
         lines.append(f"[{hit.rank}] {citation(hit.passage)}   score {hit.score:.3f}")

@@ -20,6 +20,18 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class AnswerPoint:
+    """One sentence of a composed answer (a list, a definition, both sides, a comparison), in the report's
+    words: ``rank`` is the hit (card) it comes from, ``label`` the side or subject it answers ("advantages",
+    "commissioning"; "" for a plain list)."""
+
+    text: str
+    rank: int
+    citation: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class Correction:
     """A word of the question read as the report's own word: "Lancashre" as "Lancashire"."""
 
@@ -58,6 +70,13 @@ class SearchResult:
     confidence: float = 0.0
     retriever: str = ""  # the ranking that produced the hits: fused, rerank, ...
     checks: tuple[Check, ...] = ()
+    form: str = "single"  # the form of answer the question needs (kinds.answer_form)
+    points: tuple[AnswerPoint, ...] = ()  # a composed answer's sentences, when the question needs several
+
+    @property
+    def answer_text(self) -> str:
+        """Everything the answer box shows in words: the short answer, or the composed answer's points."""
+        return " ".join(p.text for p in self.points) if self.points else self.answer
 
     def check(self, kind: str) -> Check | None:
         """The check of that kind, or None."""

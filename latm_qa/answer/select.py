@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..retrieve import QueryVectors
 from ..retrieve.prior import has_contact_details
-from ..text import QUESTION_STOP_WORDS
+from ..text import QUESTION_STOP_WORDS, TABLE_ROW, leading_rows, read_row, table_header_size
+from ..types import Passage
 from .counts import counted_words
 from .figures import gives_figure
 from .kinds import answer_kind
@@ -81,9 +83,9 @@ class SentenceTokens:
             self.starts[row] = found
         return self.starts[row]
 
-    def scores(self, query: Query, row: int) -> np.ndarray | None:
+    def scores(self, vectors: QueryVectors | None, row: int) -> np.ndarray | None:
         """The late interaction of each of the passage's sentences with the question, or None."""
-        found, vectors = self.of(row), query.vectors
+        found = self.of(row)
         if found is None or vectors is None or not len(vectors.tokens):
             return None
         keep = [i for i, piece in enumerate(vectors.pieces) if piece.lstrip("#").lower() not in QUESTION_STOP_WORDS]
@@ -101,19 +103,19 @@ class SentenceTokens:
         return np.array(out)
 
 
-def answering_scores(index: Index, query: Query) -> np.ndarray:
-    """Every sentence's score as an answer to the question, with late interaction and the asked kind
-    counted for the sentences of the passages shown."""
-    settings = index.settings
-    scores = index.highlighter.answer_scores(query.text, query.scores.per_sentence, settings.answer_bm25_weight)
-    scores = scores.astype("float64")
-    kind = answer_kind(query.text)
-    corpus = index.corpus
+def answering_scores(index: Index, query: Query, text: str = "", vectors: QueryVectors | None = None) -> np.ndarray:
+    """Every sentence's score as an answer to the question (or to ``text``, a part of it, with its
+    ``vectors``), with late interaction and the asked kind counted for the sentences of the passages shown."""
+    settings, corpus = index.settings, index.corpus
+    text, vectors = (text, vectors) if vectors is not None else (query.text, query.vectors)
+    per_sentence = query.scores.per_sentence if vectors is query.vectors else corpus.sentence_vectors @ vectors.vector
+    scores = index.highlighter.answer_scores(text, per_sentence, settings.answer_bm25_weight).astype("float64")
+    kind = answer_kind(text)
     for row in query.order:
         rows = corpus.sentence_rows[row]
         if not rows:
             continue
-        late = index.sentence_tokens.scores(query, row) if settings.answer_late_weight else None
+        late = index.sentence_tokens.scores(vectors, row) if settings.answer_late_weight else None
         if late is not None:
             scores[rows] += settings.answer_late_weight * late
         if kind != "other" and settings.answer_kind_weight:
@@ -122,6 +124,16 @@ def answering_scores(index: Index, query: Query) -> np.ndarray:
             asked = [gives_kind(kind, corpus.sentences[i]["text"], context) for i in rows]
             scores[rows] += settings.answer_kind_weight * np.array(asked, dtype="float64")
     return scores
+
+
+def answer_text(passage: Passage, start: int, end: int) -> str:
+    """A span of a passage as an answer: a table's row is read with its columns' labels ("Total policy
+    decisions — 2017-18: -1,710; 2018-19: -665; …")."""
+    text = passage.text[start:end].strip()
+    if TABLE_ROW.fullmatch(text):
+        rows = leading_rows(passage.shown_text)
+        text = read_row(rows[: table_header_size(rows)], text)
+    return text
 
 
 def answer_span(scores: np.ndarray, rows: list[int], sentences: list[dict], margin: float) -> tuple[int, int]:

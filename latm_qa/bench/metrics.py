@@ -157,7 +157,7 @@ def run_retriever(index: Index, questions: list[dict], retriever: str, k: int = 
         out.ranked[q["id"]] = [(h.passage.passage_id, h.score, h.passage.section, h.passage.text) for h in result.hits]
         out.confidence[q["id"]] = result.confidence
         out.abstained[q["id"]] = result.abstained
-        out.answers[q["id"]] = "" if result.abstained else result.answer
+        out.answers[q["id"]] = "" if result.abstained else result.answer_text
     return out
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from latm_qa.answer.kinds import answer_kind
+from latm_qa.answer.kinds import answer_form, answer_kind, parts
 from latm_qa.answer.select import answer_span, gives_kind
 
 
@@ -60,3 +60,33 @@ def test_the_neighbour_scoring_nearly_as_well_joins_the_short_answer():
 def test_only_the_passages_own_sentences_are_read():
     scores = np.array([0.1, 0.9, 0.8, 5.0])  # row 3 belongs to another passage
     assert answer_span(scores, [0, 1, 2], SENTENCES + [{"start": 0, "end": 5}], margin=0.05) == (11, 20)
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
+        ("What are the pros and cons of sharing services?", "two_sided"),
+        ("What are the benefits and risks of a trading company?", "two_sided"),
+        ("Compare commissioning and enabling", "comparison"),
+        ("What is the difference between a cooperative council and a commissioning council?", "comparison"),
+        ("Which council saved the most?", "most"),
+        ("What are the main challenges of becoming a commercial council?", "list"),
+        ("Which services do the councils share?", "list"),
+        ("What is a cooperative council?", "definition"),
+        ("What does co-production mean?", "definition"),
+        ("What is the email address for the think tank?", "single"),
+        ("What is the county trying to achieve with its approach?", "single"),
+        ("How much did the council save?", "single"),
+    ],
+)
+def test_the_form_of_answer_is_read_from_the_wording(question, form):
+    assert answer_form(question) == form
+
+
+def test_a_two_sided_question_is_asked_side_by_side_in_plain_words():
+    assert parts("What are the pros and cons of sharing services?") == [
+        "What are the advantages of sharing services?",
+        "What are the disadvantages of sharing services?",
+    ]
+    assert parts("Compare commissioning and enabling") == ["What is commissioning?", "What is enabling?"]
+    assert parts("How much did the council save?") == []
