@@ -1,12 +1,12 @@
 """Composed answers: for a question one sentence cannot answer, two to five of the report's own sentences,
 each with the number of the card it comes from. No word is generated.
 
-- a list ("What are the benefits of ...?") and a definition ("What is a cooperative council?"): the
+- a list ("What are the benefits of ...?") and a definition ("What is a combined authority?"): the
   sentences of the best passage's section that answer nearly as well as its best one, in the report's
   order (a list's items, a model's key features);
 - both sides ("pros and cons of sharing services"): the best sentences for each side, asked apart
   ("advantages of sharing services", "disadvantages of sharing services");
-- a comparison ("Compare commissioning and enabling"): the best sentences on each thing compared;
+- a comparison ("Compare grants and loans"): the best sentences on each thing compared;
 - "which ... most" ("Which council saved the most?"): the best sentence of each card that gives a figure,
   one line per card, so the figures can be set side by side.
 """

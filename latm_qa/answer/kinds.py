@@ -100,8 +100,8 @@ FORMS = ("single", "list", "definition", "two_sided", "comparison", "most")
 
 def answer_form(question: str) -> str:
     """How much answer the question needs: "single" (a sentence: most questions), "list" ("What are the
-    benefits of ...?"), "definition" ("What is a cooperative council?"), "two_sided" ("pros and cons of
-    ..."), "comparison" ("Compare commissioning and enabling"), "most" ("Which council saved the most?")."""
+    benefits of ...?"), "definition" ("What is a combined authority?"), "two_sided" ("pros and cons of
+    ..."), "comparison" ("Compare grants and loans"), "most" ("Which council saved the most?")."""
     if _TWO_SIDED.search(question):
         return "two_sided"
     if _COMPARE.search(question):
@@ -118,8 +118,8 @@ def answer_form(question: str) -> str:
 
 def parts(question: str) -> list[str]:
     """The questions a two-sided or comparing question is made of: "pros and cons of sharing services" ->
-    ["pros of sharing services", "cons of sharing services"]; "compare commissioning and enabling" ->
-    ["what is commissioning", "what is enabling"]; [] for any other question."""
+    ["pros of sharing services", "cons of sharing services"]; "compare grants and loans" ->
+    ["what is grants", "what is loans"]; [] for any other question."""
     match = _TWO_SIDED.search(question)
     if match:
         before, after = question[: match.start()], question[match.end() :]

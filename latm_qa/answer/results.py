@@ -23,7 +23,7 @@ class Hit:
 class AnswerPoint:
     """One sentence of a composed answer (a list, a definition, both sides, a comparison), in the report's
     words: ``rank`` is the hit (card) it comes from, ``label`` the side or subject it answers ("advantages",
-    "commissioning"; "" for a plain list)."""
+    "grants"; "" for a plain list)."""
 
     text: str
     rank: int
