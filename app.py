@@ -6,8 +6,11 @@ import streamlit as st
 
 from latm_qa.answer.index import Index
 from latm_qa.answer.present import citation, place_note, spelling_note
+from latm_qa.answer.results import Hit
 from latm_qa.app import chat, render
-from latm_qa.app.feedback import record_feedback
+from latm_qa.app.export import conversation_docx
+from latm_qa.app.feedback import REASONS, record_feedback
+from latm_qa.app.pages import page_png, pdf_source
 from latm_qa.errors import IndexMismatchError, IndexMissingError, LatmQaError
 from latm_qa.settings import Settings, load_settings
 
@@ -74,6 +77,15 @@ def render_sidebar_footer(index: Index, turns: list[chat.Turn]) -> None:
     with st.sidebar:
         st.divider()
         st.download_button(
+            "Download conversation (.docx)",
+            conversation_docx(turns, index.manifest, knowledge=index.knowledge) if turns else b"",
+            file_name="latm-conversation.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            icon=":material/description:",
+            disabled=not turns,
+            width="stretch",
+        )
+        st.download_button(
             "Download conversation (.md)",
             render.conversation_markdown(turns, index.manifest, knowledge=index.knowledge),
             file_name="latm-conversation.md",
@@ -108,6 +120,7 @@ def render_welcome(knowledge) -> None:
 
 def save_vote(turn: chat.Turn, index: Index, settings: Settings) -> None:
     vote = st.session_state.get(f"vote_{turn.turn_id}")
+    reason = st.session_state.get(f"reason_{turn.turn_id}") if vote == 0 else None
     result = turn.result
     hits = result.hits if result else ()
     record_feedback(
@@ -115,9 +128,59 @@ def save_vote(turn: chat.Turn, index: Index, settings: Settings) -> None:
         turn_id=turn.turn_id, query=turn.query, citations=[citation(h.passage) for h in hits],
         abstained=bool(result and result.abstained), filters={"chapters": list(turn.filters.chapters),
         "parts": list(turn.filters.parts)}, k=turn.k, index_created=str(index.manifest.get("created", "")),
-        model=index.model_name,
+        model=index.model_name, reason=reason or "", answer=result.answer_text if result else "",
     )
-    st.toast("Thanks, your feedback was saved." if vote is not None else "Feedback withdrawn.", icon=":material/check:")
+    if vote == 0 and not reason:
+        st.toast("Thanks. Say what was wrong below, if you can.", icon=":material/check:")
+    else:
+        st.toast("Thanks, your feedback was saved." if vote is not None else "Feedback withdrawn.",
+                 icon=":material/check:")
+
+
+def ask_as_typed(turn_id: str, index: Index) -> None:
+    """Ask a question read as a follow-up again, as typed, in its place in the conversation."""
+    turns = st.session_state.get("turns", [])
+    for i, turn in enumerate(turns):
+        if turn.turn_id == turn_id:
+            turns[i] = chat.ask_turn(index, turn.question, None, turn.k, turn.filters, as_typed=True)
+
+
+@st.cache_data(show_spinner="Drawing the page…", max_entries=32)
+def page_image(path: str, page: int, marks: tuple[str, ...]) -> bytes:
+    return page_png(path, page, list(marks))
+
+
+def render_feedback(turn: chat.Turn, index: Index, settings: Settings) -> None:
+    """Thumbs by the answer; a thumbs-down asks what was wrong."""
+    left, right = st.columns([1, 1])
+    with left:
+        st.feedback("thumbs", key=f"vote_{turn.turn_id}", on_change=save_vote, args=(turn, index, settings))
+    result = turn.result
+    if result is not None and not result.abstained and result.hits:
+        with right, st.popover("Copy the answer", icon=":material/content_copy:"):
+            st.caption("The answer with its citations: copy it with the button at the top right of the box.")
+            st.code(chat.answer_for_copy(result), language=None, wrap_lines=True)
+    if st.session_state.get(f"vote_{turn.turn_id}") == 0:
+        st.pills("What was wrong?", REASONS, key=f"reason_{turn.turn_id}", on_change=save_vote,
+                 args=(turn, index, settings))
+
+
+def render_card(hit, turn: chat.Turn, index: Index) -> None:
+    with st.container(border=True):
+        st.html(render.hit_html(hit, turn.turn_id))
+        section = chat.section_passages(index.passages, hit.passage)
+        with st.expander(f"Show the whole section ({len(section)} passage{'s' * (len(section) > 1)})"):
+            st.html(render.section_html(section, hit))
+        source = pdf_source(hit.passage, index.documents)
+        if source is not None:
+            page = hit.passage.pages[0]
+            with st.expander(f"Show page {page} of the PDF", icon=":material/description:"):
+                marks = tuple(hit.passage.text[s:e] for s, e in hit.highlights) or (hit.passage.text,)
+                try:
+                    st.image(page_image(str(source), page, marks),
+                             caption=f"Page {page} of {source.name}, the passage's best sentences marked")
+                except LatmQaError as exc:
+                    st.warning(str(exc))
 
 
 def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
@@ -125,7 +188,12 @@ def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
         shown = turn.question if len(turn.question) <= 1200 else turn.question[:1200] + " …"
         st.html(render.note_html(shown, "latm-question"))
     with st.chat_message("assistant", avatar=":material/menu_book:"):
-        notes = [f"Follow-up: searched as “{turn.query}”"] if turn.rewritten else []
+        if turn.rewritten:
+            note, button = st.columns([4, 1], vertical_alignment="center")
+            note.info(chat.reading_note(turn), icon=":material/forum:")
+            button.button("Ask as typed", key=f"typed_{turn.turn_id}", on_click=ask_as_typed,
+                          args=(turn.turn_id, index), help="Search your words alone, not as a follow-up")
+        notes = []
         if turn.filters.chapters or turn.filters.parts:
             notes.append(f"Filtered to: {chat.describe_filters(index.knowledge, turn.filters)}")
         if turn.result is not None:
@@ -144,16 +212,16 @@ def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
             filtered = bool(turn.filters.chapters or turn.filters.parts)
             matching = chat.count_matching(index, turn.filters) if filtered else 1
             st.html(render.abstain_html(result, filtered, matching, index.knowledge.description))
-        else:
-            st.html(render.answer_html(result, chat.confidence_label(result.confidence)))
-            top = result.hits[0].score if result.hits else 0.0
-            for hit in result.hits:
-                with st.container(border=True):
-                    st.html(render.hit_html(hit, chat.relevance(hit.score, top)))
-                    section = chat.section_passages(index.passages, hit.passage)
-                    with st.expander(f"Show the whole section ({len(section)} passage{'s' * (len(section) > 1)})"):
-                        st.html(render.section_html(section, hit))
-        st.feedback("thumbs", key=f"vote_{turn.turn_id}", on_change=save_vote, args=(turn, index, settings))
+            for passage in result.suggestions:
+                section = chat.section_passages(index.passages, passage)
+                with st.expander(f"Open {citation(passage)}"):
+                    st.html(render.section_html(section, Hit(rank=0, score=0.0, passage=passage)))
+            render_feedback(turn, index, settings)
+            return
+        st.html(render.answer_html(result, turn.turn_id))
+        render_feedback(turn, index, settings)
+        for hit in result.hits:
+            render_card(hit, turn, index)
 
 
 st.set_page_config(page_title="Report assistant", page_icon=":material/menu_book:", layout="centered")

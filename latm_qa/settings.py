@@ -14,7 +14,7 @@ DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 DEFAULT_STEPS = (
     "clean", "spelling", "filters", "acronyms", "places", "score", "rank",
     "not_in_report", "after_the_report", "off_topic", "not_counted", "not_dated", "low_similarity",
-    "rerank", "highlight", "answer", "compose", "suggest",
+    "rerank", "highlight", "answer", "compose", "confidence", "suggest",
 )
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,7 +2,7 @@
 
     clean -> spelling -> filters -> acronyms -> places -> score -> rank
           -> not_in_report -> after_the_report -> off_topic -> not_counted -> not_dated -> low_similarity
-          -> rerank -> highlight -> answer -> compose -> suggest
+          -> rerank -> highlight -> answer -> compose -> confidence -> suggest
 
 Each step is a function ``step(index, query)`` that reads and fills the Query. Rewrite steps change
 the words searched and record what they read as a Check; check steps add a Check that may abstain;
@@ -22,7 +22,7 @@ from ..errors import LatmQaError
 from ..retrieve import Filters, QueryVectors, Scores
 from ..settings import Settings
 from ..types import Passage
-from . import checks, compose, details, highlight, rewrite, score
+from . import checks, compose, confidence, details, highlight, rewrite, score
 from .results import AnswerPoint, Check, Hit, SearchResult
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ class Query:
     answer_citation: str = ""
     form: str = "single"  # the form of answer the question needs (kinds.answer_form)
     points: tuple[AnswerPoint, ...] = ()  # a composed answer's sentences (compose.py)
+    probability: float | None = None  # the calibrated chance that the first card holds the answer
     suggestions: tuple[Passage, ...] = ()
 
     def found(self, kind: str) -> Check | None:
@@ -85,6 +86,7 @@ class Query:
             checks=tuple(self.checks),
             form=self.form,
             points=self.points,
+            probability=self.probability,
         )
 
 
@@ -108,6 +110,7 @@ STEPS: dict[str, Step] = {
     "highlight": highlight.highlight,
     "answer": highlight.short_answer,
     "compose": compose.compose,
+    "confidence": confidence.confidence,
     "suggest": checks.suggest,
 }
 REQUIRED = ("clean", "score", "rank")

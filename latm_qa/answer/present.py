@@ -65,6 +65,7 @@ def hit_to_json(hit: Hit) -> dict:
         "citation": citation(p),
         "fused_score": None if hit.fused_score is None else round(float(hit.fused_score), 6),
         "table_header": p.table_header,
+        "probability": None if hit.probability is None else round(hit.probability, 4),
     }
 
 
@@ -100,6 +101,8 @@ def result_to_json(result: SearchResult, question_id: object = None) -> dict:
         "not_dated": list(result.not_dated),
         "checks": [check_to_json(c) for c in result.checks],
         "answer_form": result.form,
+        "answer_probability": None if result.probability is None else round(result.probability, 4),
+        "confidence_words": result.confidence_words,
         "answer_points": [
             {"text": p.text, "rank": p.rank, "citation": p.citation, "label": p.label} for p in result.points
         ],

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..places.gazetteer import Gazetteer, case_studies
-from ..text import POSSESSIVE, WORD, YEAR
+from ..text import POSSESSIVE, WORD, YEAR, strip_number
 from ..types import Document, Passage
 from .acronyms import acronym_table, report_acronyms, spelt_out
 
@@ -23,6 +23,7 @@ class ReportFacts:
     acronym_words: frozenset[str]
     places: Gazetteer  # the councils it names, and how place descriptions map onto them
     about: list[str]  # per passage: what it is about (heading path and text; a case study's whole text)
+    repeated_titles: frozenset[str] = frozenset()  # titles heading several sections ("benefits"): parts
 
     @classmethod
     def of(cls, documents: Sequence[Document], passages: Sequence[Passage], gazetteer: str = "") -> ReportFacts:
@@ -37,6 +38,7 @@ class ReportFacts:
             acronym_words=frozenset(acronyms | set(table)),
             places=Gazetteer.from_texts(texts) if gazetteer else Gazetteer.none(),
             about=about_texts(passages),
+            repeated_titles=frozenset(repeated_titles(passages)),
         )
 
 
@@ -54,6 +56,15 @@ def corpus_vocabulary(texts: list[str]) -> set[str]:
 def last_year(vocabulary: set[str]) -> int | None:
     """The latest year the report mentions (a target year counts: "by 2020"), or None if it names none."""
     return max((int(w) for w in vocabulary if YEAR.match(w)), default=None)
+
+
+def repeated_titles(passages: Sequence[Passage]) -> set[str]:
+    """Heading titles (lower case, without numbers) that head more than one section: parts, not subjects."""
+    seen: dict[str, set[tuple]] = {}
+    for p in passages:
+        for depth, title in enumerate(p.heading_path):
+            seen.setdefault(strip_number(title).strip().lower(), set()).add((p.document, p.heading_path[:depth]))
+    return {title for title, parents in seen.items() if len(parents) > 1}
 
 
 def about_texts(passages: Sequence[Passage]) -> list[str]:

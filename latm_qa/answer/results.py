@@ -17,6 +17,7 @@ class Hit:
     passage: Passage
     highlights: tuple[tuple[int, int], ...] = field(default=())
     fused_score: float | None = None  # with a reranker: the fused score it re-scored (``score`` is its own)
+    probability: float | None = None  # the calibrated chance that this passage holds the answer (confidence.py)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,14 @@ class SearchResult:
     checks: tuple[Check, ...] = ()
     form: str = "single"  # the form of answer the question needs (kinds.answer_form)
     points: tuple[AnswerPoint, ...] = ()  # a composed answer's sentences, when the question needs several
+    probability: float | None = None  # the calibrated chance that the first card holds the answer
+
+    @property
+    def confidence_words(self) -> str:
+        """ "high", "medium" or "low" (confidence.WORDS), from the calibrated probability; "" without one."""
+        from .confidence import words
+
+        return "" if self.probability is None else words(self.probability)
 
     @property
     def answer_text(self) -> str:

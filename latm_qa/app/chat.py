@@ -14,21 +14,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..answer.index import Index
+from ..answer.present import citation
 from ..answer.results import SearchResult
 from ..errors import QueryError
 from ..profile import Knowledge
 from ..retrieve.filters import Filters
 from ..types import Passage
+from .followup import Reading, named_subject, read_question
 
-_OPENERS = re.compile(
-    r"^\s*(?:and|also|plus|so|then|what about|how about|what else|tell me more|more on|same for)\b", re.I
-)
 _QUESTION_WORDS = set(
     "and also plus then what about how who whom whose which when where why did does the was were are has have had "
     "tell more else same for with any much many can could would should there they them their that this those these "
     "its his her she".split()
 )
-_PRONOUNS = {"they", "them", "their", "theirs", "it", "its", "that", "this", "those", "these", "he", "she", "his"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +39,8 @@ class Turn:
     filters: Filters = field(default_factory=Filters)
     k: int = 5
     error: str = ""
+    reading: str = "standalone"  # how it was read: "standalone", "refers_back" or "ellipsis" (followup.py)
+    subject: str = ""  # what it is about, for a follow-up to carry
     turn_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     asked_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
@@ -54,70 +54,36 @@ def is_blank(question: str | None) -> bool:
     return not question or not re.search(r"\w", question)
 
 
-def mentioned_chapter(knowledge: Knowledge, text: str) -> str:
-    """The number of the topic chapter a text names by its words (the profile's, or its title's), or ""."""
-    return next(
-        (c.number for c in knowledge.chapters if any(re.search(w, text, re.I) for w in c.words)), ""
-    )
-
-
-def is_followup(question: str) -> bool:
-    """A question leaning on the one before: opens with "and"/"what about", is very short, or short with a pronoun."""
-    words = re.findall(r"[\w'-]+", question.lower())
-    if not words:
-        return False
-    return bool(_OPENERS.match(question)) or len(words) <= 3 or (len(words) <= 8 and bool(_PRONOUNS & set(words)))
-
-
-def followup_context(knowledge: Knowledge, previous: Turn | None) -> str:
-    """The topic chapter the previous turn was about: one named in its query, else its top hit's chapter's
-    title, if that chapter is a topic (treated part by part)."""
-    if previous is None or previous.result is None:
-        return ""
-    if chapter := mentioned_chapter(knowledge, previous.query):
-        return knowledge.chapter(chapter).title
-    if previous.result.hits:
-        top = previous.result.hits[0].passage
-        chapter = knowledge.chapter(top.section.split(".")[0])
-        if chapter is not None and chapter.topic:
-            return top.chapter_title
-    return ""
-
-
-def rewrite_followup(knowledge: Knowledge, question: str, context: str) -> str:
-    """Add the previous topic to a follow-up naming none: "and <council>?" -> "and <council>? (<chapter title>)"."""
-    question = question.strip()
-    if (
-        not context or not is_followup(question) or mentioned_chapter(knowledge, question)
-        or context.lower() in question.lower()
-    ):
-        return question
-    return f"{question} ({context})"
-
-
-def ask_turn(index: Index, question: str, previous: Turn | None, k: int, filters: Filters) -> Turn:
-    """Answer a question in the conversation; a rewritten follow-up keeps an abstention its own words earn.
+def ask_turn(index: Index, question: str, previous: Turn | None, k: int, filters: Filters,
+             as_typed: bool = False) -> Turn:
+    """Answer a question in the conversation, read as a follow-up of the previous turn when it leans on it
+    (followup.py) unless ``as_typed``; a rewritten follow-up keeps an abstention its own words earn.
 
     If the question alone is off-topic (the report does not cover it and shares no searchable word with
-    it, "and what about cake?"), adding the previous model's name must not conjure up an answer. If the
-    previous topic leads away from the council the question names ("what about Kirklees?" after a question
-    on shared services), the question is answered on its own words.
+    it, "and what about cake?"), the previous subject must not conjure up an answer. If the previous
+    subject leads away from the council the question names ("what about <council>?" after a question on
+    another model), the question is answered on its own words.
     """
     question = question.strip()
-    query = rewrite_followup(index.knowledge, question, followup_context(index.knowledge, previous))
+    reading = Reading(question, subject=named_subject(question))
+    if not as_typed and previous is not None and previous.result is not None:
+        top = previous.result.hits[0].passage if previous.result.hits else None
+        reading = read_question(question, index.facts.repeated_titles, previous.query, previous.subject, top)
+    query = reading.query
     try:
         result = index.ask(query, k=k, filters=filters)
-        if query != question and not result.abstained:  # nonsense must not borrow the previous model's answer
+        if query != question and not result.abstained:  # nonsense must not borrow the previous subject's answer
             own = index.ask(question, k=k, filters=filters)
             if own.abstained and not report_mentions(index, question):
-                query, result = question, own
-        elif query != question and result.off_topic:  # the previous model led away from the council named
+                reading, result = Reading(question), own
+        elif query != question and result.off_topic:  # the previous subject led away from the council named
             own = index.ask(question, k=k, filters=filters)
             if not own.abstained:
-                query, result = question, own
+                reading, result = Reading(question, subject=named_subject(question)), own
     except QueryError as exc:
         return Turn(question=question, query=question, result=None, filters=filters, k=k, error=str(exc))
-    return Turn(question=question, query=query, result=result, filters=filters, k=k)
+    return Turn(question=question, query=reading.query, result=result, filters=filters, k=k,
+                reading=reading.kind, subject=reading.subject)
 
 
 def _stems(text: str) -> set[str]:
@@ -161,16 +127,25 @@ def count_matching(index: Index, filters: Filters) -> int:
     return int(filters.mask(index.passages).sum())
 
 
-def relevance(score: float, top: float) -> float:
-    """0..1 for a hit's bar: its score as a share of the best hit's score (whatever the retriever)."""
-    return min(1.0, max(0.0, score / top)) if top > 0 else 0.0
+def reading_note(turn: Turn) -> str:
+    """What the page says of a question read as a follow-up: "Read as a follow-up about “Northshire”:
+    searched “who do I contact about that? (Northshire)”"; "" for a question searched as typed."""
+    if not turn.rewritten:
+        return ""
+    about = f" about “{turn.subject}”" if turn.subject else ""
+    return f"Read as a follow-up{about}: searched “{turn.query}”"
 
 
-def confidence_label(confidence: float) -> str:
-    """"high", "medium" or "low" from the best passage's cosine similarity to the question (MiniLM scale)."""
-    if confidence >= 0.55:
-        return "high"
-    return "medium" if confidence >= 0.40 else "low"
+def answer_for_copy(result: SearchResult) -> str:
+    """The answer as an officer pastes it: the report's words, each with its numbered citation."""
+    if result.points:
+        lines = [f"- {p.label + ': ' if p.label else ''}{p.text} [{p.rank}]" for p in result.points]
+    else:
+        lines = [f"{result.answer} [1]"]
+    cited = dict.fromkeys([p.rank for p in result.points] or [1])
+    sources = [f"[{rank}] {citation(result.hits[rank - 1].passage, with_document=True)}" for rank in cited
+               if rank <= len(result.hits)]
+    return "\n".join([*lines, "", *sources])
 
 
 def section_passages(passages: list[Passage], passage: Passage) -> list[Passage]:

@@ -18,6 +18,8 @@ from ..errors import LatmQaError
 FEEDBACK_FILE = "feedback.jsonl"
 FEEDBACK_VERSION = 1
 Vote = Literal["up", "down"]
+# what a thumbs-down can say was wrong
+REASONS = ("wrong passage", "wrong answer sentence", "not in the report", "other")
 _VOTES = {1: "up", 0: "down", "up": "up", "down": "down"}
 
 
@@ -37,6 +39,8 @@ class FeedbackRecord:
     k: int | None = None
     index_created: str = ""
     model: str = ""
+    reason: str = ""  # for a thumbs-down, what was wrong (one of REASONS)
+    answer: str = ""  # the answer box's words when the vote was cast
     version: int = FEEDBACK_VERSION
 
     def to_json(self) -> dict:
@@ -75,6 +79,8 @@ def record_feedback(
     k: int | None = None,
     index_created: str = "",
     model: str = "",
+    reason: str = "",
+    answer: str = "",
 ) -> FeedbackRecord:
     """Append one vote to ``directory/feedback.jsonl`` (created if needed) and return it."""
     record = FeedbackRecord(
@@ -90,7 +96,11 @@ def record_feedback(
         k=k,
         index_created=index_created,
         model=model,
+        reason=reason,
+        answer=answer,
     )
+    if reason and reason not in REASONS:
+        raise LatmQaError(f"feedback reason {reason!r} is not one of: {', '.join(REASONS)}")
     path = Path(directory)
     try:
         path.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from ..answer.present import abstention_reason, citation, pages_label, section_l
 from ..answer.results import Hit, SearchResult
 from ..profile import Knowledge
 from ..types import Passage
-from .chat import Turn, describe_filters, index_summary
+from .chat import Turn, describe_filters, index_summary, reading_note
 
 # --- HTML: every dynamic string is escaped here -------------------------------------------------
 
@@ -48,15 +48,26 @@ def citation_html(passage: Passage) -> str:
     )
 
 
-def hit_html(hit: Hit, share: float) -> str:
-    """A passage card's body: rank, citation, relevance bar, passage with its best sentences marked."""
-    percent = round(100 * share)
+def card_id(turn_id: str, rank: int) -> str:
+    """The HTML id of a card, which the answer's numbered citations link to."""
+    return f"card-{turn_id}-{rank}"
+
+
+def hit_html(hit: Hit, turn_id: str = "") -> str:
+    """A passage card's body: rank, citation, the chance it holds the answer (calibrated, the same scale on
+    every question), passage with its best sentences marked."""
+    chance = ""
+    if hit.probability is not None:
+        percent = round(100 * hit.probability)
+        chance = (
+            f'<span class="latm-rel" title="The chance this passage holds the answer: of passages scored like '
+            f'this in our benchmark, about {percent} in 100 did">'
+            f'<span class="latm-bar"><span style="width:{percent}%"></span></span>{percent}%</span>'
+        )
     return (
-        '<div class="latm-hit"><div class="latm-head">'
+        f'<div class="latm-hit" id="{card_id(turn_id, hit.rank)}"><div class="latm-head">'
         f'<span class="latm-rank">{hit.rank}</span><span class="latm-cite">{citation_html(hit.passage)}</span>'
-        '<span class="latm-rel" title="Score relative to the best passage for this question">'
-        f'<span class="latm-bar"><span style="width:{percent}%"></span></span>{percent}%</span></div>'
-        f'<div class="latm-text">{_header_html(hit.passage)}'
+        f'{chance}</div><div class="latm-text">{_header_html(hit.passage)}'
         f"{highlight_html(hit.passage.text, hit.highlights)}</div></div>"
     )
 
@@ -78,14 +89,44 @@ def section_html(section: list[Passage], current: Hit) -> str:
     return f'<div class="latm-section">{head}{"".join(parts)}</div>'
 
 
-def answer_html(result: SearchResult, confidence: str) -> str:
-    top = result.hits[0].passage if result.hits else None
-    sentence = result.answer or (top.text[:300] + "…" if top else "")
-    cite = citation_html(top) if top else ""
+def _ref(turn_id: str, rank: int) -> str:
+    return f'<a class="latm-ref" href="#{card_id(turn_id, rank)}" title="Go to passage {rank}">[{rank}]</a>'
+
+
+def confidence_html(result: SearchResult) -> str:
+    """The answer's confidence in words and as a bar, with what it means: the same words and bar mean the
+    same chance on every question and every report."""
+    if result.probability is None:
+        return ""
+    words, percent = result.confidence_words, round(100 * result.probability)
+    meaning = (f"Of answers given with this confidence in our benchmark, about {round(result.probability * 10)} "
+               "in 10 came from the right passage")
     return (
-        '<div class="latm-answer"><div class="latm-label">Answer'
-        f'<span class="latm-conf latm-conf-{confidence}">{confidence} confidence</span></div>'
-        f'<p>{_esc(sentence)}</p><div class="latm-answer-cite">{cite}</div></div>'
+        f'<span class="latm-conf latm-conf-{words}" title="{_esc(meaning)}">{words} confidence'
+        f'<span class="latm-bar"><span style="width:{percent}%"></span></span>{percent}%</span>'
+    )
+
+
+def answer_html(result: SearchResult, turn_id: str = "") -> str:
+    """The answer box: the short answer (or a composed answer's points), each with the number of the card it
+    quotes, linked to that card; the confidence; the sources cited."""
+    top = result.hits[0].passage if result.hits else None
+    if result.points:
+        items = "".join(
+            f'<li>{f"<span class=latm-side>{_esc(p.label.capitalize())}</span> " if p.label else ""}'
+            f"{_esc(p.text)} {_ref(turn_id, p.rank)}</li>" for p in result.points
+        )
+        body, cited = f'<ul class="latm-points">{items}</ul>', list(dict.fromkeys(p.rank for p in result.points))
+    else:
+        sentence = result.answer or (top.text[:300] + "…" if top else "")
+        body, cited = f"<p>{_esc(sentence)} {_ref(turn_id, 1) if top else ''}</p>", [1] if top else []
+    sources = "".join(
+        f'<div class="latm-answer-cite">{_ref(turn_id, rank)} {citation_html(result.hits[rank - 1].passage)}</div>'
+        for rank in cited if rank <= len(result.hits)
+    )
+    return (
+        f'<div class="latm-answer"><div class="latm-label">Answer{confidence_html(result)}</div>'
+        f"{body}{sources}</div>"
     )
 
 
@@ -142,6 +183,7 @@ def note_html(text: str, css: str = "latm-note") -> str:
 # --- Markdown export ------------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$&!])")
+_MD_FOOTNOTE = re.compile(r"^> \\\[\d{1,3}\\\] ")  # "> \[4\] Office for National Statistics (2015) ..."
 _MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(?=\s|$)", re.M)
 
 
@@ -183,7 +225,7 @@ def conversation_markdown(
     for n, turn in enumerate(turns, 1):
         lines += ["", f"## {n}. {escape_markdown(turn.question)}", ""]
         if turn.rewritten:
-            lines.append(f"*Searched as a follow-up:* {escape_markdown(turn.query)}  ")
+            lines.append(f"*{escape_markdown(reading_note(turn))}*  ")
         if corrections := getattr(turn.result, "corrections", ()):  # (None when the turn was not searched)
             lines.append(f"*Spelling:* read {escape_markdown(spelling_note(corrections))}  ")
         if turn.filters.chapters or turn.filters.parts:
@@ -200,10 +242,19 @@ def conversation_markdown(
                 lines += ["", "Nearest sections:", ""]
                 lines += [f"- {escape_markdown(citation(p))}" for p in result.suggestions]
             continue
-        if result.answer:
-            lines += [f"**Answer:** {escape_markdown(result.answer)}", f"— *{escape_markdown(result.answer_citation)}*"]
+        if result.points:
+            lines += ["**Answer:**", ""]
+            lines += [f"- {escape_markdown((p.label.capitalize() + ': ') if p.label else '')}{escape_markdown(p.text)}"
+                      f" \\[{p.rank}\\]" for p in result.points]
+        elif result.answer:
+            lines += [f"**Answer:** {escape_markdown(result.answer)} \\[1\\]",
+                      f"— *{escape_markdown(result.answer_citation)}*"]
+        if result.probability is not None:
+            lines += ["", f"*Confidence:* {result.confidence_words} ({round(100 * result.probability)}%)"]
         lines += ["", "Passages:"]
         for hit in result.hits:
             head = f"{hit.rank}\\. **{escape_markdown(citation(hit.passage))}**"
-            lines += ["", head, "", *_md_header(hit.passage), _md_passage(hit.passage.text, hit.highlights)]
+            body = _md_passage(hit.passage.text, hit.highlights)  # less the footnotes appended to the passage
+            body = "\n".join(line for line in body.split("\n") if not _MD_FOOTNOTE.match(line)).rstrip(">\n")
+            lines += ["", head, "", *_md_header(hit.passage), body]
     return "\n".join(lines).rstrip() + "\n"

@@ -115,6 +115,7 @@ class RunResult:
     confidence: dict[str, float] = field(default_factory=dict)
     abstained: dict[str, bool] = field(default_factory=dict)
     answers: dict[str, str] = field(default_factory=dict)  # qid -> the one-sentence short answer (none: naive)
+    probability: dict[str, float] = field(default_factory=dict)  # qid -> the answer's calibrated probability
     latency_ms: list[float] = field(default_factory=list)
     floor_ms: list[float] = field(default_factory=list)
     passage_words: list[int] = field(default_factory=list)
@@ -158,6 +159,8 @@ def run_retriever(index: Index, questions: list[dict], retriever: str, k: int = 
         out.confidence[q["id"]] = result.confidence
         out.abstained[q["id"]] = result.abstained
         out.answers[q["id"]] = "" if result.abstained else result.answer_text
+        if result.probability is not None:
+            out.probability[q["id"]] = result.probability
     return out
 
 
@@ -209,6 +212,12 @@ def score_run(run: RunResult, questions: list[dict]) -> dict:
         with_answers = [q for q in answered if q.get("answers")]
         shown = sum(is_relevant(run.answers.get(q["id"], ""), q["answers"]) for q in with_answers)
         out["short_answer_accuracy"] = round(shown / len(with_answers), 4) if with_answers else 0.0
+    if run.probability and answered:  # is the answer's probability borne out by how often the first card holds it?
+        from .calibrate import reliability
+
+        firsts = [any(judged(q, pid, text) for pid, _, _, text in run.ranked[q["id"]][:1]) for q in answered]
+        chances = [run.probability.get(q["id"], 0.0) for q in answered]
+        out["reliability"], out["calibration_error"] = reliability(chances, firsts)
     abstained_ok = sum(run.abstained[q["id"]] for q in unanswerable)
     false_abstain = sum(run.abstained[q["id"]] for q in answered)
     total_abstained = abstained_ok + false_abstain

@@ -18,6 +18,7 @@ COLUMNS = [
     ("citation_accuracy", "Cite acc"),
     ("top1_section_accuracy", "Top-1 §"),
     ("short_answer_accuracy", "Answer acc"),
+    ("calibration_error", "ECE"),
     ("abstention_precision", "Abst P"),
     ("abstention_recall", "Abst R"),
     ("false_abstention_rate", "False abst"),
@@ -59,7 +60,28 @@ def markdown_table(results: dict, title: str) -> str:
         for group, m in results[key][default].items():
             lines.append(f"| {group} | {m['n']} | {m['hit@1']} | {m['hit@5']} | {m['mrr@10']} |")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + answer_lines(results))
+
+
+def answer_lines(results: dict) -> list[str]:
+    """The default retriever's answer accuracy by kind of answer, and its reliability table per split."""
+    by_kind = results.get("answers_by_kind", {})
+    default = "fused" if "fused" in by_kind else next(iter(by_kind), "")
+    if not default:
+        return []
+    lines = [f"### {default}: answer accuracy by kind of answer asked", "", "| kind | n | Answer acc |",
+             "|---|---:|---:|"]
+    lines += [f"| {kind} | {m['n']} | {m['answer_acc']} |" for kind, m in by_kind[default].items()]
+    lines.append("")
+    for split, rows in results["table"].items():
+        table = rows.get(default, {}).get("reliability")
+        if table:
+            lines += [f"### {default}: reliability of the answer's confidence, {split} "
+                      f"(calibration error {rows[default]['calibration_error']})", "",
+                      "| probability | answers | mean probability | first card right |", "|---|---:|---:|---:|"]
+            lines += [f"| {r['bin']} | {r['n']} | {r['predicted']} | {r['observed']} |" for r in table]
+            lines.append("")
+    return lines
 
 
 def write_chart(results: dict, path: Path, title: str) -> None:

@@ -14,8 +14,10 @@ from ..errors import LatmQaError
 from ..settings import PROJECT_ROOT, Settings
 from .metrics import (
     NAIVE,
+    answerable,
     breakdown,
     feedback_questions,
+    is_relevant,
     load_questions,
     run_naive,
     run_retriever,
@@ -75,7 +77,23 @@ def evaluate_index(index: Index, questions: list[dict], retrievers: list[str]) -
         "by_difficulty": {name: breakdown(run, questions, "difficulty") for name, run in runs.items()},
         # how the question is typed (lower case, abbreviations, keywords...), for the questions that say
         "by_style": {name: breakdown(run, questions, "style") for name, run in runs.items()},
+        # the short answer's accuracy by the kind of answer asked (how much, when, who, ...) and by its form
+        "answers_by_kind": {name: answer_breakdown(run, questions) for name, run in runs.items() if run.answers},
     }
+
+
+def answer_breakdown(run, questions: list[dict]) -> dict[str, dict]:
+    """How often the answer box holds an answer string, per kind of answer asked (kinds.answer_kind) and per
+    form of answer (a sentence, a list, both sides, ...), over the answerable questions with answer strings."""
+    from ..answer.kinds import answer_form, answer_kind
+
+    groups: dict[str, list[bool]] = {}
+    for q in questions:
+        if answerable(q) and q.get("answers"):
+            right = is_relevant(run.answers.get(q["id"], ""), q["answers"])
+            for group in (answer_kind(q["question"]), f"form: {answer_form(q['question'])}"):
+                groups.setdefault(group, []).append(right)
+    return {name: {"n": len(v), "answer_acc": round(sum(v) / len(v), 3)} for name, v in sorted(groups.items())}
 
 
 def run_ablation(index: Index, questions: list[dict], name: str):

@@ -25,6 +25,7 @@ SUITE_COLUMNS = [
     ("mrr@10", "MRR@10"),
     ("citation_accuracy", "Cite acc"),
     ("short_answer_accuracy", "Answer acc"),
+    ("calibration_error", "ECE"),
     ("unanswerable", "Unanswerable recognised"),
     ("false_abstention_rate", "False abst"),
     ("latency_vs_floor", "p50/floor"),
@@ -139,6 +140,7 @@ def suite_table(results: dict) -> str:
                 f"| **macro-average** over {over} | {row['format']} | {row['retriever']} | {_cells(row['metrics'])} |"
             )
         lines.append("")
+    lines += pooled_reliability(results)
     built = {key: r["ingest"] for key, r in results.get("reports", {}).items() if r.get("ingest", {}).get("embedded")}
     if built:  # reports built in this run (a reused index embeds nothing and took no time to tell)
         lines += ["### ingest", "", "| report | format | passages | seconds | passages/s |", "|---|---|---:|---:|---:|"]
@@ -148,6 +150,27 @@ def suite_table(results: dict) -> str:
             lines.append(f"| {name} | {fmt} | {made['passages']} | {made['seconds']:.1f} | {rate:.1f} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def pooled_reliability(results: dict, retriever: str = "fused") -> list[str]:
+    """Per split, the reliability table of the answer's confidence over every report and format together."""
+    lines = []
+    for split, table in results["table"].items():
+        bins: dict[str, list[float]] = {}
+        for row in table["rows"]:
+            for b in row["metrics"].get("reliability", []) if row["retriever"] == retriever else []:
+                n, predicted, observed = bins.setdefault(b["bin"], [0, 0.0, 0.0])
+                bins[b["bin"]] = [n + b["n"], predicted + b["n"] * b["predicted"], observed + b["n"] * b["observed"]]
+        total = sum(n for n, _, _ in bins.values())
+        if not total:
+            continue
+        error = sum(abs(p - o) for _, p, o in bins.values()) / total
+        lines += [f"### {retriever}: reliability of the answer's confidence, {split}, all reports "
+                  f"(calibration error {error:.3f})", "",
+                  "| probability | answers | mean probability | first card right |", "|---|---:|---:|---:|"]
+        lines += [f"| {name} | {n} | {p / n:.3f} | {o / n:.3f} |" for name, (n, p, o) in sorted(bins.items())]
+        lines.append("")
+    return lines
 
 
 def _cells(m: dict) -> str:
@@ -160,7 +183,22 @@ def _cells(m: dict) -> str:
     return " | ".join(cells)
 
 
+def run_conversations(path: Path, pairs: list, settings: Settings, work: Path) -> dict:
+    """The conversation benchmark on every format of the suite's built indexes."""
+    from .conversations import evaluate_conversations
+
+    out = {}
+    for fmt in dict.fromkeys(fmt for _, fmt in pairs):
+        indexes = {report.name: Index.load(work / f"{report.name}-{fmt}",
+                                           settings=replace(settings, index_dir=work / f"{report.name}-{fmt}"))
+                   for report, f in pairs if f == fmt}
+        out[fmt] = evaluate_conversations(path, indexes)
+    return out
+
+
 def evaluate_suite(args, settings: Settings) -> int:
+    from .conversations import conversation_lines
+
     suite = Path(args.suite)
     pairs = _chosen(read_suite(suite), args.reports, args.formats)
     retrievers = [r.strip() for r in (args.retrievers or ",".join(SUITE_RETRIEVERS)).split(",") if r.strip()]
@@ -185,11 +223,14 @@ def evaluate_suite(args, settings: Settings) -> int:
                 if group and (fmt != "all" or len({r["format"] for r in rows}) > 1):
                     macro.append({"format": fmt, "retriever": name, "metrics": macro_average(group)})
         table[split] = {"rows": rows, "macro": macro}
-    seconds = round(time.perf_counter() - began, 1)
-    results = {"suite": str(suite), "table": table, "reports": per_report, "seconds": seconds}
+    results = {"suite": str(suite), "table": table, "reports": per_report}
+    if getattr(args, "conversations", None):
+        results["conversations"] = run_conversations(Path(args.conversations), pairs, settings, work)
+    results["seconds"] = round(time.perf_counter() - began, 1)
     out = Path(args.out or PROJECT_ROOT / "eval" / "results")
     out.mkdir(parents=True, exist_ok=True)
-    text = suite_table(results)
+    text = suite_table(results) + "".join(
+        "\n" + "\n".join(conversation_lines(r, fmt)) for fmt, r in results.get("conversations", {}).items())
     (out / "suite.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "suite.md").write_text(text + "\n", encoding="utf-8")
     print(text)

@@ -1,4 +1,4 @@
-"""latm-qa command line: ingest | search | sections | eval | serve. Imports stay lazy (commands.py)."""
+"""latm-qa command line: ingest | search | sections | eval | calibrate | serve. Imports stay lazy (commands.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import get_args
 
 from ..settings import Retriever
-from .commands import cmd_eval, cmd_ingest, cmd_search, cmd_sections, cmd_serve
+from .commands import cmd_calibrate, cmd_eval, cmd_ingest, cmd_search, cmd_sections, cmd_serve
 
 RERANKER_HELP = "folder of a cross-encoder to re-score the best passages (default: $LATM_QA_RERANKER; none)"
 
@@ -91,7 +91,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports", help="with --suite: only these reports (comma-separated names)")
     p.add_argument("--formats", help="with --suite: only these formats (comma-separated, e.g. md,pdf)")
     p.add_argument("--work", help="with --suite: where the reports' indexes are built (default eval/indexes)")
+    p.add_argument(
+        "--conversations", nargs="?", const="eval/conversations.jsonl",
+        help="with --suite: also run the conversation benchmark (default eval/conversations.jsonl)",
+    )
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser(
+        "calibrate", help="fit the confidence model on the dev questions of every report of a suite"
+    )
+    p.add_argument("--suite", default="eval/suite.toml", help="the suite file (default eval/suite.toml)")
+    p.add_argument("--reports", help="only these reports (comma-separated names)")
+    p.add_argument("--formats", help="only these formats (comma-separated, e.g. md,pdf)")
+    p.add_argument("--work", help="where the reports' indexes are built (default eval/indexes)")
+    p.add_argument("--out", help="where to write the fitted model (default: the package's calibration.json)")
+    p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("serve", help="open the chat page (streamlit run app.py)")
     p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")

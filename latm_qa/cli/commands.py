@@ -209,8 +209,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from ..errors import LatmQaError
 
     if args.suite is None:
-        if args.reports or args.formats or args.work:
-            raise LatmQaError("--reports, --formats and --work choose what a suite runs: add --suite")
+        if args.reports or args.formats or args.work or args.conversations:
+            raise LatmQaError("--reports, --formats, --work and --conversations choose what a suite runs: add --suite")
         return evaluate_and_write(args, _settings(args))
     from ..bench.suite import evaluate_suite
 
@@ -220,3 +220,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise LatmQaError(f"{clashing[0]} does not go with --suite: the suite file names each report's "
                           "questions and sources, and each report gets its own index (see --work)")
     return evaluate_suite(args, _settings(args))
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from ..bench.calibrate import calibrate
+
+    return calibrate(args, _settings(args))

@@ -7,9 +7,11 @@ from datetime import datetime
 import pytest
 
 from latm_qa import LatmQaError
+from latm_qa.answer.confidence import words
 from latm_qa.answer.results import Hit, SearchResult
 from latm_qa.app import chat, render
 from latm_qa.app.feedback import latest_votes, read_feedback, record_feedback
+from latm_qa.app.followup import named_subject, read_question
 from latm_qa.types import Passage
 
 WARRINGTON = "Which council runs commercial skills training for its staff?"
@@ -33,35 +35,54 @@ def _turn(question: str, query: str | None = None, passage: Passage | None = Non
     return chat.Turn(question=question, query=query or question, result=SearchResult(question=question, hits=hits))
 
 
+PREVIOUS = "How much did West Suffolk save?"
+PARTS = frozenset({"case studies", "benefits", "challenges", "key features"})
+
+
 @pytest.mark.parametrize(
-    ("question", "expected"),
+    ("question", "kind", "expected"),
     [
-        ("and what did Oldham do?", "and what did Oldham do? (Cooperative councils)"),
-        ("What about Plymouth?", "What about Plymouth? (Cooperative councils)"),
-        ("Challenges?", "Challenges? (Cooperative councils)"),
-        ("How much did they save?", "How much did they save? (Cooperative councils)"),
-        ("and what about commissioning councils?", "and what about commissioning councils?"),  # names a model
-        (WARRINGTON, WARRINGTON),  # a full question of its own, though it has "its"
-        ("Who wrote the report?", "Who wrote the report?"),
+        # leans on a pronoun: the previous subject is added
+        ("Who do I contact about that?", "refers_back", "Who do I contact about that? (West Suffolk)"),
+        ("How much did they save?", "refers_back", "How much did they save? (West Suffolk)"),
+        ("Who should I speak to there?", "refers_back", "Who should I speak to there? (West Suffolk)"),
+        ("When did that partnership start?", "refers_back", "When did that partnership start? (West Suffolk)"),
+        # keeps the aspect, swaps the subject
+        ("And Plymouth?", "ellipsis", "How much did Plymouth save?"),
+        ("what about Oldham?", "ellipsis", "How much did Oldham save?"),
+        # stands alone, however short, capitalised or with "IT"/"that"
+        ("savings", "standalone", "savings"),
+        ("What did councils do about IT problems?", "standalone", "What did councils do about IT problems?"),
+        ("Is it true that councils share staff?", "standalone", "Is it true that councils share staff?"),
+        ("Are there any councils that trade?", "standalone", "Are there any councils that trade?"),
+        (WARRINGTON, "standalone", WARRINGTON),  # a full question of its own, though it has "its"
+        ("How does Oldham fund its work?", "standalone", "How does Oldham fund its work?"),  # names its subject
     ],
 )
-def test_rewrite_followup(question, expected, home_knowledge):
-    previous = _turn("What is a co-operative council?")
-    context = chat.followup_context(home_knowledge, previous)
-    assert chat.rewrite_followup(home_knowledge, question, context) == expected
+def test_a_question_is_read_in_its_conversation(question, kind, expected, home_knowledge):
+    reading = read_question(question, PARTS, PREVIOUS, "West Suffolk", _passage("x"))
+    assert (reading.kind, reading.query) == (kind, expected)
 
 
-def test_followup_context_comes_from_the_named_model_or_the_top_hit(home_knowledge):
-    def context(turn):
-        return chat.followup_context(home_knowledge, turn)
+def test_a_followup_carries_the_previous_answers_subject_when_the_question_named_none(home_knowledge):
+    reading = read_question("Who do I contact about it?", PARTS, "Who runs a trading company?", "",
+                            _passage("x"))
+    assert reading.query == "Who do I contact about it? (Oldham)" and reading.subject == "Oldham"
+    assert named_subject("Tell me about South Hams") == "South Hams"
+    assert named_subject("What do year 6 pupils learn?") == "year 6"
+    assert named_subject("What was Barnet's budget?") == "Barnet"
+    assert named_subject("What did councils do about IT problems?") == ""
 
-    assert context(None) == ""
-    assert context(_turn("Tell me about holistic councils")) == "Holistic/person-centred councils"
-    assert context(_turn("Who trains staff?", passage=_passage("x"))) == "Cooperative councils"
-    intro = _passage("x", section="1", chapter_title="Introduction", section_kind="chapter")
-    assert context(_turn("Who wrote it?", passage=intro)) == ""  # not a topic chapter: no context
-    chained = _turn("and Oldham?", query="and Oldham? (Cooperative councils)")
-    assert context(chained) == "Cooperative councils"
+
+def test_the_page_says_how_a_followup_was_read_and_copies_the_answer_with_citations():
+    turn = chat.Turn(question="And Plymouth?", query="How much did Plymouth save?", result=None,
+                     reading="ellipsis", subject="Plymouth")
+    assert chat.reading_note(turn) == "Read as a follow-up about “Plymouth”: searched “How much did Plymouth save?”"
+    assert chat.reading_note(chat.Turn(question="q", query="q", result=None)) == ""
+    result = SearchResult(question="q", hits=(Hit(1, 1.0, _passage("It saved £1m.")),), answer="It saved £1m.")
+    assert chat.answer_for_copy(result) == (
+        "It saved £1m. [1]\n\n[1] §3.4 Case studies — Oldham Council (2011-Present), p. 7 · Report"
+    )
 
 
 def test_html_escapes_document_text_and_marks_highlights():
@@ -71,8 +92,10 @@ def test_html_escapes_document_text_and_marks_highlights():
     assert "<script>" not in out and "&lt;script&gt;x()&lt;/script&gt;" in out
     assert "*star* # hash" in out and "&amp; then" in out
     assert "<mark>the best sentence.</mark>" in out and out.endswith("<br><br>Next.")
-    card = render.hit_html(Hit(rank=2, score=0.5, passage=_passage(text, section_title="<b>Bad</b>")), 0.5)
+    hit = Hit(rank=2, score=0.5, passage=_passage(text, section_title="<b>Bad</b>"), probability=0.5)
+    card = render.hit_html(hit, "t1")
     assert "<b>Bad</b>" not in card and "&lt;b&gt;Bad&lt;/b&gt;" in card and "width:50%" in card
+    assert 'id="card-t1-2"' in card
 
 
 def test_markdown_export_escapes_and_cites():
@@ -96,9 +119,8 @@ def test_section_passages_are_the_whole_section_in_order():
     assert [p.passage_id for p in chat.section_passages([a, other, b], a)] == ["b", "a"]
 
 
-def test_relevance_confidence_and_progress():
-    assert chat.relevance(0.5, 1.0) == 0.5 and chat.relevance(2.0, 1.0) == 1.0 and chat.relevance(1.0, 0.0) == 0.0
-    assert [chat.confidence_label(c) for c in (0.7, 0.45, 0.2)] == ["high", "medium", "low"]
+def test_confidence_words_and_progress():
+    assert [words(p) for p in (0.93, 0.8, 0.62, 0.2)] == ["high", "high", "medium", "low"]
     tracker = chat.IngestProgress()
     assert tracker.update("reading", 1, 1)[0] == pytest.approx(0.05)
     assert tracker.update("embedding passages", 40, 80) == (pytest.approx(0.2), "Embedding passages: 40 of 80")
