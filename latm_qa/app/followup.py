@@ -67,8 +67,8 @@ def _same_kind(old: str, new: str) -> bool:
 
 
 def named_subject(question: str) -> str:
-    """What a question names as its subject: a run of capitalised words after its first word ("West
-    Suffolk", "DWP", "Local Enterprise Partnership"), or a numbered part ("year 6", "Table 2.4"); "" for
+    """What a question names as its subject: a run of capitalised words after its first word ("North
+    Kesteven", "DWP", "Local Enterprise Partnership"), or a numbered part ("year 6", "Table 2.4"); "" for
     none. "IT" as an acronym counts as a name only beside other capitals."""
     numbered = _NUMBERED.search(question)
     if numbered:
