@@ -43,7 +43,7 @@ class Settings:
     rerank_depth: int = 20
     answer_bm25_weight: float = 0.3  # a sentence's BM25 in choosing highlights and the short answer
     answer_late_weight: float = 3.0  # a shown sentence's late interaction with the question, in the same choice
-    answer_kind_weight: float = 0.2  # added for a shown sentence holding the kind of answer asked (a sum, a year)
+    answer_kind_weight: float = 0.4  # added for a shown sentence holding the kind of answer asked (a sum, a year)
     answer_join_margin: float = 0.2  # the next sentence joins the short answer when it scores this close
     answer_list_margin: float = 0.8  # a composed answer's sentences score this close to its best one
     k: int = 5

@@ -94,6 +94,22 @@ def test_asking_in_the_browser_cites_the_case_study(server, tmp_path):
             sync_api.expect(first_card.locator("mark").first).to_be_visible()
             assert page.locator('[data-testid="stException"]').count() == 0
             page.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
+
+            box.fill("Who should I contact there?")  # a follow-up: Warrington's contact, not another's
+            box.press("Enter")
+            second = page.locator(".latm-answer").nth(1)
+            second.wait_for(timeout=120_000)
+            sync_api.expect(second).to_contain_text("Danny Mather")
+            sync_api.expect(page.get_by_text("Read as a follow-up about")).to_be_visible()
+            citation = second.locator("a.latm-ref").first
+            target = citation.get_attribute("href")
+            assert target and target.startswith("#card-")
+            citation.click()  # the numbered citation jumps to its card
+            card = page.locator(target)
+            sync_api.expect(card).to_be_in_viewport()
+            sync_api.expect(card).to_contain_text("Warrington Borough Council")
+            page.screenshot(path=str(tmp_path / "followup.png"), full_page=False)
         finally:
             browser.close()
     assert (tmp_path / "answer.png").stat().st_size > 10_000
+    assert (tmp_path / "followup.png").stat().st_size > 10_000
