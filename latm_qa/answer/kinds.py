@@ -30,7 +30,8 @@ _DATE = re.compile(
 _WHO = re.compile(
     r"^\s*(?:who|whom)\b|\bwho\s+(?:is|was|are|were|did|does|do|will|has|have|had|should|can|wrote|led|leads|runs|"
     r"ran|commissioned|published|carried|set|chaired|pays|paid|funds|funded|decides|sets)\b"
-    r"|\b(?:which|what)\s+(?:\w+\s+)?(?:organi[sz]ations?|bod(?:y|ies)|compan(?:y|ies)|firms?|councils?|"
+    r"|\b(?:which|what)\s+(?!(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|should)\b)(?:\w+\s+)?"
+    r"(?:organi[sz]ations?|bod(?:y|ies)|compan(?:y|ies)|firms?|councils?|"
     r"authorit(?:y|ies)|departments?|agenc(?:y|ies)|partners?|providers?|people|person|minister|secretary|team|"
     r"think[- ]tank|charit(?:y|ies))\b",
     re.I,
@@ -38,6 +39,10 @@ _WHO = re.compile(
 _PLACE = re.compile(r"^\s*where\b|\bwhere\s+(?:is|was|are|were|did|does|do|will|can)\b"
                     r"|\bin\s+(?:which|what)\s+(?:county|region|city|town|area|country|place)\b", re.I)
 
+# what a body earned, saved or spent, asked without "how much": "What did the council earn from ...?"
+_EARNED = re.compile(
+    r"\bwhat\s+(?:did|does|do|will|would|has|have|could|can)\s+(?:\w+\s+){1,5}?"
+    r"(?:earn|save|spend|raise|make|generate|bring\s+in|cost|receive|get|lend|borrow|invest)s?\b(?!\s+of\b)", re.I)
 KINDS = ("money", "percentage", "rate", "count", "date", "duration", "contact", "who", "place", "other")
 FIGURE_KINDS = ("money", "percentage", "rate", "count", "duration")
 
@@ -46,7 +51,7 @@ def answer_kind(question: str) -> str:
     """The kind of answer the question asks for: one of KINDS."""
     if re.search(CONTACT_INTENT, question.lower()):
         return "contact"
-    figure = asked_figure(question)
+    figure = asked_figure(question) or ("money" if _EARNED.search(question) else "")
     if figure:
         return figure
     if counted_thing(question):

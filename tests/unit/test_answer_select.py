@@ -21,6 +21,9 @@ from latm_qa.answer.select import answer_span, gives_kind
         ("Which organisation carried out the fieldwork?", "who"),
         ("Where is the new factory?", "place"),
         ("Why do councils set up companies to trade?", "other"),
+        ("What did the county earn from traded services?", "money"),  # a sum asked without "how much"
+        ("What do pupils make of fractions?", "other"),
+        ("What did councils do about IT problems?", "other"),
         ("What is a cooperative council?", "other"),
     ],
 )
