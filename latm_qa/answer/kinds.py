@@ -1,6 +1,7 @@
 """What kind of answer a question asks for, read from its wording alone (no report knowledge).
 
 - "money", "percentage", "rate": a figure of that kind ("How much did the council save?", figures.py);
+- "figure": the size of a change, in any unit ("How far did unemployment fall?");
 - "count": a number of things ("How many staff ...?", counts.py);
 - "date": a time ("When ...?", "In what year ...?", "By when ...?");
 - "duration": a length of time ("How long ...?", "Over how many years ...?");
@@ -43,17 +44,27 @@ _PLACE = re.compile(r"^\s*where\b|\bwhere\s+(?:is|was|are|were|did|does|do|will|
 _EARNED = re.compile(
     r"\bwhat\s+(?:did|does|do|will|would|has|have|could|can)\s+(?:\w+\s+){1,5}?"
     r"(?:earn|save|spend|raise|make|generate|bring\s+in|cost|receive|get|lend|borrow|invest)s?\b(?!\s+of\b)", re.I)
-KINDS = ("money", "percentage", "rate", "count", "date", "duration", "contact", "who", "place", "other")
-FIGURE_KINDS = ("money", "percentage", "rate", "count", "duration")
+# sums named without "how much": "What savings were the contracts expected to deliver?"
+_SUMS = re.compile(r"\bwhat\s+(?:\w+\s+){0,2}?(?:savings|income|revenue|funding|costs?|returns?|budget|spending)\b"
+                   r"(?!\s+(?:model|approach|strateg\w*|plan|pressures?|challenges?)\b)", re.I)
+# a change asked for by its size: "How far did youth unemployment fall?", "By how much did it grow?"
+_CHANGE = re.compile(
+    r"\bby\s+how\s+much\b|\bhow\s+(?:far|fast|much)\s+(?:did|has|have|had|will|would|is|was|were|does|do)\b"
+    r"(?:\W+\w+){0,8}?\W+(?:fall|fell|fallen|rise|rose|risen|grow|grew|grown|increase\w*|decrease\w*|drop\w*|"
+    r"reduc\w*|cut|improv\w*|declin\w*)\b", re.I)
+KINDS = ("money", "percentage", "rate", "figure", "count", "date", "duration", "contact", "who", "place", "other")
+FIGURE_KINDS = ("money", "percentage", "rate", "figure", "count", "duration")
 
 
 def answer_kind(question: str) -> str:
     """The kind of answer the question asks for: one of KINDS."""
     if re.search(CONTACT_INTENT, question.lower()):
         return "contact"
-    figure = asked_figure(question) or ("money" if _EARNED.search(question) else "")
+    figure = asked_figure(question) or ("money" if _EARNED.search(question) or _SUMS.search(question) else "")
     if figure:
         return figure
+    if _CHANGE.search(question):
+        return "figure"
     if counted_thing(question):
         return "count"
     if _DURATION.search(question):

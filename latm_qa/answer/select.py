@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..retrieve import QueryVectors
-from ..retrieve.prior import has_contact_details
+from ..retrieve.prior import has_contact_details, has_figure
 from ..text import QUESTION_STOP_WORDS, TABLE_ROW, leading_rows, read_row, table_header_size
 from ..types import Passage
 from .counts import counted_words
@@ -50,6 +50,8 @@ def gives_kind(kind: str, sentence: str, context: str = "") -> bool:
         return gives_figure(kind, sentence, context)
     if kind == "count":
         return bool(counted_words(sentence))
+    if kind == "figure":
+        return has_figure(sentence)
     if kind == "date":
         return bool(_WHEN.search(sentence))
     if kind == "duration":

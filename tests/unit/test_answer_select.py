@@ -23,6 +23,9 @@ from latm_qa.answer.select import answer_span, gives_kind
         ("Why do councils set up companies to trade?", "other"),
         ("What did the county earn from traded services?", "money"),  # a sum asked without "how much"
         ("What do pupils make of fractions?", "other"),
+        ("What savings were the two contracts expected to deliver?", "money"),
+        ("How far did youth unemployment fall?", "figure"),
+        ("What funding model does the county use?", "other"),
         ("What did councils do about IT problems?", "other"),
         ("What is a cooperative council?", "other"),
     ],
@@ -35,6 +38,8 @@ def test_a_sentence_holds_the_kind_asked_or_not():
     assert gives_kind("money", "The council saved £3.8 million over two years.")
     assert not gives_kind("money", "The council shares one chief executive with its neighbour.")
     assert gives_kind("count", "A team of 40 staff runs the service.")
+    assert gives_kind("figure", "Youth unemployment fell by 35 percent.")
+    assert not gives_kind("figure", "Youth unemployment fell sharply.")
     assert gives_kind("date", "The contract began in April 2013.")
     assert not gives_kind("date", "The contract covers back-office services.")
     assert gives_kind("contact", "For further information, contact J. Smith: j.smith@example.gov.uk.")
