@@ -57,25 +57,16 @@ FIGURE_KINDS = ("money", "percentage", "rate", "figure", "count", "duration")
 
 
 def answer_kind(question: str) -> str:
-    """The kind of answer the question asks for: one of KINDS."""
+    """The kind of answer the question asks for: one of KINDS (the first rule that holds, in this order)."""
     if re.search(CONTACT_INTENT, question.lower()):
         return "contact"
     figure = asked_figure(question) or ("money" if _EARNED.search(question) or _SUMS.search(question) else "")
     if figure:
         return figure
-    if _CHANGE.search(question):
-        return "figure"
-    if counted_thing(question):
+    if counted_thing(question) and not _CHANGE.search(question):
         return "count"
-    if _DURATION.search(question):
-        return "duration"
-    if _DATE.search(question):
-        return "date"
-    if _WHO.search(question):
-        return "who"
-    if _PLACE.search(question):
-        return "place"
-    return "other"
+    rules = ((_CHANGE, "figure"), (_DURATION, "duration"), (_DATE, "date"), (_WHO, "who"), (_PLACE, "place"))
+    return next((kind for pattern, kind in rules if pattern.search(question)), "other")
 
 
 # The form of answer a question needs: one sentence, or a few drawn together (compose.py).
@@ -118,14 +109,10 @@ def answer_form(question: str) -> str:
     """How much answer the question needs: "single" (a sentence: most questions), "list" ("What are the
     benefits of ...?"), "definition" ("What is a combined authority?"), "two_sided" ("pros and cons of
     ..."), "comparison" ("Compare grants and loans"), "most" ("Which council saved the most?")."""
-    if _TWO_SIDED.search(question):
-        return "two_sided"
-    if _COMPARE.search(question):
-        return "comparison"
-    if _MOST.search(question):
-        return "most"
-    if _LIST.search(question):
-        return "list"
+    rules = ((_TWO_SIDED, "two_sided"), (_COMPARE, "comparison"), (_MOST, "most"), (_LIST, "list"))
+    form = next((form for pattern, form in rules if pattern.search(question)), "")
+    if form:
+        return form
     match = _DEFINITION.search(question)
     if match and not (match.group("thing") and _NOT_DEFINED & set(match.group("thing").lower().split())):
         return "definition"

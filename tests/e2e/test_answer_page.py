@@ -8,22 +8,15 @@ import html
 import io
 import re
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from latm_qa.app.export import conversation_docx
 from latm_qa.app.feedback import read_feedback
 
-from .test_app import APP, ask, texts, turns
+from .conftest import APP
+from .test_app import ask, texts, turns
 
 WEST_SUFFOLK = "How much did the West Suffolk councils save by sharing a staffing structure?"
-
-
-@pytest.fixture
-def page(app_index_dir, tmp_path, monkeypatch):
-    monkeypatch.setenv("LATM_QA_INDEX", str(app_index_dir))
-    monkeypatch.setenv("LATM_QA_FEEDBACK_DIR", str(tmp_path / "feedback"))
-    return AppTest.from_file(APP, default_timeout=120).run()
 
 
 def answer_box(at: AppTest) -> str:

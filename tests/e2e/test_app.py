@@ -5,25 +5,16 @@ from __future__ import annotations
 import html
 import json
 from datetime import datetime
-from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from latm_qa.app import chat, render
 from latm_qa.app.feedback import read_feedback
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")  # AppTest resolves relative paths from this file
+from .conftest import APP
+
 WARRINGTON = "Which council runs commercial skills training for its staff?"
 CAKE = "What is the recipe for a Victoria sponge cake?"
-
-
-@pytest.fixture
-def page(app_index_dir, tmp_path, monkeypatch):
-    """A fresh chat page over the session's markdown index, saving feedback into tmp_path."""
-    monkeypatch.setenv("LATM_QA_INDEX", str(app_index_dir))
-    monkeypatch.setenv("LATM_QA_FEEDBACK_DIR", str(tmp_path / "feedback"))
-    return AppTest.from_file(APP, default_timeout=120).run()
 
 
 def ask(at: AppTest, question: str) -> AppTest:
