@@ -103,11 +103,13 @@ def clear_conversation() -> None:
     st.session_state["turns"] = []
 
 
-def render_welcome(knowledge) -> None:
+def render_welcome(knowledge, paged: bool) -> None:
     chips = render.chips_html([c.title for c in knowledge.chapters if c.topic])
+    cites = ("the section, named example and printed page, and shows the page" if paged
+             else "the section and named example (page numbers come with a PDF of the report)")
     st.html(
         f'<div class="latm-intro"><p>{render.welcome_html(knowledge)} Every answer quotes the report and cites '
-        "the section, named example and page where it has them.</p>"
+        f"{cites}.</p>"
         f'<div class="latm-chips">{chips}</div></div>'
     )
     if knowledge.examples:
@@ -264,6 +266,6 @@ if not chat.is_blank(question):
             st.stop()
 render_sidebar_footer(index, turns)
 if not turns:
-    render_welcome(index.knowledge)
+    render_welcome(index.knowledge, any(p.pages for p in index.passages))
 for turn in turns:
     render_turn(turn, index, settings)

@@ -41,6 +41,7 @@ def test_first_visit_explains_the_report_and_offers_examples(page):
     assert "Local Authority Transformational Models" in said and "2016" in said
     for model in ("Commissioning", "Cooperative", "Entrepreneurial", "Enabling", "Sharing", "Holistic"):
         assert model in said
+    assert "page numbers come with a PDF of the report" in said  # the markdown has no pages: no promise of them
     examples = [b for b in page.button if b.key and b.key.startswith("example_")]
     assert 4 <= len(examples) <= 6
     examples[0].click().run()
