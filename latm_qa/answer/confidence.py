@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import LatmQaError
+
 if TYPE_CHECKING:
     from .index import Index
     from .pipeline import Query
@@ -56,9 +58,17 @@ class Calibration:
 def shipped() -> dict[str, Calibration]:
     """The calibrations shipped with the package (fitted by ``latm-qa calibrate``): "answer" for the first
     card (is the answer right?), "cards" for the cards after it (does this one hold the answer too?)."""
-    data = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
-    return {name: Calibration(tuple(float(w) for w in data[name]["weights"]), data[name].get("fitted_on", ""))
-            for name in MODELS}
+    try:
+        data = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
+        models = {name: Calibration(tuple(float(w) for w in data[name]["weights"]), data[name].get("fitted_on", ""))
+                  for name in MODELS}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise LatmQaError(f"the confidence model {CALIBRATION_FILE} cannot be read ({exc}): run `latm-qa "
+                          "calibrate` to fit it again, or reinstall latm-qa") from None
+    if any(len(m.weights) != len(FEATURES) + 1 for m in models.values()):
+        raise LatmQaError(f"the confidence model {CALIBRATION_FILE} has the wrong number of weights: run "
+                          "`latm-qa calibrate` to fit it again")
+    return models
 
 
 def words(probability: float) -> str:

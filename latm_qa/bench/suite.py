@@ -199,6 +199,9 @@ def run_conversations(path: Path, pairs: list, settings: Settings, work: Path) -
 def evaluate_suite(args, settings: Settings) -> int:
     from .conversations import conversation_lines
 
+    if getattr(args, "conversations", None) and not Path(args.conversations).exists():
+        raise LatmQaError(f"no conversation file at {args.conversations}: pass --conversations with a JSONL file "
+                          "of conversations (default eval/conversations.jsonl)")
     suite = Path(args.suite)
     pairs = _chosen(read_suite(suite), args.reports, args.formats)
     retrievers = [r.strip() for r in (args.retrievers or ",".join(SUITE_RETRIEVERS)).split(",") if r.strip()]
