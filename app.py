@@ -199,6 +199,8 @@ def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
         if turn.filters.chapters or turn.filters.parts:
             notes.append(f"Filtered to: {chat.describe_filters(index.knowledge, turn.filters)}")
         if turn.result is not None:
+            if pasted := turn.result.check("pasted"):
+                notes.append(pasted.reason[:1].upper() + pasted.reason[1:])
             if corrections := getattr(turn.result, "corrections", ()):
                 notes.append(f"Read {spelling_note(corrections)}")
             notes += [f"Read {place_note(reading)}" for reading in getattr(turn.result, "places", ())]

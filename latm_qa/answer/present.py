@@ -143,6 +143,8 @@ def format_plain(result: SearchResult) -> str:
     lines: list[str] = []
     if result.truncated:
         lines.append("(the question was long and has been cut)")
+    if pasted := result.check("pasted"):
+        lines.append(f"({pasted.reason})")
     if result.corrections:
         lines.append(f"(read {spelling_note(result.corrections)})")
     lines += [f"(read {place_note(r)})" for r in result.places]

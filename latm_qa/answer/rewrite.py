@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import QueryError
 from .acronyms import expand_acronyms, recase_acronyms
+from .pasted import asked_part
 from .present import place_note, spelling_note
 from .results import Check
 
@@ -38,8 +39,13 @@ def clean_question(question: object, max_chars: int = 2000) -> tuple[str, bool]:
 
 
 def clean(index: Index, query: Query) -> None:
+    """The question cleaned; from pasted text (an e-mail, a paragraph), the question it asks (pasted.py)."""
     query.typed, query.truncated = clean_question(query.question, index.settings.max_question_chars)
     query.text = query.searched = query.typed
+    asked = asked_part(query.typed)
+    if asked:
+        query.text = query.searched = asked
+        query.checks.append(Check("pasted", f"read the question “{asked}” from the pasted text", (asked,)))
 
 
 def spelling(index: Index, query: Query) -> None:

@@ -106,3 +106,12 @@ def test_the_conversation_exports_as_a_word_document(page):
     assert "Read as a follow-up about “West Suffolk”" in text and "Ian Gallin" in text
     assert "[1] §6.4 Case studies — West Suffolk" in text and "Confidence:" in text
     assert not re.search(r"^\[\d+\] [A-Z][a-z]+ .*\(\d{4}\)", text, re.M)  # no footnotes in the quotes
+
+
+def test_a_pasted_email_is_answered_from_its_question_not_refused_for_its_names(page):
+    ask(page, "Hi Sam,\n\nFollowing Tuesday's Cabinet meeting, Councillor Jones asked me to look into shared "
+              "services. Our IT contracts end next March and the Leader wants options. Could you find out how much "
+              "councils have saved by sharing a single staffing structure?\n\nThanks,\nPriya")
+    result = turns(page)[0].result
+    assert not result.abstained and "£3.8 million" in result.answer
+    assert "Read the question “Could you find out how much councils have saved" in texts(page)
