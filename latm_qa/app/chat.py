@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..answer.index import Index
+from ..answer.pasted import asked_part
 from ..answer.present import citation
 from ..answer.results import SearchResult
 from ..errors import QueryError
@@ -66,7 +67,8 @@ def ask_turn(index: Index, question: str, previous: Turn | None, k: int, filters
     """
     question = question.strip()
     reading = Reading(question, subject=named_subject(question))
-    if not as_typed and previous is not None and previous.result is not None:
+    pasted = bool(asked_part(question))  # an e-mail or paragraph stands on its own
+    if not as_typed and not pasted and previous is not None and previous.result is not None:
         top = previous.result.hits[0].passage if previous.result.hits else None
         reading = read_question(question, index.facts.repeated_titles, previous.query, previous.subject, top)
     query = reading.query
