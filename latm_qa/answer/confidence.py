@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import LatmQaError
+from .select import sentence_late
 
 if TYPE_CHECKING:
     from .index import Index
@@ -84,7 +85,7 @@ def card_features(index: Index, query: Query) -> np.ndarray:
     scale = max(abs(first), 1e-6)
     out = []
     for i, row in enumerate(rows):
-        late = index.sentence_tokens.scores(query.vectors, row)
+        late = sentence_late(index, query, query.vectors, row)
         best_sentence = float(late.max()) if late is not None and len(late) else float(dense[row])
         following = float(final[rows[i + 1]]) if i + 1 < len(rows) else float(final[row])
         out.append([float(dense[row]), best_sentence, (first - float(final[row])) / scale,

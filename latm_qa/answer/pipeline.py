@@ -47,6 +47,7 @@ class Query:
     scores: Scores | None = None
     vectors: QueryVectors | None = None  # the question's vector and word-piece vectors, as scored
     answering: np.ndarray | None = None  # every sentence's score as an answer (select.answering_scores)
+    late_cache: dict = field(default_factory=dict)  # passage row -> its sentences' late scores (select.py)
     ranked: list[int] = field(default_factory=list)  # every allowed passage row, best first
     order: list[int] = field(default_factory=list)  # the rows shown
     top_scores: list[float] = field(default_factory=list)

@@ -105,6 +105,16 @@ class SentenceTokens:
         return np.array(out)
 
 
+def sentence_late(index: Index, query: Query, vectors: QueryVectors | None, row: int) -> np.ndarray | None:
+    """SentenceTokens.scores for one passage, worked out once per question for the question's own vectors
+    (highlights and confidence both read them); a part of the question (compose.py) is scored afresh."""
+    if vectors is not query.vectors:
+        return index.sentence_tokens.scores(vectors, row)
+    if row not in query.late_cache:
+        query.late_cache[row] = index.sentence_tokens.scores(vectors, row)
+    return query.late_cache[row]
+
+
 def answering_scores(index: Index, query: Query, text: str = "", vectors: QueryVectors | None = None) -> np.ndarray:
     """Every sentence's score as an answer to the question (or to ``text``, a part of it, with its
     ``vectors``), with late interaction and the asked kind counted for the sentences of the passages shown."""
@@ -117,7 +127,7 @@ def answering_scores(index: Index, query: Query, text: str = "", vectors: QueryV
         rows = corpus.sentence_rows[row]
         if not rows:
             continue
-        late = index.sentence_tokens.scores(vectors, row) if settings.answer_late_weight else None
+        late = sentence_late(index, query, vectors, row) if settings.answer_late_weight else None
         if late is not None:
             scores[rows] += settings.answer_late_weight * late
         if kind != "other" and settings.answer_kind_weight:
