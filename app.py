@@ -6,7 +6,6 @@ import streamlit as st
 
 from latm_qa.answer.index import Index
 from latm_qa.answer.present import citation, place_note, spelling_note
-from latm_qa.answer.results import Hit
 from latm_qa.app import chat, render
 from latm_qa.app.export import conversation_docx
 from latm_qa.app.feedback import REASONS, record_feedback
@@ -173,7 +172,7 @@ def render_card(hit, turn: chat.Turn, index: Index) -> None:
         section = chat.section_passages(index.passages, hit.passage)
         with st.expander(f"Show the whole section ({len(section)} passage{'s' * (len(section) > 1)})"):
             st.html(render.section_html(section, hit))
-        source = pdf_source(hit.passage, index.documents)
+        source = pdf_source(hit.passage, index.document(hit.passage.document))
         if source is not None:
             page = hit.passage.pages[0]
             with st.expander(f"Show page {page} of the PDF", icon=":material/description:"):
@@ -219,7 +218,7 @@ def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
             for passage in result.suggestions:
                 section = chat.section_passages(index.passages, passage)
                 with st.expander(f"Open {citation(passage)}"):
-                    st.html(render.section_html(section, Hit(rank=0, score=0.0, passage=passage)))
+                    st.html(render.section_html(section, passage))
             render_feedback(turn, index, settings)
             return
         st.html(render.answer_html(result, turn.turn_id))

@@ -52,6 +52,8 @@ _CHANGE = re.compile(
     r"\bby\s+how\s+much\b|\bhow\s+(?:far|fast|much)\s+(?:did|has|have|had|will|would|is|was|were|does|do)\b"
     r"(?:\W+\w+){0,8}?\W+(?:fall|fell|fallen|rise|rose|risen|grow|grew|grown|increase\w*|decrease\w*|drop\w*|"
     r"reduc\w*|cut|improv\w*|declin\w*)\b", re.I)
+# an amount of any unit: "How much did the county make from trading?"
+_HOW_MUCH = re.compile(r"\bhow\s+much\b(?!\s+(?:of|time|longer)\b)", re.I)
 KINDS = ("money", "percentage", "rate", "figure", "count", "date", "duration", "contact", "who", "place", "other")
 FIGURE_KINDS = ("money", "percentage", "rate", "figure", "count", "duration")
 
@@ -65,7 +67,8 @@ def answer_kind(question: str) -> str:
         return figure
     if counted_thing(question) and not _CHANGE.search(question):
         return "count"
-    rules = ((_CHANGE, "figure"), (_DURATION, "duration"), (_DATE, "date"), (_WHO, "who"), (_PLACE, "place"))
+    rules = ((_CHANGE, "figure"), (_HOW_MUCH, "figure"), (_DURATION, "duration"), (_DATE, "date"), (_WHO, "who"),
+             (_PLACE, "place"))
     return next((kind for pattern, kind in rules if pattern.search(question)), "other")
 
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, is_dataclass
 
 from ..retrieve.prior import passage_part
 from ..types import Passage, PlaceReading
-from .results import Check, Correction, Hit, SearchResult
+from .results import AnswerPoint, Check, Correction, Hit, SearchResult
 
 
 def section_label(passage: Passage) -> str:
@@ -138,6 +138,11 @@ def abstention_reason(result: SearchResult) -> tuple[str, str]:
     return why, (meant.reason if meant else "")
 
 
+def point_line(point: AnswerPoint) -> str:
+    """A composed answer's sentence as plain text: "advantages: Sharing services can ... [1]"."""
+    return f"{point.label + ': ' if point.label else ''}{point.text} [{point.rank}]"
+
+
 def format_plain(result: SearchResult) -> str:
     """Readable text for a person: the short answer, then rank, citation line and passage."""
     lines: list[str] = []
@@ -158,7 +163,7 @@ def format_plain(result: SearchResult) -> str:
         return "\n".join(lines)
     if result.points:
         lines.append("Answer:")
-        lines += [f"  - {p.label + ': ' if p.label else ''}{p.text} [{p.rank}]" for p in result.points]
+        lines += [f"  - {point_line(p)}" for p in result.points]
         lines.append("")
     elif result.answer:
         lines += [f"Answer: {result.answer}", f"        ({result.answer_citation})", ""]

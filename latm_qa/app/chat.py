@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..answer.index import Index
 from ..answer.pasted import asked_part
-from ..answer.present import citation
+from ..answer.present import citation, point_line
 from ..answer.results import SearchResult
 from ..errors import QueryError
 from ..profile import Knowledge
@@ -141,7 +141,7 @@ def reading_note(turn: Turn) -> str:
 def answer_for_copy(result: SearchResult) -> str:
     """The answer as an officer pastes it: the report's words, each with its numbered citation."""
     if result.points:
-        lines = [f"- {p.label + ': ' if p.label else ''}{p.text} [{p.rank}]" for p in result.points]
+        lines = [f"- {point_line(p)}" for p in result.points]
     else:
         lines = [f"{result.answer} [1]"]
     cited = dict.fromkeys([p.rank for p in result.points] or [1])
@@ -180,6 +180,15 @@ def index_summary(manifest: dict, reranker: str = "") -> dict[str, str]:
         "Ingested": created,
         "Model": model.removeprefix("bundled:") + (" (bundled)" if model.startswith("bundled:") else ""),
     } | ({"Reranker": reranker} if reranker else {})
+
+
+def export_stamp(manifest: dict | None, now: datetime) -> str:
+    """When an export was made, and from which index: "Exported 02 Jan 2026, 03:04 UTC. Index built …"."""
+    stamp = f"Exported {now:%d %b %Y, %H:%M} UTC."
+    if manifest:
+        info = index_summary(manifest)
+        stamp += f" Index built {info['Ingested']} with {info['Model']}, {info['Passages']} passages."
+    return stamp
 
 
 class IngestProgress:

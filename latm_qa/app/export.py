@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from ..answer.present import abstention_reason, citation, spelling_note
 from ..answer.results import Hit, SearchResult
 from ..profile import Knowledge
-from .chat import Turn, describe_filters, index_summary, reading_note
+from .chat import Turn, describe_filters, export_stamp, reading_note
 
 FOOTNOTE = re.compile(r"^\[\d{1,3}\]\s.*$", re.M)  # a footnote the reader appended to a passage: "[4] Office for ..."
 QUOTE_CHARS = 600  # a card without highlighted sentences is quoted up to this many characters
@@ -59,11 +59,7 @@ def conversation_docx(
     document.styles["Normal"].font.size = Pt(11)
     document.add_heading(f"{knowledge.title} — conversation", level=1)
     source = knowledge.title + (f" ({knowledge.publisher})" if knowledge.publisher else "")
-    intro = f"Source: {source}. Exported {now:%d %b %Y, %H:%M} UTC."
-    if manifest:
-        info = index_summary(manifest)
-        intro += f" Index built {info['Ingested']} with {info['Model']}, {info['Passages']} passages."
-    document.add_paragraph(intro)
+    document.add_paragraph(f"Source: {source}. {export_stamp(manifest, now)}")
     for n, turn in enumerate(turns, 1):
         document.add_heading(f"{n}. {turn.question}", level=2)
         notes = [reading_note(turn)] if turn.rewritten else []

@@ -9,16 +9,15 @@ import re
 from pathlib import Path
 
 from ..errors import LatmQaError
-from ..types import Passage
+from ..types import Document, Passage
 
 WINDOW = 4  # words searched at a time
 SCALE = 1.5  # pixels per PDF point
 MARK = (255, 214, 0, 110)  # the highlighter's yellow, see-through
 
 
-def pdf_source(passage: Passage, documents) -> Path | None:
-    """The PDF a passage was read from, when it was and the file is still there."""
-    document = next((d for d in documents if d.doc_id == passage.document), None)
+def pdf_source(passage: Passage, document: Document | None) -> Path | None:
+    """The PDF a passage was read from (its ``document``), when it was and the file is still there."""
     if document is None or not passage.pages or not document.path.lower().endswith(".pdf"):
         return None
     path = Path(document.path)

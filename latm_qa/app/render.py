@@ -15,7 +15,7 @@ from ..answer.present import abstention_reason, citation, pages_label, section_l
 from ..answer.results import Hit, SearchResult
 from ..profile import Knowledge
 from ..types import Passage
-from .chat import Turn, describe_filters, index_summary, reading_note
+from .chat import Turn, describe_filters, export_stamp, index_summary, reading_note
 
 # --- HTML: every dynamic string is escaped here -------------------------------------------------
 
@@ -77,15 +77,16 @@ def _header_html(passage: Passage) -> str:
     return f'<div class="latm-thead">{_esc(passage.table_header)}</div>' if passage.table_header else ""
 
 
-def section_html(section: list[Passage], current: Hit) -> str:
-    """The whole section around a hit, its passages in order, the hit's own passage outlined."""
+def section_html(section: list[Passage], current: Hit | Passage) -> str:
+    """The whole section around a hit (or a passage offered as nearest section), its passages in order, its
+    own passage outlined with the hit's best sentences marked."""
+    passage, spans = (current.passage, current.highlights) if isinstance(current, Hit) else (current, ())
     parts = []
     for p in section:
-        own = p.passage_id == current.passage.passage_id
+        own = p.passage_id == passage.passage_id
         css = "latm-para latm-current" if own else "latm-para"
-        spans = current.highlights if own else ()
-        parts.append(f'<div class="{css}">{highlight_html(p.text, spans)}</div>')
-    head = f'<div class="latm-note">{_esc(citation(current.passage))}: the whole section in reading order</div>'
+        parts.append(f'<div class="{css}">{highlight_html(p.text, spans if own else ())}</div>')
+    head = f'<div class="latm-note">{_esc(citation(passage))}: the whole section in reading order</div>'
     return f'<div class="latm-section">{head}{"".join(parts)}</div>'
 
 
@@ -218,10 +219,7 @@ def conversation_markdown(
     knowledge = knowledge or Knowledge(title="the report")
     title = escape_markdown(knowledge.title)
     source = f"*{title}*" + (f" ({escape_markdown(knowledge.publisher)})" if knowledge.publisher else "")
-    lines = [f"# {title} — conversation", "", f"Source: {source}. Exported {now:%d %b %Y, %H:%M} UTC."]
-    if manifest:
-        info = index_summary(manifest)
-        lines[-1] += f" Index built {info['Ingested']} with {info['Model']}, {info['Passages']} passages."
+    lines = [f"# {title} — conversation", "", f"Source: {source}. {export_stamp(manifest, now)}"]
     for n, turn in enumerate(turns, 1):
         lines += ["", f"## {n}. {escape_markdown(turn.question)}", ""]
         if turn.rewritten:

@@ -25,6 +25,7 @@ from latm_qa.answer.select import answer_span, gives_kind
         ("What do pupils make of fractions?", "other"),
         ("What savings were the two contracts expected to deliver?", "money"),
         ("How far did youth unemployment fall?", "figure"),
+        ("How much did the county make from trading?", "figure"),  # an amount, its unit unsaid
         ("What funding model does the county use?", "other"),
         ("What did councils do about IT problems?", "other"),
         ("What is a cooperative council?", "other"),
