@@ -10,6 +10,7 @@ from typing import Literal
 Retriever = Literal["fused", "hybrid", "dense", "bm25", "late", "rerank"]
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
+BACKENDS = ("onnx", "onnx-int8", "torch")
 # The question's path, in order (answer/pipeline.py): leave a step out to turn it off.
 DEFAULT_STEPS = (
     "clean", "spelling", "filters", "acronyms", "places", "score", "rank",
@@ -39,6 +40,7 @@ class Settings:
     topic_weight: float = 0.0  # on in a profile with topic parts ([search]; the home report's: 0.5)
     label_weight: float = 0.4  # added for a passage under the numbered part a question names ("year 6")
     cover_step: float = 2.0  # the cover (title, subtitle) down this much, or up for a question asking the title
+    backend: str = "onnx"  # how the model runs: onnx (fp32), onnx-int8, or torch (and any model onnx cannot run)
     reranker: str = ""  # a cross-encoder folder (or cached hub name); "" = none
     rerank_depth: int = 20
     answer_bm25_weight: float = 0.3  # a sentence's BM25 in choosing highlights and the short answer
@@ -63,6 +65,8 @@ def load_settings(**overrides: object) -> Settings:
         env["index_dir"] = Path(value)
     if value := os.environ.get("LATM_QA_MODEL"):
         env["model"] = value
+    if value := os.environ.get("LATM_QA_BACKEND"):
+        env["backend"] = value
     if value := os.environ.get("LATM_QA_RERANKER"):
         env["reranker"] = value
     if value := os.environ.get("LATM_QA_FEEDBACK_DIR"):
@@ -81,6 +85,12 @@ def load_settings(**overrides: object) -> Settings:
         if key in given:
             given[key] = Path(given[key])  # type: ignore[arg-type]
     settings = replace(Settings(), **{**env, **given})
+    if settings.backend not in BACKENDS:
+        from .errors import LatmQaError
+
+        raise LatmQaError(
+            f"backend {settings.backend!r} is not one of {', '.join(BACKENDS)}: set LATM_QA_BACKEND to one of them"
+        )
     if settings.reranker and "retriever" not in given:  # a configured reranker is used unless told otherwise
         settings = replace(settings, retriever="rerank")
     return settings

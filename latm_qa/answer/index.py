@@ -92,7 +92,7 @@ class Index:
         if self._embedder is None:
             from ..embed.model import load_embedder
 
-            self._embedder = load_embedder(self.model_name)
+            self._embedder = load_embedder(self.model_name, self.settings.backend)
         return self._embedder
 
     @property

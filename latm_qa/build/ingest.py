@@ -127,7 +127,7 @@ def ingest(
         if todo or sentence_todo or old.dimension is None:
             from ..embed.model import load_embedder
 
-            embedder = load_embedder(settings.model)
+            embedder = load_embedder(settings.model, settings.backend)
         dim = embedder.dim if embedder is not None else int(old.dimension or 0)
         vectors, tokens = embed_reusing(
             keys, texts, todo, old.vectors, dim, embedder, progress, "embedding passages", old_tokens=old.tokens

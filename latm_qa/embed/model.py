@@ -47,7 +47,9 @@ def resolve_model(name: str) -> str:
 
 
 class Embedder:
-    """Encodes passages (all cores, batched) and queries (one thread: see MODELS.md's trap)."""
+    """Encodes passages (all cores, batched) and queries (one thread: see MODELS.md's trap) with torch."""
+
+    backend = "torch"
 
     def __init__(self, name: str = DEFAULT_MODEL) -> None:
         import torch
@@ -151,6 +153,22 @@ def _unit(vector) -> np.ndarray:
 
 
 @lru_cache(maxsize=4)
-def load_embedder(name: str = DEFAULT_MODEL) -> Embedder:
-    """One Embedder per model name per process."""
+def load_embedder(name: str = DEFAULT_MODEL, backend: str | None = None):
+    """One embedder per model name and backend per process: onnxruntime unless told otherwise
+    (``backend``, default the LATM_QA_BACKEND setting), torch for a model it cannot run or when it fails."""
+    if backend is None:
+        from ..settings import load_settings
+
+        return load_embedder(name, load_settings().backend)
+    if backend.startswith("onnx"):
+        from .onnx import OnnxEmbedder
+
+        location = Path(resolve_model(name))
+        try:
+            return OnnxEmbedder(name, location, "int8" if backend == "onnx-int8" else "fp32")
+        except Exception as exc:  # noqa: BLE001 - any failure to export or load it: torch still can
+            FALLBACKS[name] = str(exc)  # why this model runs on torch (shown by `latm-qa api` health and tests)
     return Embedder(name)
+
+
+FALLBACKS: dict[str, str] = {}
