@@ -8,6 +8,7 @@ from typing import Literal
 
 import numpy as np
 
+DECODED_ROWS = 250_000  # word pieces (~2,500 passages, 375 MB) a loaded index keeps decoded as float32
 BlockKind = Literal["heading", "paragraph", "item", "footnote", "table"]
 SectionKind = Literal["front", "chapter", "subsection", "subheading", "case_study", "unnumbered"]
 
@@ -160,20 +161,64 @@ class PlaceReading:
 
 @dataclass(frozen=True)
 class TokenVectors:
-    """Every passage's word-piece vectors, stacked passage by passage: ``counts[i]`` rows for passage i."""
+    """Every passage's word-piece vectors, stacked passage by passage: ``counts[i]`` rows for passage i.
 
-    matrix: np.ndarray  # (word pieces, dimension), unit rows
+    Kept as int8 codes with one scale per row (a row is ``codes * scale``: cosine 0.9999 to the float
+    vector, a quarter of its bytes), memory-mapped from disk by a loaded index; ``block`` decodes only
+    the passages a question scores.
+    """
+
+    codes: np.ndarray  # (word pieces, dimension) int8
+    scales: np.ndarray  # (word pieces,) float32
     counts: np.ndarray  # (passages,) int
 
     @classmethod
-    def stack(cls, rows: list[np.ndarray], dim: int) -> TokenVectors:
-        matrix = np.concatenate(rows).astype("float32") if rows else np.zeros((0, dim), "float32")
-        return cls(matrix, np.array([len(r) for r in rows], dtype="int64"))
+    def stack(cls, rows: list, dim: int) -> TokenVectors:
+        """From each passage's rows: float vectors (quantised here) or (codes, scales) already quantised."""
+        pairs = [row if isinstance(row, tuple) else quantise(row) for row in rows]
+        codes = np.concatenate([c for c, _ in pairs]) if pairs else np.zeros((0, dim), "int8")
+        scales = np.concatenate([s for _, s in pairs]) if pairs else np.zeros(0, "float32")
+        return cls(codes.astype("int8"), scales.astype("float32"), np.array([len(c) for c, _ in pairs], "int64"))
 
     @cached_property
     def starts(self) -> np.ndarray:
         return np.concatenate([[0], np.cumsum(self.counts)[:-1]]).astype("int64") if len(self.counts) else self.counts
 
+    @property
+    def matrix(self) -> np.ndarray:
+        """Every row decoded (float32): for small indexes and tests; scorers use ``block``."""
+        return self.codes.astype("float32") * self.scales[:, None]
+
+    def quantised(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        start, end = int(self.starts[i]), int(self.starts[i] + self.counts[i])
+        return self.codes[start:end], self.scales[start:end]
+
     def rows(self, i: int) -> np.ndarray:
-        start = int(self.starts[i])
-        return self.matrix[start : start + int(self.counts[i])]
+        codes, scales = self.quantised(i)
+        return codes.astype("float32") * scales[:, None]
+
+    @cached_property
+    def decoded(self) -> np.ndarray | None:
+        """Every row decoded once and kept, for an index small enough (DECODED_ROWS); else None."""
+        return self.matrix if len(self.codes) <= DECODED_ROWS else None
+
+    def block(self, passages: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The decoded rows of the given passages (default: all), one after another, and where each
+        passage's rows begin."""
+        if passages is None and self.decoded is not None:
+            return self.decoded, self.starts
+        passages = np.arange(len(self.counts)) if passages is None else passages
+        counts = self.counts[passages]
+        begins = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("int64") if len(counts) else counts
+        picked = np.arange(int(counts.sum())) + np.repeat(self.starts[passages] - begins, counts)
+        if self.decoded is not None:
+            return self.decoded[picked], begins
+        return self.codes[picked].astype("float32") * self.scales[picked][:, None], begins
+
+
+def quantise(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int8 codes and a scale per row: row ~ codes * scale, the largest entry of each row at 127."""
+    rows = np.asarray(rows, dtype="float32")
+    scales = np.maximum(np.abs(rows).max(axis=1), 1e-12) / 127.0 if len(rows) else np.zeros(0, "float32")
+    codes = np.clip(np.rint(rows / scales[:, None]), -127, 127).astype("int8") if len(rows) else rows.astype("int8")
+    return codes, scales.astype("float32")

@@ -95,8 +95,7 @@ class SentenceTokens:
             return None
         starts, offset = found
         corpus = self.index.corpus
-        begin = int(corpus.tokens.starts[row])
-        similarity = vectors.tokens[keep] @ corpus.tokens.matrix[begin : begin + len(starts)].T
+        similarity = vectors.tokens[keep] @ corpus.tokens.rows(row)[: len(starts)].T
         out = []
         for i in corpus.sentence_rows[row]:
             sentence = corpus.sentences[i]
@@ -120,7 +119,9 @@ def answering_scores(index: Index, query: Query, text: str = "", vectors: QueryV
     ``vectors``), with late interaction and the asked kind counted for the sentences of the passages shown."""
     settings, corpus = index.settings, index.corpus
     text, vectors = (text, vectors) if vectors is not None else (query.text, query.vectors)
-    per_sentence = query.scores.per_sentence if vectors is query.vectors else corpus.sentence_vectors @ vectors.vector
+    per_sentence = query.scores.per_sentence if vectors is query.vectors else corpus.sentence_scores(
+        vectors.vector, None if query.scores.candidates is None else np.array(query.order, dtype="int64")
+    )
     scores = index.highlighter.answer_scores(text, per_sentence, settings.answer_bm25_weight).astype("float64")
     kind = answer_kind(text)
     for row in query.order:

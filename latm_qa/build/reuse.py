@@ -19,7 +19,7 @@ from ..errors import LatmQaError
 from ..places.gazetteer import Gazetteer, case_study_councils
 from ..settings import Settings
 from ..store.files import SCHEMA_VERSION, document_to_json, read_index_files, read_knowledge
-from ..types import Document, Passage, TokenVectors
+from ..types import Document, Passage, TokenVectors, quantise
 from .passages import EMBEDDING_TEXT, chunking, embedding_texts
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ def embed_reusing(
     ``todo`` (``embedder`` is needed only when there are any). With ``old_tokens`` (passages), also the
     word-piece vectors, reused or computed in the same pass."""
     out = np.zeros((len(keys), dim), dtype="float32")
-    rows = [old_tokens.get(key, np.zeros((0, dim), "float32")) for key in keys] if old_tokens is not None else []
+    empty = (np.zeros((0, dim), "int8"), np.zeros(0, "float32"))
+    rows = [old_tokens.get(key, empty) for key in keys] if old_tokens is not None else []
     for i, key in enumerate(keys):
         if key in old:
             out[i] = old[key]
@@ -61,7 +62,7 @@ def embed_reusing(
         )
         out[todo] = fresh
         for i, matrix in zip(todo, fresh_tokens, strict=False):
-            rows[i] = matrix
+            rows[i] = quantise(matrix)
     return out, TokenVectors.stack(rows, dim)
 
 
@@ -100,7 +101,7 @@ class Previous:
             if schema is not None and schema != SCHEMA_VERSION:
                 return cls(
                     reason=f"the index was written in format {schema}; this latm-qa writes format {SCHEMA_VERSION} "
-                    "(it adds word-piece vectors), so everything is embedded again"
+                    "(it stores its vectors differently), so everything is embedded again"
                 )
             return cls(reason=f"the existing index could not be read ({exc}), so everything is embedded again")
         written = manifest.get("settings", {}).get("embedding_text", 1)
@@ -128,7 +129,7 @@ class Previous:
         matrix = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, 0), "float32")
         old.vectors = dict(zip(keys, matrix, strict=True))
         old.vectors.update(("s:" + vector_key(s["text"]), v) for s, v in zip(sentences, sentence_vectors, strict=True))
-        old.tokens = {key: tokens.rows(i) for i, key in enumerate(keys)}
+        old.tokens = {key: tokens.quantised(i) for i, key in enumerate(keys)}
         old.dimension = int(manifest["dimension"])
         return old
 

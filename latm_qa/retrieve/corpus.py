@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 
 import numpy as np
 
@@ -11,6 +12,8 @@ from ..types import Passage, TokenVectors
 from .bm25 import Bm25
 from .labels import Labels
 from .prior import Structure
+
+DECODED_SENTENCES = 200_000  # sentences (300 MB) a loaded index keeps as float32 for scoring them all at once
 
 
 class Corpus:
@@ -48,3 +51,22 @@ class Corpus:
 
     def __len__(self) -> int:
         return len(self.passages)
+
+    @cached_property
+    def _sentence_matrix(self) -> np.ndarray | None:
+        small = len(self.sentence_vectors) <= DECODED_SENTENCES
+        return np.asarray(self.sentence_vectors, dtype="float32") if small else None
+
+    def sentence_scores(self, vector: np.ndarray, passages: np.ndarray | None = None) -> np.ndarray:
+        """The question's cosine to every sentence, or only to those of ``passages`` (-1 for the rest)."""
+        if passages is None and self._sentence_matrix is not None:
+            return self._sentence_matrix @ vector
+        rows = np.arange(len(self.sentences)) if passages is None else np.array(
+            [row for p in passages for row in self.sentence_rows[int(p)]], dtype="int64"
+        )
+        out = np.full(len(self.sentences), -1.0, dtype="float32")
+        for begin in range(0, len(rows), 50_000):  # bounded float32 copies of a memory-mapped float16 array
+            chunk = np.sort(rows[begin : begin + 50_000])
+            source = self._sentence_matrix if self._sentence_matrix is not None else self.sentence_vectors
+            out[chunk] = np.asarray(source[chunk], dtype="float32") @ vector
+        return out

@@ -8,14 +8,21 @@ from ..text import QUESTION_STOP_WORDS
 from ..types import TokenVectors
 
 
-def late_interaction(query_tokens: np.ndarray, pieces: list[str], tokens: TokenVectors) -> np.ndarray:
-    """Per passage, the mean over the question's content word pieces of their best cosine with any word
-    piece of the passage."""
+def late_interaction(
+    query_tokens: np.ndarray, pieces: list[str], tokens: TokenVectors, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Per passage (of ``rows``, default all), the mean over the question's content word pieces of their
+    best cosine with any word piece of the passage; 0 for the passages not in ``rows``."""
     out = np.zeros(len(tokens.counts), dtype="float32")
     keep = [i for i, piece in enumerate(pieces) if piece.lstrip("#").lower() not in QUESTION_STOP_WORDS]
-    present = tokens.counts > 0
-    if not keep or not present.any():
+    rows = np.arange(len(tokens.counts)) if rows is None else rows
+    rows = rows[tokens.counts[rows] > 0]
+    if not keep or not len(rows):
         return out
-    similarity = query_tokens[keep] @ tokens.matrix.T
-    out[present] = np.maximum.reduceat(similarity, tokens.starts[present], axis=1).mean(axis=0)
+    everything = len(rows) == len(tokens.counts)
+    matrix, starts = tokens.block(None if everything else rows)
+    similarity = query_tokens[keep] @ matrix.T
+    if everything:
+        starts = starts[tokens.counts > 0]
+    out[rows] = np.maximum.reduceat(similarity, starts, axis=1).mean(axis=0)
     return out

@@ -31,34 +31,36 @@ class QueryVectors:
 
 @dataclass(frozen=True)
 class Scores:
-    """Every passage's final score under a retriever, its dense cosine, and every sentence's cosine."""
+    """Every passage's final score under a retriever, its dense cosine, and every sentence's cosine; in a
+    large corpus, the candidates (passage rows) the finer scores were worked out for (else None: all)."""
 
     final: np.ndarray
     dense: np.ndarray
     per_sentence: np.ndarray
+    candidates: np.ndarray | None = None
 
 
-Retrieve = Callable[[Corpus, str, QueryVectors, np.ndarray, np.ndarray, Settings], np.ndarray]
+Retrieve = Callable[[Corpus, str, QueryVectors, np.ndarray, np.ndarray, Settings, "np.ndarray | None"], np.ndarray]
 
 
-def _dense(corpus, question, query, dense, per_sentence, settings) -> np.ndarray:
+def _dense(corpus, question, query, dense, per_sentence, settings, pool=None) -> np.ndarray:
     return dense.astype("float64")
 
 
-def _late(corpus, question, query, dense, per_sentence, settings) -> np.ndarray:
-    return late_interaction(query.tokens, query.pieces, corpus.tokens).astype("float64")
+def _late(corpus, question, query, dense, per_sentence, settings, pool=None) -> np.ndarray:
+    return late_interaction(query.tokens, query.pieces, corpus.tokens, pool).astype("float64")
 
 
-def _bm25(corpus, question, query, dense, per_sentence, settings) -> np.ndarray:
+def _bm25(corpus, question, query, dense, per_sentence, settings, pool=None) -> np.ndarray:
     return corpus.bm25.scores(question).astype("float64")
 
 
-def _hybrid(corpus, question, query, dense, per_sentence, settings) -> np.ndarray:
+def _hybrid(corpus, question, query, dense, per_sentence, settings, pool=None) -> np.ndarray:
     return rrf([dense, corpus.bm25.scores(question)], [1.0, 1.0], settings.rrf_k)
 
 
-def _fused(corpus, question, query, dense, per_sentence, settings) -> np.ndarray:
-    late = late_interaction(query.tokens, query.pieces, corpus.tokens)
+def _fused(corpus, question, query, dense, per_sentence, settings, pool=None) -> np.ndarray:
+    late = late_interaction(query.tokens, query.pieces, corpus.tokens, pool)
     s = settings
     bm25 = corpus.bm25.scores(question) if s.bm25_weight else np.zeros(len(corpus), dtype="float32")
     sentences = sentence_max(per_sentence, corpus.sentence_starts, len(corpus))
@@ -83,9 +85,27 @@ RETRIEVERS: dict[str, Retrieve] = {
 }
 
 
+def candidates(corpus: Corpus, question: str, dense: np.ndarray, settings: Settings) -> np.ndarray | None:
+    """In a corpus of more than 4 x ``settings.candidates`` passages, the rows the finer scores (late
+    interaction, sentences) are worked out for: the best ``candidates`` by dense cosine and by BM25. None
+    (every passage) in a smaller one, where they cost little."""
+    n = settings.candidates
+    if len(corpus) <= 4 * n:
+        return None
+    bm25 = corpus.bm25.scores(question)
+    by_words = np.argpartition(-bm25, n)[:n]
+    return np.unique(np.concatenate([np.argpartition(-dense, n)[:n], by_words[bm25[by_words] > 0]])).astype("int64")
+
+
 def score(corpus: Corpus, question: str, query: QueryVectors, retriever: str, settings: Settings) -> Scores:
-    """Score every passage (and sentence) of the corpus for a question under the named retriever."""
+    """Score every passage (and sentence) of the corpus for a question under the named retriever; in a
+    large corpus the passages outside the candidates score below every candidate."""
     dense = dense_scores(corpus.vectors, query.vector)
-    per_sentence = corpus.sentence_vectors @ query.vector  # for the fused score and for highlights
-    final = RETRIEVERS[retriever](corpus, question, query, dense, per_sentence, settings)
-    return Scores(final, dense, per_sentence)
+    pool = candidates(corpus, question, dense, settings)
+    per_sentence = corpus.sentence_scores(query.vector, pool)  # for the fused score and for highlights
+    final = RETRIEVERS[retriever](corpus, question, query, dense, per_sentence, settings, pool)
+    if pool is not None and len(pool):
+        outside = np.ones(len(final), dtype=bool)
+        outside[pool] = False
+        final = np.where(outside, final[pool].min() - 1.0, final) if retriever != "dense" else final
+    return Scores(final, dense, per_sentence, pool)

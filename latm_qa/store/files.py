@@ -5,8 +5,9 @@ They live in a version directory that manifest.json names (versions.py writes th
     index/
       manifest.json        the current version's manifest + "current", "previous", "history"
       v-<UTC time>/        manifest.json, documents.jsonl, passages.jsonl, vectors.faiss,
-                           sentences.jsonl, sentence_vectors.npy, token_vectors.npy (float16),
-                           token_counts.npy, profile.json (never changed once written)
+                           sentences.jsonl, sentence_vectors.npy (float16), token_vectors.npy
+                           (int8 codes), token_scales.npy, token_counts.npy, profile.json (never
+                           changed once written; the arrays are memory-mapped when read)
       v-<UTC time>/        the previous version, kept for `latm-qa ingest --rollback`
       .lock                held by the one ingest allowed to write at a time
 
@@ -30,7 +31,7 @@ import numpy as np
 from ..errors import IndexMismatchError, IndexMissingError, LatmQaError
 from ..types import Document, Passage, Section, TokenVectors
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: word-piece vectors as int8 codes and scales, sentence vectors float16
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 DOCUMENTS = "documents.jsonl"
@@ -39,6 +40,7 @@ SENTENCES = "sentences.jsonl"
 SENTENCE_VECTORS = "sentence_vectors.npy"
 TOKEN_VECTORS = "token_vectors.npy"
 TOKEN_COUNTS = "token_counts.npy"
+TOKEN_SCALES = "token_scales.npy"
 PROFILE = "profile.json"  # the report knowledge (profile.Knowledge); an index from before it has none
 _VERSION_NAME = re.compile(r"^v-[0-9A-Za-z.\-]+$")
 # numpy reads a .npy header with ast.literal_eval, and CPython 3.11's AST conversion is not thread-safe
@@ -46,10 +48,10 @@ _VERSION_NAME = re.compile(r"^v-[0-9A-Za-z.\-]+$")
 _NPY_LOCK = threading.Lock()
 
 
-def load_npy(path: Path) -> np.ndarray:
-    """np.load of a plain array (no pickle), safe to call from several threads."""
+def load_npy(path: Path, mmap: bool = False) -> np.ndarray:
+    """np.load of a plain array (no pickle), memory-mapped read-only if asked, safe from several threads."""
     with _NPY_LOCK:
-        return np.load(path, allow_pickle=False)
+        return np.load(path, allow_pickle=False, mmap_mode="r" if mmap else None)
 
 
 def library_versions() -> dict[str, str]:
@@ -124,8 +126,9 @@ def write_version_files(directory: Path, manifest: dict, files: VersionFiles) ->
     with open(out / SENTENCES, "w", encoding="utf-8") as fh:
         for sentence in files.sentences:
             fh.write(json.dumps(sentence, ensure_ascii=False) + "\n")
-    np.save(out / SENTENCE_VECTORS, files.sentence_vectors.astype("float32"), allow_pickle=False)
-    np.save(out / TOKEN_VECTORS, files.tokens.matrix.astype("float16"), allow_pickle=False)
+    np.save(out / SENTENCE_VECTORS, files.sentence_vectors.astype("float16"), allow_pickle=False)
+    np.save(out / TOKEN_VECTORS, files.tokens.codes.astype("int8"), allow_pickle=False)
+    np.save(out / TOKEN_SCALES, files.tokens.scales.astype("float32"), allow_pickle=False)
     np.save(out / TOKEN_COUNTS, files.tokens.counts.astype("int32"), allow_pickle=False)
     flat = faiss.IndexFlatIP(int(files.vectors.shape[1]))
     if len(files.vectors):
@@ -187,9 +190,10 @@ def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
             passages = [Passage.from_json(json.loads(line)) for line in fh if line.strip()]
         with open(data / SENTENCES, encoding="utf-8") as fh:
             sentences = [json.loads(line) for line in fh if line.strip()]
-        sentence_vectors = load_npy(data / SENTENCE_VECTORS)
+        sentence_vectors = load_npy(data / SENTENCE_VECTORS, mmap=True)
         tokens = TokenVectors(
-            load_npy(data / TOKEN_VECTORS).astype("float32"), load_npy(data / TOKEN_COUNTS).astype("int64")
+            load_npy(data / TOKEN_VECTORS, mmap=True), load_npy(data / TOKEN_SCALES, mmap=True),
+            load_npy(data / TOKEN_COUNTS).astype("int64"),
         )
         vectors = faiss.read_index(str(data / VECTORS))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
@@ -206,7 +210,8 @@ def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
         )
     if len(sentences) != len(sentence_vectors):
         raise IndexMismatchError(f"index at {index_dir}: sentence files disagree; {fix}")
-    if len(tokens.counts) != len(passages) or int(tokens.counts.sum()) != len(tokens.matrix):
+    if (len(tokens.counts) != len(passages) or int(tokens.counts.sum()) != len(tokens.codes)
+            or len(tokens.scales) != len(tokens.codes)):
         raise IndexMismatchError(f"index at {index_dir}: token files disagree with the passages; {fix}")
     return documents, passages, vectors, sentences, sentence_vectors, tokens
 

@@ -134,7 +134,7 @@ def test_cli_search_batch_json_and_sections(md_index, tmp_path):
 def test_index_keeps_word_piece_vectors_for_every_passage(md_index):
     tokens = md_index.corpus.tokens
     assert len(tokens.counts) == len(md_index.passages) and (tokens.counts > 0).all()
-    assert np.allclose(np.linalg.norm(tokens.matrix, axis=1), 1, atol=1e-2)  # stored as float16 unit rows
+    assert np.allclose(np.linalg.norm(tokens.matrix, axis=1), 1, atol=1e-2)  # stored as int8 codes of unit rows
     top = md_index.search("Which council gives its employees training in commercial skills?", k=1, retriever="late")
     assert top[0].passage.section == "4.4" and top[0].passage.section_title.startswith("Warrington")
 

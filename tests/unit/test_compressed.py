@@ -1,0 +1,60 @@
+"""Word-piece vectors kept as int8 codes, and scoring only a candidate set in a large corpus."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from latm_qa.retrieve.late import late_interaction
+from latm_qa.retrieve.retrievers import candidates
+from latm_qa.settings import Settings
+from latm_qa.types import TokenVectors, quantise
+
+
+def _unit_rows(n: int, dim: int = 48, seed: int = 0) -> np.ndarray:
+    rows = np.random.default_rng(seed).normal(size=(n, dim)).astype("float32")
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_int8_codes_keep_each_unit_vector_to_a_cosine_of_0_9999():
+    rows = _unit_rows(500)
+    codes, scales = quantise(rows)
+    assert codes.dtype == np.int8 and scales.dtype == np.float32 and np.abs(codes).max() == 127
+    decoded = codes.astype("float32") * scales[:, None]
+    cosine = (decoded * rows).sum(axis=1) / np.linalg.norm(decoded, axis=1)
+    assert cosine.min() > 0.9999
+    assert quantise(np.zeros((0, 48), "float32"))[0].shape == (0, 48)
+
+
+def test_a_block_of_chosen_passages_is_their_rows_in_order():
+    per_passage = [_unit_rows(n, seed=n) for n in (3, 0, 5, 2)]
+    tokens = TokenVectors.stack(per_passage, dim=48)
+    assert list(tokens.counts) == [3, 0, 5, 2] and list(tokens.starts) == [0, 3, 3, 8]
+    matrix, begins = tokens.block(np.array([3, 0]))
+    assert list(begins) == [0, 2]
+    assert np.allclose(matrix, np.concatenate([tokens.rows(3), tokens.rows(0)]))
+    again = TokenVectors.stack([tokens.quantised(i) for i in range(4)], dim=48)  # reused as stored
+    assert np.array_equal(again.codes, tokens.codes) and np.array_equal(again.scales, tokens.scales)
+
+
+def test_late_interaction_over_candidates_equals_the_full_scores_there_and_zero_elsewhere():
+    tokens = TokenVectors.stack([_unit_rows(n, seed=10 + n) for n in (4, 7, 0, 3, 6)], dim=48)
+    query = _unit_rows(4, seed=99)
+    pieces = ["council", "savings", "the", "partnership"]
+    full = late_interaction(query, pieces, tokens)
+    some = late_interaction(query, pieces, tokens, np.array([1, 2, 4]))
+    assert some[[1, 4]] == pytest.approx(full[[1, 4]], abs=1e-6)
+    assert some[0] == some[2] == some[3] == 0.0 and full[0] != 0.0
+
+
+def test_only_a_large_corpus_narrows_to_the_best_by_meaning_and_by_words():
+    settings = Settings(candidates=10)
+    assert candidates(type("C", (), {"__len__": lambda self: 40})(), "q", np.zeros(40), settings) is None
+    n = 100
+    dense = np.linspace(0, 1, n)  # passages 90..99 are the best by meaning
+    bm25 = np.zeros(n)
+    bm25[[3, 5]] = [2.0, 1.0]  # only two passages share a word with the question
+    corpus = type("C", (), {"__len__": lambda self: n, "bm25": SimpleNamespace(scores=lambda q: bm25)})()
+    assert list(candidates(corpus, "q", dense, settings)) == [3, 5, *range(90, 100)]
