@@ -1,4 +1,4 @@
-"""latm-qa command line: ingest | search | sections | eval | calibrate | serve. Imports stay lazy (commands.py)."""
+"""latm-qa command line: ingest | search | sections | eval | calibrate | serve | api. Imports stay lazy."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import get_args
 
 from ..settings import Retriever
-from .commands import cmd_calibrate, cmd_eval, cmd_ingest, cmd_search, cmd_sections, cmd_serve
+from .commands import cmd_api, cmd_calibrate, cmd_eval, cmd_ingest, cmd_search, cmd_sections, cmd_serve
 
 RERANKER_HELP = "folder of a cross-encoder to re-score the best passages (default: $LATM_QA_RERANKER; none)"
 
@@ -112,6 +112,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="port (default: Streamlit's, or STREAMLIT_SERVER_PORT)")
     p.add_argument("--reranker", help=RERANKER_HELP)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("api", help="serve ask, search, sections and health as an HTTP JSON API (FastAPI, uvicorn)")
+    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8700, help="port (default 8700)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes, each loading the index (default 1)")
+    p.add_argument("--reranker", help=RERANKER_HELP)
+    p.set_defaults(func=cmd_api)
     return parser
 
 

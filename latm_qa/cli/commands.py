@@ -226,3 +226,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from ..bench.calibrate import calibrate
 
     return calibrate(args, _settings(args))
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    """`latm-qa api`: the HTTP JSON API (latm_qa/api/); fastapi and uvicorn are imported only here."""
+    from ..api.serve import run_api
+
+    return run_api(_settings(args), host=args.host, port=args.port, workers=args.workers)
