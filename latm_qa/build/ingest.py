@@ -19,11 +19,12 @@ from ..errors import InputFileError, LatmQaError
 from ..profile import derive, find_profiles, merge_profiles, read_profile
 from ..read import SUPPORTED, read_document
 from ..settings import Settings
-from ..store.files import VersionFiles, new_manifest
+from ..store.files import SCHEMA_VERSION, VersionFiles, new_manifest
 from ..store.versions import lock_index, remove_stale, write_index
 from ..structure.sections import parse_sections
 from ..types import Document, Passage
 from .changes import IngestReport, compare_documents
+from .fingerprint import inputs_digest, up_to_date
 from .passages import chunking, embedding_texts, split_passages, split_sentences
 from .reuse import Previous, case_study_names, embed_reusing, vector_key
 
@@ -86,6 +87,11 @@ def ingest(
             merged = merge_profiles([read_profile(path) for path in profiles])
     except InputFileError as exc:
         raise InputFileError(f"{_sentence(str(exc))} The index was not changed.") from None
+    digest = inputs_digest(files, merged, settings, skip_bad, {**chunking(settings), "schema": SCHEMA_VERSION})
+    if digest and (settings.index_dir / "manifest.json").is_file():
+        with lock_index(settings.index_dir):
+            if known := up_to_date(settings, digest, began):
+                return known
     documents, skipped, duplicates = _read_all(files, settings, skip_bad, progress)
     documents = distinct_titles(documents)
     knowledge = derive(documents, merged)
@@ -144,6 +150,8 @@ def ingest(
             model=settings.model, dim=dim, settings=chunking(settings), sources=sources, passages=len(passages),
             documents=len(documents), sections=report.sections,
         )
+        manifest["inputs"] = {"digest": digest, "per_document": list(per_doc), "skipped": skipped,
+                              "duplicates": duplicates, "profiles": list(map(str, profiles))}
         history = {"embedded": len(todo), "kept": len(passages) - len(todo), "dropped": dropped,
                    **{k: list(v) for k, v in changes.items() if k.startswith("documents_")}}
         files = VersionFiles(documents, passages, vectors, sentences, sentence_vectors, tokens, knowledge.to_json())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -487,3 +488,31 @@ def test_a_report_saved_by_windows_is_read_and_the_encoding_named(tmp_path, md_i
     assert [d["encoding"] for d in data["per_document"]] == ["Windows-1252"]
     hit = Index.load(md_index_copy).search("How much net revenue do Essex's traded services bring in?", k=1)[0]
     assert ESSEX_OLD in hit.passage.text and hit.passage.section_title == ESSEX
+
+
+def test_an_unchanged_library_is_known_from_the_manifest_before_any_report_is_read(source, built, monkeypatch):
+    """After a written ingest, the same files, profile and settings are up to date by their digest alone:
+    the same report as a full comparison, no report read; an edited file or profile reads everything."""
+    written = read_manifest(built)
+    assert written["inputs"]["digest"] and written["inputs"]["per_document"][0]["passages"] > 50
+    ingest_module = importlib.import_module("latm_qa.build.ingest")
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("an unchanged library was read")
+
+    before = tree_hashes(built)
+    with monkeypatch.context() as patch:
+        patch.setattr(ingest_module, "_read_all", no_reading)
+        known = ingest([source], settings_for(built))
+    assert not known.changed and known.version == written["current"] and known.embedded == 0
+    assert (known.documents, known.sections, known.passages) == (
+        written["documents"], written["sections"], written["passages"]
+    )
+    assert list(known.per_document) == written["inputs"]["per_document"] and tree_hashes(built) == before
+
+    profile = source.with_suffix(".toml")
+    profile.write_text(profile.read_text(encoding="utf-8") + "\n# a comment: the profile file changed\n")
+    again = ingest([source], settings_for(built))  # read in full: the digest differs; nothing to write
+    assert not again.changed and again.passages == known.passages and tree_hashes(built) == before
+    source.write_text(without_oldham(), encoding="utf-8")
+    assert ingest([source], settings_for(built)).changed
