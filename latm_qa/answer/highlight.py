@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..retrieve.bm25 import Bm25
 from ..retrieve.prior import CONTACT_INTENT, QUANTITY_INTENT, has_contact_details, has_figure
+from ..store.bm25 import Bm25
 from ..text import leading_rows, table_header_size
 from ..types import Passage
 from .present import citation
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 class Highlighter:
     """Scores how well each sentence answers a question, for highlights and the short answer."""
 
-    def __init__(self, sentences: list[dict], passages: list[Passage]) -> None:
+    def __init__(self, sentences: list[dict], passages: list[Passage], bm25: Bm25 | None = None) -> None:
         self.sentences = sentences
         self.contact = np.array([has_contact_details(s["text"]) for s in sentences], dtype=bool)
         # "Some of the challenges ... include:" introduces a list, and a table's header row ("| | 2017-18 |
@@ -35,7 +35,7 @@ class Highlighter:
             [s["text"].rstrip().endswith(":") or s["end"] <= headers[s["passage"]] for s in sentences], dtype=bool
         )
         self.figures = np.array([has_figure(s["text"]) for s in sentences], dtype=bool)
-        self.bm25 = Bm25([s["text"] for s in sentences]) if sentences else None
+        self.bm25 = (bm25 or Bm25([s["text"] for s in sentences])) if sentences else None
 
     def answer_scores(self, question: str, per_sentence: np.ndarray, bm25_weight: float) -> np.ndarray:
         """A sentence's cosine to the question plus its BM25 (scaled to the best sentence's). A contact line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,8 @@ from ..places.gazetteer import case_study_councils
 from ..profile import Knowledge, derive
 from ..retrieve import Corpus, Filters
 from ..settings import Retriever, Settings, load_settings
-from ..store.files import read_index_files, read_knowledge
+from ..store.files import data_dir, read_index_files, read_knowledge
+from ..store.search_files import read_search_files
 from ..types import Document
 from .highlight import Highlighter
 from .pipeline import Query, run
@@ -30,10 +32,21 @@ def load_knowledge(path: Path, manifest: dict, documents: list[Document]) -> Kno
     return Knowledge.from_json(stored) if stored else derive(documents, {"places": {"gazetteer": "uk-councils"}})
 
 
+@lru_cache(maxsize=1)
+def one_blas_thread() -> None:
+    """Run numpy's products on one thread in a process that answers questions: a question's are small
+    (its word pieces against a few thousand), where waking a second thread costs more than it saves,
+    3x so on a busy 2-core machine (as for the model's own threads: MODELS.md)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
+
+
 class Index:
     """A built index loaded from disk, ready to answer questions."""
 
     def __init__(self, path: Path, settings: Settings) -> None:
+        one_blas_thread()
         self.path = Path(path)
         self.settings = settings
         manifest, documents, passages, vectors, sentences, sentence_vectors, tokens = read_index_files(self.path)
@@ -41,19 +54,26 @@ class Index:
         self.model_name: str = manifest["model"]
         self.knowledge = load_knowledge(self.path, manifest, documents)
         self.settings = replace(settings, **dict(self.knowledge.search))  # the report's own weights
-        self.facts = ReportFacts.of(documents, passages, self.knowledge.gazetteer)
-        written = manifest.get("settings", {})
-        # as the index was written: an index from before EMBEDDING_TEXT 2 has no councils in its headers
-        named = self.facts.places.active and written.get("embedding_text", 1) >= 2
-        councils = case_study_councils(passages, self.facts.places) if named else {}
-        embedded = embedding_texts(passages, bool(written.get("embed_headings", True)), councils)
-        self.corpus = Corpus(passages, embedded, vectors, sentences, sentence_vectors, tokens, self.knowledge)
-        self.highlighter = Highlighter(sentences, passages)
+        stored = read_search_files(data_dir(self.path, manifest), len(passages), len(sentences))
+        self.facts = ReportFacts.of(documents, passages, self.knowledge.gazetteer, stored.lexicons)
+        embedded = stored.embedded or self._embedded(manifest)
+        self.corpus = Corpus(
+            passages, embedded, vectors, sentences, sentence_vectors, tokens, self.knowledge, stored.passages_bm25
+        )
+        self.highlighter = Highlighter(sentences, passages, stored.sentences_bm25)
         self.sentence_tokens = SentenceTokens(self)  # which token vectors make each sentence, when first needed
         self.word_vectors: dict[str, np.ndarray] = {}  # single words' vectors, for the count check
         self._embedder = None
         self._reranker = None
         self._speller: Speller | None = None
+
+    def _embedded(self, manifest: dict) -> list[str]:
+        """Each passage's text as embedded, for an index written before ingest stored them."""
+        written = manifest.get("settings", {})
+        # as the index was written: an index from before EMBEDDING_TEXT 2 has no councils in its headers
+        named = self.facts.places.active and written.get("embedding_text", 1) >= 2
+        councils = case_study_councils(self.passages, self.facts.places) if named else {}
+        return embedding_texts(self.passages, bool(written.get("embed_headings", True)), councils)
 
     @classmethod
     def load(cls, path: Path | str | None = None, model: str | None = None, settings: Settings | None = None) -> Index:

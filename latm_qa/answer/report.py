@@ -4,14 +4,13 @@ each passage is about."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..build.lexicon import lexicons, merged
 from ..places.gazetteer import Gazetteer, case_studies
-from ..text import POSSESSIVE, WORD, YEAR, strip_number
+from ..text import YEAR, strip_number
 from ..types import Document, Passage
-from .acronyms import acronym_table, report_acronyms, spelt_out
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,10 +25,17 @@ class ReportFacts:
     repeated_titles: frozenset[str] = frozenset()  # titles heading several sections ("benefits"): parts
 
     @classmethod
-    def of(cls, documents: Sequence[Document], passages: Sequence[Passage], gazetteer: str = "") -> ReportFacts:
+    def of(
+        cls,
+        documents: Sequence[Document],
+        passages: Sequence[Passage],
+        gazetteer: str = "",
+        stored: Sequence[dict] | None = None,
+    ) -> ReportFacts:
+        """The facts of a library; ``stored`` its documents' lexicons as ingest stored them (lexicon.py),
+        else they are worked out here from the texts."""
         texts = [d.text for d in documents]
-        vocabulary = corpus_vocabulary(texts)
-        table, acronyms = {**spelt_out(texts), **acronym_table(texts)}, report_acronyms(texts)
+        vocabulary, table, acronyms = merged(lexicons(documents, {s["sha256"]: s for s in stored or ()}))
         return cls(
             vocabulary=vocabulary,
             last_year=last_year(vocabulary),
@@ -40,17 +46,6 @@ class ReportFacts:
             about=about_texts(passages),
             repeated_titles=frozenset(repeated_titles(passages)),
         )
-
-
-def corpus_vocabulary(texts: list[str]) -> set[str]:
-    """Lower-cased words of the report, with possessives and hyphenated parts also on their own."""
-    vocab: set[str] = set()
-    for text in texts:
-        for word in WORD.findall(text.lower()):
-            word = POSSESSIVE.sub("", word)
-            vocab.add(word)
-            vocab.update(part for part in re.split(r"[-'’]", word) if part)
-    return vocab
 
 
 def last_year(vocabulary: set[str]) -> int | None:

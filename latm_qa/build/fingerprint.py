@@ -1,4 +1,5 @@
-"""What an ingest reads, as one digest: an unchanged library is known to be unchanged before it is read.
+"""What the manifest records of an ingest (new_manifest), and what an ingest reads as one digest: an
+unchanged library is known to be unchanged before it is read.
 
 The digest covers each source file (its path and a SHA-256 of its bytes), the profile tables, the
 settings and model that shape the index, the index format and the code that reads, splits and embeds
@@ -11,8 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 import time
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..settings import Settings
@@ -44,7 +48,10 @@ def code_digest() -> str:
 def inputs_digest(files: list[Path], profile: dict | None, settings: Settings, skip_bad: bool, shape: dict) -> str:
     """One digest of everything an ingest of ``files`` would read ("" when a file cannot be read: the
     ingest then reads everything and names the file); ``shape`` the index settings and format."""
-    try:
+    limit = settings.max_file_mb * 1024 * 1024
+    try:  # only regular files within the size limit (a pipe or a huge file is for the full read to refuse)
+        if not all(stat.S_ISREG(s.st_mode) and s.st_size <= limit for s in (os.stat(f) for f in files)):
+            return ""
         hashes = [[str(Path(f).resolve()), file_digest(Path(f))] for f in files]
     except OSError:
         return ""
@@ -77,3 +84,30 @@ def up_to_date(settings: Settings, digest: str, began: float) -> IngestReport | 
         duplicates=tuple(map(tuple, inputs.get("duplicates", ()))),
         profiles=tuple(inputs.get("profiles", ())), changed=False, version=current,
     )
+
+
+def new_manifest(
+    model: str, dim: int, settings: dict, sources: list[dict], passages: int, documents: int, sections: int
+) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "model": model,
+        "dimension": dim,
+        "libraries": library_versions(),
+        "settings": settings,
+        "sources": sources,
+        "documents": documents,
+        "sections": sections,
+        "passages": passages,
+    }
+
+
+def library_versions() -> dict[str, str]:
+    out = {}
+    for name in ("latm-qa", "sentence-transformers", "torch", "faiss-cpu", "bm25s", "pypdf", "numpy"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out

@@ -19,12 +19,13 @@ from ..errors import InputFileError, LatmQaError
 from ..profile import derive, find_profiles, merge_profiles, read_profile
 from ..read import SUPPORTED, read_document
 from ..settings import Settings
-from ..store.files import SCHEMA_VERSION, VersionFiles, new_manifest
+from ..store.files import SCHEMA_VERSION, VersionFiles
 from ..store.versions import lock_index, remove_stale, write_index
 from ..structure.sections import parse_sections
 from ..types import Document, Passage
 from .changes import IngestReport, compare_documents
-from .fingerprint import inputs_digest, up_to_date
+from .fingerprint import inputs_digest, new_manifest, up_to_date
+from .lexicon import lexicons
 from .passages import chunking, embedding_texts, split_passages, split_sentences
 from .reuse import Previous, case_study_names, embed_reusing, vector_key
 
@@ -90,6 +91,7 @@ def ingest(
     digest = inputs_digest(files, merged, settings, skip_bad, {**chunking(settings), "schema": SCHEMA_VERSION})
     if digest and (settings.index_dir / "manifest.json").is_file():
         with lock_index(settings.index_dir):
+            remove_stale(settings.index_dir)
             if known := up_to_date(settings, digest, began):
                 return known
     documents, skipped, duplicates = _read_all(files, settings, skip_bad, progress)
@@ -154,7 +156,10 @@ def ingest(
                               "duplicates": duplicates, "profiles": list(map(str, profiles))}
         history = {"embedded": len(todo), "kept": len(passages) - len(todo), "dropped": dropped,
                    **{k: list(v) for k, v in changes.items() if k.startswith("documents_")}}
-        files = VersionFiles(documents, passages, vectors, sentences, sentence_vectors, tokens, knowledge.to_json())
+        files = VersionFiles(
+            documents, passages, vectors, sentences, sentence_vectors, tokens, knowledge.to_json(), texts,
+            lexicons(documents, old.lexicons),
+        )
         written = write_index(settings.index_dir, manifest, files, history)
     return replace(
         report, embedded=len(todo), kept=len(passages) - len(todo), sentences_embedded=len(sentence_todo),

@@ -18,7 +18,8 @@ import numpy as np
 from ..errors import LatmQaError
 from ..places.gazetteer import Gazetteer, case_study_councils
 from ..settings import Settings
-from ..store.files import SCHEMA_VERSION, document_to_json, read_index_files, read_knowledge
+from ..store.files import SCHEMA_VERSION, data_dir, document_to_json, read_index_files, read_knowledge
+from ..store.search_files import EMBEDDED, LEXICON, read_lexicons
 from ..types import Document, Passage, TokenVectors, quantise
 from .passages import EMBEDDING_TEXT, chunking, embedding_texts
 
@@ -33,6 +34,9 @@ def case_study_names(documents: list[Document], passages: list[Passage]) -> dict
 
 def vector_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+ENCODE_CHUNK = 1024  # texts encoded at a time: their float32 word-piece vectors are kept only until quantised
 
 
 def embed_reusing(
@@ -55,13 +59,15 @@ def embed_reusing(
     for i, key in enumerate(keys):
         if key in old:
             out[i] = old[key]
-    if todo:
-        tick = (lambda n: progress(stage, n, len(todo))) if progress else None
+    tick = (lambda n: progress(stage, n, len(todo))) if progress else None
+    todo = sorted(todo, key=lambda i: len(texts[i]))  # like lengths together: less padding in each batch
+    for begin in range(0, len(todo), ENCODE_CHUNK):  # float32 word-piece vectors for one chunk at a time
+        chunk = todo[begin : begin + ENCODE_CHUNK]
         fresh, fresh_tokens = embedder.encode_with_tokens(
-            [texts[i] for i in todo], progress=tick, tokens=old_tokens is not None
+            [texts[i] for i in chunk], progress=tick, tokens=old_tokens is not None
         )
-        out[todo] = fresh
-        for i, matrix in zip(todo, fresh_tokens, strict=False):
+        out[chunk] = fresh
+        for i, matrix in zip(chunk, fresh_tokens, strict=False):
             rows[i] = quantise(matrix)
     return out, TokenVectors.stack(rows, dim)
 
@@ -87,6 +93,8 @@ class Previous:
     dimension: int | None = None
     reason: str = ""
     knowledge: dict | None = None  # as stored (profile.json); None for an index written before it
+    lexicons: dict[str, dict] = field(default_factory=dict)  # the documents' lexicons by their text's SHA-256
+    stored_search: bool = True  # whether its version holds the embedded texts and BM25 (search_files.py)
 
     @classmethod
     def read(cls, settings: Settings) -> Previous:
@@ -111,6 +119,10 @@ class Previous:
         councils = case_study_names(documents, passages) if written >= 2 and gazetteer else {}
         keys = [vector_key(t) for t in embedding_texts(passages, settings.embed_headings, councils)]
         old = cls(manifest=manifest, documents=documents, passages=passages, keys=keys, knowledge=knowledge)
+        # a version written before ingest stored its BM25 indexes is written again (nothing embedded)
+        data = data_dir(settings.index_dir, manifest)
+        old.stored_search = all((data / name).is_file() for name in (EMBEDDED, LEXICON))
+        old.lexicons = {item["sha256"]: item for item in read_lexicons(data) or ()}
         if manifest.get("model") != settings.model:
             old.reason = (
                 f"the model changed from {manifest.get('model')!r} to {settings.model!r}, "
@@ -139,6 +151,7 @@ class Previous:
         return (
             self.manifest is not None
             and not self.reason
+            and self.stored_search
             and self.knowledge == knowledge
             and self.manifest.get("settings") == chunking(settings)
             and [document_to_json(d) for d in documents] == [document_to_json(d) for d in self.documents]

@@ -131,7 +131,7 @@ def _words_of(phrase: str) -> set[str]:
     return set(re.split(r"[\s-]+", phrase.lower()))
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=8192)  # every name and alias of the councils a library names, both ways
 def _name_pattern(name: str, any_case: bool) -> re.Pattern[str]:
     return re.compile(phrase_pattern(name), re.IGNORECASE if any_case else 0)
 

@@ -8,8 +8,8 @@ from functools import cached_property
 import numpy as np
 
 from ..profile import Knowledge
+from ..store.bm25 import Bm25
 from ..types import Passage, TokenVectors
-from .bm25 import Bm25
 from .labels import Labels
 from .prior import Structure
 
@@ -32,6 +32,7 @@ class Corpus:
         sentence_vectors: np.ndarray,
         tokens: TokenVectors,
         knowledge: Knowledge | None = None,
+        bm25: Bm25 | None = None,
     ) -> None:
         self.passages = list(passages)
         self.embedded = embedded
@@ -39,7 +40,7 @@ class Corpus:
         self.sentences = sentences
         self.sentence_vectors = sentence_vectors
         self.tokens = tokens
-        self.bm25 = Bm25(embedded)
+        self.bm25 = bm25 or Bm25(embedded)  # as ingest stored it, or built here
         self.sentence_rows: list[list[int]] = [[] for _ in self.passages]
         for i, sentence in enumerate(sentences):
             self.sentence_rows[sentence["passage"]].append(i)

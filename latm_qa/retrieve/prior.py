@@ -107,12 +107,12 @@ def subject_words(passage: Passage) -> frozenset[str]:
 class Structure:
     """What the prior needs to know of every passage, computed once when an index loads."""
 
-    parts: tuple[str, ...]
+    parts: np.ndarray  # (passages,) the part's title, object strings
     has_contact: np.ndarray
     about: np.ndarray
-    sections: tuple[str, ...]
+    sections: np.ndarray  # (passages,) the heading path joined, object strings
     subjects: tuple[frozenset[str], ...]
-    words: tuple[frozenset[str], ...]
+    texts: tuple[str, ...]
     cover: np.ndarray
     intents: dict[str, str]  # part title -> pattern of a question asking for it (the report's knowledge)
     topic_intents: dict[str, str]  # the same for the parts that point at a topic told elsewhere
@@ -122,12 +122,14 @@ class Structure:
         intents = dict(knowledge.part_intents) if knowledge else {}
         topics = set(knowledge.topic_parts) if knowledge else set()
         return cls(
-            parts=tuple(passage_part(p.heading_path, p.section_kind == "case_study") for p in passages),
+            parts=np.array(
+                [passage_part(p.heading_path, p.section_kind == "case_study") for p in passages], dtype=object
+            ),
             has_contact=np.array([has_contact_details(p.text) for p in passages], dtype=bool),
             about=np.array([about_the_report(p) for p in passages], dtype=bool),
-            sections=tuple(" / ".join(p.heading_path) for p in passages),
+            sections=np.array([" / ".join(p.heading_path) for p in passages], dtype=object),
             subjects=tuple(subject_words(p) for p in passages),
-            words=tuple(_words(p.text) for p in passages),
+            texts=tuple(p.text for p in passages),
             cover=np.array([is_cover(p) for p in passages], dtype=bool),
             intents=intents,
             topic_intents={part: words for part, words in intents.items() if part in topics},
@@ -146,11 +148,14 @@ class Structure:
         sign = 1.0 if re.search(TITLE_INTENT, question.lower()) else -1.0
         return self.cover.astype("float32") * sign
 
-    def on_topic(self, top: int) -> np.ndarray:
-        """Passages on the topic of passage ``top``: in its section, or naming its case study's subject."""
-        subject, own = self.subjects[top], self.sections[top]
-        pairs = zip(self.sections, self.words, strict=True)
-        return np.array([section == own or bool(subject & words) for section, words in pairs], dtype=bool)
+    def on_topic(self, top: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """Passages (of ``rows``, default all) on the topic of passage ``top``: in its section, or naming
+        its case study's subject."""
+        subject = self.subjects[top]
+        out = self.sections == self.sections[top]
+        for row in np.flatnonzero(~out) if rows is None else rows[~out[rows]]:
+            out[row] = bool(subject & _words(self.texts[row]))
+        return out
 
     def topic(self, question: str, scores: np.ndarray) -> np.ndarray:
         """1 for each further-reading or contact passage the question asks for that is on the topic of the
@@ -158,16 +163,17 @@ class Structure:
         asked = asked_parts(question, self.parts, self.has_contact, self.topic_intents)
         if not len(scores) or not asked.any():
             return np.zeros(len(scores), dtype="float32")
-        return ((asked > 0) & self.on_topic(int(np.argmax(scores)))).astype("float32")
+        return ((asked > 0) & self.on_topic(int(np.argmax(scores)), np.flatnonzero(asked))).astype("float32")
 
 
 def asked_parts(question: str, parts: Sequence[str], has_contact: np.ndarray, intents: dict[str, str]) -> np.ndarray:
     """1 for each passage of the part of a model (or with the contact details) the question asks for, else 0."""
     text = question.lower()
     asked = np.zeros(len(parts), dtype="float32")
+    parts = np.asarray(parts, dtype=object)
     for part, pattern in intents.items():
         if re.search(pattern, text):
-            asked += np.array([p == part for p in parts], dtype="float32")
+            asked += parts == part
     if re.search(CONTACT_INTENT, text):
         asked += has_contact.astype("float32")
     return asked

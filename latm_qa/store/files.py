@@ -4,10 +4,10 @@ They live in a version directory that manifest.json names (versions.py writes th
 
     index/
       manifest.json        the current version's manifest + "current", "previous", "history"
-      v-<UTC time>/        manifest.json, documents.jsonl, passages.jsonl, vectors.faiss,
-                           sentences.jsonl, sentence_vectors.npy (float16), token_vectors.npy
-                           (int8 codes), token_scales.npy, token_counts.npy, profile.json (never
-                           changed once written; the arrays are memory-mapped when read)
+      v-<UTC time>/        manifest.json, documents.jsonl, passages.jsonl, vectors.faiss, sentences.jsonl,
+                           sentence_vectors.npy (float16), token_vectors.npy (int8), token_scales.npy,
+                           token_counts.npy, profile.json, embedded.json, bm25-*/ (search_files.py):
+                           never changed once written; the arrays memory-mapped when read
       v-<UTC time>/        the previous version, kept for `latm-qa ingest --rollback`
       .lock                held by the one ingest allowed to write at a time
 
@@ -21,15 +21,14 @@ import json
 import os
 import re
 import threading
-import time
-from dataclasses import asdict, dataclass
-from importlib.metadata import PackageNotFoundError, version
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import IndexMismatchError, IndexMissingError, LatmQaError
 from ..types import Document, Passage, Section, TokenVectors
+from .search_files import write_search_files
 
 SCHEMA_VERSION = 4  # 4: word-piece vectors as int8 codes and scales, sentence vectors float16
 MANIFEST = "manifest.json"
@@ -54,16 +53,6 @@ def load_npy(path: Path, mmap: bool = False) -> np.ndarray:
         return np.load(path, allow_pickle=False, mmap_mode="r" if mmap else None)
 
 
-def library_versions() -> dict[str, str]:
-    out = {}
-    for name in ("latm-qa", "sentence-transformers", "torch", "faiss-cpu", "bm25s", "pypdf", "numpy"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
 def document_to_json(doc: Document) -> dict:
     data = asdict(doc)
     data["sections"] = [
@@ -82,23 +71,6 @@ def document_from_json(data: dict) -> Document:
     return Document(**{**data, "sections": sections, "page_marks": marks})
 
 
-def new_manifest(
-    model: str, dim: int, settings: dict, sources: list[dict], passages: int, documents: int, sections: int
-) -> dict:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "model": model,
-        "dimension": dim,
-        "libraries": library_versions(),
-        "settings": settings,
-        "sources": sources,
-        "documents": documents,
-        "sections": sections,
-        "passages": passages,
-    }
-
-
 @dataclass(frozen=True)
 class VersionFiles:
     """What one index version holds besides its manifest, as ingest hands it over to be written."""
@@ -110,6 +82,8 @@ class VersionFiles:
     sentence_vectors: np.ndarray
     tokens: TokenVectors
     knowledge: dict | None = None  # profile.Knowledge.to_json()
+    embedded: list[str] | None = None  # each passage's text as embedded (search_files.py)
+    lexicons: list[dict] = field(default_factory=list)  # each document's (build/lexicon.py)
 
 
 def write_version_files(directory: Path, manifest: dict, files: VersionFiles) -> None:
@@ -136,8 +110,10 @@ def write_version_files(directory: Path, manifest: dict, files: VersionFiles) ->
     faiss.write_index(flat, str(out / VECTORS))
     if files.knowledge is not None:
         write_json(out / PROFILE, files.knowledge)
+    if files.embedded is not None:
+        write_search_files(out, files.embedded, files.sentences, files.lexicons)
     write_json(out / MANIFEST, manifest)
-    for child in out.iterdir():
+    for child in out.rglob("*"):
         fsync(child)
     fsync(out)
 

@@ -59,7 +59,7 @@ def test_contact_questions_find_contact_details(md_index):
 def test_acronyms_are_expanded_both_ways(md_index):
     hit = md_index.search("Which London Borough Council joined up its enforcement services?", k=1)[0]
     assert hit.passage.section_title.startswith("Croydon LBC")
-    from latm_qa.answer.acronyms import acronym_table
+    from latm_qa.build.lexicon import acronym_table
 
     assert acronym_table(["the Local Government Association (2012) said"])["LGA"] == "Local Government Association"
 

@@ -8,8 +8,8 @@ import pytest
 
 from latm_qa.answer.checks import is_name, not_in_report, unknown_names
 from latm_qa.answer.figures import asked_figure, gives_figure, unfigured
-from latm_qa.answer.report import corpus_vocabulary
 from latm_qa.answer.spelling import Speller
+from latm_qa.build.lexicon import corpus_vocabulary
 from latm_qa.places.councils import related_places
 from latm_qa.places.gazetteer import Gazetteer, names_related
 
@@ -127,7 +127,7 @@ def test_a_figure_question_is_unanswered_when_no_sentence_gives_one_on_its_topic
 
 
 def test_a_common_acronym_the_report_writes_in_words_is_the_reports():
-    from latm_qa.answer.acronyms import spelt_out
+    from latm_qa.build.lexicon import spelt_out
 
     text = "We want to increase the number of people from ethnic minority backgrounds in work by 20% by 2020."
     table = spelt_out([text])

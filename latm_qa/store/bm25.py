@@ -1,0 +1,55 @@
+"""BM25 over texts (bm25s, with the shared English stemmer and stop words), built at ingest and stored
+beside the index version's other files, so a load reads it (memory-mapped) instead of building it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..text import stemmer
+
+
+class Bm25:
+    """A bm25s index over texts, with an English stemmer and stop words."""
+
+    def __init__(self, texts: list[str] | None = None, model=None, size: int = 0) -> None:
+        import bm25s
+
+        self._bm25s = bm25s
+        self.stemmer = stemmer()
+        if model is not None:
+            self.model, self.size = model, size
+            return
+        texts = texts or []
+        self.size = len(texts)
+        self.model = bm25s.BM25()
+        tokens = bm25s.tokenize(texts, stopwords="en", stemmer=self.stemmer, show_progress=False)
+        self.model.index(tokens, show_progress=False)
+
+    def save(self, directory: Path) -> None:
+        self.model.save(str(directory), show_progress=False)
+
+    @classmethod
+    def read(cls, directory: Path, size: int) -> Bm25 | None:
+        """The index saved in ``directory`` for ``size`` texts, or None when there is none to read (an
+        index written before BM25 was stored, or a file that does not match): the caller builds it."""
+        import bm25s
+
+        if not (Path(directory) / "params.index.json").is_file():
+            return None
+        try:
+            model = bm25s.BM25.load(str(directory), mmap=True, show_progress=False, verbosity=0)
+        except (OSError, ValueError, KeyError):
+            return None
+        stored = getattr(model, "scores", {}).get("num_docs")
+        return cls(model=model, size=size) if stored in (None, size) else None
+
+    def scores(self, question: str) -> np.ndarray:
+        """BM25 score of every text for the question (zeros when no query term is known)."""
+        tokens = self._bm25s.tokenize(
+            [question], stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False
+        )
+        if not tokens or not tokens[0]:
+            return np.zeros(self.size, dtype="float32")
+        return np.asarray(self.model.get_scores(tokens[0]), dtype="float32")
