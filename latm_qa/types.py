@@ -210,10 +210,22 @@ class TokenVectors:
         passages = np.arange(len(self.counts)) if passages is None else passages
         counts = self.counts[passages]
         begins = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("int64") if len(counts) else counts
-        picked = np.arange(int(counts.sum())) + np.repeat(self.starts[passages] - begins, counts)
         if self.decoded is not None:
+            picked = np.arange(int(counts.sum())) + np.repeat(self.starts[passages] - begins, counts)
             return self.decoded[picked], begins
-        return self.codes[picked].astype("float32") * self.scales[picked][:, None], begins
+        matrix, scales = self.coded_block(passages)
+        return matrix * scales[:, None], begins
+
+    def coded_block(self, passages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The given passages' codes (as float32, not yet scaled) and their rows' scales: a product with
+        the codes scaled afterwards, per column, costs a fraction of scaling every row first."""
+        spans = [(int(start), int(start + count)) for start, count in zip(self.starts[passages], self.counts[passages],
+                                                                            strict=True)]
+        if not spans:
+            return np.zeros((0, self.codes.shape[1]), "float32"), np.zeros(0, "float32")
+        codes, scales = np.asarray(self.codes), np.asarray(self.scales)  # plain views of a memory map: faster slicing
+        return (np.concatenate([codes[a:b] for a, b in spans]).astype("float32"),
+                np.concatenate([scales[a:b] for a, b in spans]))
 
 
 def quantise(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -20,8 +20,14 @@ def late_interaction(
     if not keep or not len(rows):
         return out
     everything = len(rows) == len(tokens.counts)
-    matrix, starts = tokens.block(None if everything else rows)
-    similarity = query_tokens[keep] @ matrix.T
+    if everything or tokens.decoded is not None:
+        matrix, starts = tokens.block(None if everything else rows)
+        similarity = query_tokens[keep] @ matrix.T
+    else:  # codes straight from the memory map, scaled after the product
+        codes, scales = tokens.coded_block(rows)
+        similarity = (query_tokens[keep] @ codes.T) * scales
+        counts = tokens.counts[rows]
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("int64")
     if everything:
         starts = starts[tokens.counts > 0]
     out[rows] = np.maximum.reduceat(similarity, starts, axis=1).mean(axis=0)

@@ -58,3 +58,16 @@ def test_only_a_large_corpus_narrows_to_the_best_by_meaning_and_by_words():
     bm25[[3, 5]] = [2.0, 1.0]  # only two passages share a word with the question
     corpus = type("C", (), {"__len__": lambda self: n, "bm25": SimpleNamespace(scores=lambda q: bm25)})()
     assert list(candidates(corpus, "q", dense, settings)) == [3, 5, *range(90, 100)]
+
+
+def test_a_large_index_scores_candidates_from_the_codes_as_a_small_one_does_from_decoded_rows(monkeypatch):
+    import latm_qa.types as types
+
+    per_passage = [_unit_rows(n, seed=20 + n) for n in (5, 2, 0, 8, 3)]
+    query, pieces = _unit_rows(3, seed=7), ["savings", "council", "partnership"]
+    small = TokenVectors.stack(per_passage, dim=48)
+    expected = late_interaction(query, pieces, small, np.array([0, 2, 3]))
+    monkeypatch.setattr(types, "DECODED_ROWS", 0)  # too many rows to keep decoded: read from the codes
+    large = TokenVectors.stack(per_passage, dim=48)
+    assert large.decoded is None
+    assert late_interaction(query, pieces, large, np.array([0, 2, 3])) == pytest.approx(expected, abs=1e-6)
