@@ -3,6 +3,8 @@ beside the index version's other files, so a load reads it (memory-mapped) inste
 
 from __future__ import annotations
 
+import sys
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -10,12 +12,27 @@ import numpy as np
 from ..text import stemmer
 
 
+@cache
+def bm25s_module():
+    """bm25s, imported without numba: it tries numba for a retrieval backend we never use (we score with
+    get_scores), and importing numba costs a quarter of a cold `latm-qa search` when it is installed (ranx
+    brings it). numba stays importable for whatever else wants it."""
+    blocked = "numba" not in sys.modules
+    if blocked:
+        sys.modules["numba"] = None  # type: ignore[assignment] - an import of it raises ImportError
+    try:
+        import bm25s
+    finally:
+        if blocked:
+            del sys.modules["numba"]
+    return bm25s
+
+
 class Bm25:
     """A bm25s index over texts, with an English stemmer and stop words."""
 
     def __init__(self, texts: list[str] | None = None, model=None, size: int = 0) -> None:
-        import bm25s
-
+        bm25s = bm25s_module()
         self._bm25s = bm25s
         self.stemmer = stemmer()
         if model is not None:
@@ -34,8 +51,7 @@ class Bm25:
     def read(cls, directory: Path, size: int) -> Bm25 | None:
         """The index saved in ``directory`` for ``size`` texts, or None when there is none to read (an
         index written before BM25 was stored, or a file that does not match): the caller builds it."""
-        import bm25s
-
+        bm25s = bm25s_module()
         if not (Path(directory) / "params.index.json").is_file():
             return None
         try:
