@@ -46,7 +46,17 @@ def resolve_model(name: str) -> str:
     return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name
 
 
-class Embedder:
+class Encodes:
+    """What both embedders share: many texts' vectors are the first half of encode_with_tokens."""
+
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 32, progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Normalised float32 vectors for many texts, using every core."""
+        return self.encode_with_tokens(texts, batch_size, progress, tokens=False)[0]
+
+
+class Embedder(Encodes):
     """Encodes passages (all cores, batched) and queries (one thread: see MODELS.md's trap) with torch."""
 
     backend = "torch"
@@ -68,15 +78,6 @@ class Embedder:
         self.dim = int(self.model.get_embedding_dimension())
         self._torch = torch
         torch.set_num_threads(1)
-
-    def encode(
-        self,
-        texts: Sequence[str],
-        batch_size: int = 32,
-        progress: Callable[[int], None] | None = None,
-    ) -> np.ndarray:
-        """Normalised float32 vectors for many texts, using every core."""
-        return self.encode_with_tokens(texts, batch_size, progress, tokens=False)[0]
 
     def encode_with_tokens(
         self,
