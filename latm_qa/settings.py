@@ -96,3 +96,20 @@ def load_settings(**overrides: object) -> Settings:
     if settings.reranker and "retriever" not in given:  # a configured reranker is used unless told otherwise
         settings = replace(settings, retriever="rerank")
     return settings
+
+
+def cache_dir() -> Path:
+    """Where latm-qa keeps what it makes once per machine (the exported ONNX model): $LATM_QA_CACHE, else
+    ~/.cache/latm-qa."""
+    return Path(os.environ.get("LATM_QA_CACHE") or Path.home() / ".cache" / "latm-qa").expanduser()
+
+
+def api_token() -> str | None:
+    """The bearer token `latm-qa api` requires ($LATM_QA_API_TOKEN), or None. Kept out of Settings, which
+    is written into manifests and results."""
+    return os.environ.get("LATM_QA_API_TOKEN") or None
+
+
+def api_reload_seconds() -> str:
+    """$LATM_QA_API_RELOAD_SECONDS as given ("" when unset): how often `latm-qa api` looks for a new version."""
+    return os.environ.get("LATM_QA_API_RELOAD_SECONDS", "").strip()

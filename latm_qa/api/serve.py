@@ -2,7 +2,7 @@
 
 Workers are separate processes started by uvicorn from an import string, so the app is built by a factory
 (``app_from_env``) from environment variables set before uvicorn starts: LATM_QA_INDEX and
-LATM_QA_RERANKER (read by settings.py), LATM_QA_API_TOKEN and LATM_QA_API_RELOAD_SECONDS (read here).
+LATM_QA_RERANKER, LATM_QA_API_TOKEN and LATM_QA_API_RELOAD_SECONDS (all read by settings.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import os
 import sys
 
 from ..errors import LatmQaError
-from ..settings import Settings, load_settings
+from ..settings import Settings, api_reload_seconds, api_token, load_settings
 
 TOKEN_ENV = "LATM_QA_API_TOKEN"
 RELOAD_ENV = "LATM_QA_API_RELOAD_SECONDS"
@@ -22,7 +22,7 @@ CONCURRENCY = 64  # connections per worker beyond which uvicorn answers 503 inst
 
 def reload_seconds() -> float:
     """How often a worker looks at manifest.json for a new index version (default every 2 s)."""
-    value = os.environ.get(RELOAD_ENV, "").strip()
+    value = api_reload_seconds()
     if not value:
         return 2.0
     try:
@@ -40,7 +40,7 @@ def app_from_env(settings: Settings | None = None):
     from .state import LiveIndex
 
     live = LiveIndex(settings or load_settings(), check_seconds=reload_seconds())
-    return create_app(live, token=os.environ.get(TOKEN_ENV) or None)
+    return create_app(live, token=api_token())
 
 
 def _loopback(host: str) -> bool:
@@ -65,7 +65,7 @@ def run_api(settings: Settings, host: str = "127.0.0.1", port: int = 8700, worke
     os.environ["LATM_QA_INDEX"] = str(settings.index_dir)  # for the workers' load_settings()
     if settings.reranker:
         os.environ["LATM_QA_RERANKER"] = settings.reranker
-    token = bool(os.environ.get(TOKEN_ENV))
+    token = bool(api_token())
     if not _loopback(host) and not token:
         print(f"latm-qa api: warning: serving on {host} without a token; anyone who can reach it can ask. "
               f"Set {TOKEN_ENV} to require `Authorization: Bearer <token>`.", file=sys.stderr)

@@ -16,6 +16,8 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from ..settings import cache_dir
+
 EXPORT_VERSION = 1
 OPSET = 17
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -23,7 +25,7 @@ PRECISIONS = ("fp32", "int8")
 
 
 def cache_root() -> Path:
-    return Path(os.environ.get("LATM_QA_CACHE") or Path.home() / ".cache" / "latm-qa").expanduser()
+    return cache_dir()
 
 
 def unsupported(location: Path) -> str:
