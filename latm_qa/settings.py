@@ -38,7 +38,7 @@ class Settings:
     prior_weight: float = 0.0  # on in a profile that asks for parts ([search]; the home report's: 0.1)
     late_weight: float = 3.0
     topic_weight: float = 0.0  # on in a profile with topic parts ([search]; the home report's: 0.5)
-    candidates: int = 200  # above 4x this many passages, late and sentence scores only for the best this many
+    candidates: int = 100  # above 4x this many passages, late and sentence scores only for the best this many
     # by dense and by BM25 (their union); below, for every passage
     label_weight: float = 0.4  # added for a passage under the numbered part a question names ("year 6")
     cover_step: float = 2.0  # the cover (title, subtitle) down this much, or up for a question asking the title
