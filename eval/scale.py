@@ -124,25 +124,61 @@ def progress(step: str, done: int, total: int) -> None:
     _HEARD[step] = time.monotonic()
 
 
-def build_library(label: str, target: int, lib: Path, sources: dict[str, Path], estimates: dict, seed: int) -> dict:
-    """Write the copies, ingest fresh, re-ingest unchanged, add one copy: the build's figures."""
+def batches(plan: list[str], estimates: dict[str, float], batch: int) -> list[int]:
+    """How many copies each ingest of the build adds: about ``batch`` passages each."""
+    counts, total = [0], 0.0
+    for slug in plan:
+        if total >= batch:
+            counts.append(0)
+            total = 0.0
+        counts[-1] += 1
+        total += estimates[slug]
+    return [c for c in counts if c]
+
+
+def build_library(
+    label: str, target: int, lib: Path, sources: dict[str, Path], estimates: dict, seed: int, batch: int,
+    resume: bool = False,
+) -> dict:
+    """Write the copies and ingest them (about ``batch`` passages an ingest, each one kept, so a build
+    cut short goes on from its last ingest with ``resume``), re-ingest unchanged, add one copy: the
+    build's figures."""
     from latm_qa import ingest, load_settings
     from latm_qa.embed.model import load_embedder
 
-    shutil.rmtree(lib, ignore_errors=True)
-    folder, settings = lib / "reports", load_settings(index_dir=lib / "index")
-    folder.mkdir(parents=True)
-    plan = [] if target == 0 else plan_library(target, estimates)
-    if target == 0:
-        shutil.copyfile(sources[HOME], folder / HOME_NAME)
-    for copy, slug in enumerate(plan, 1):
-        write_copy(folder, copy, slug, sources[slug], seed)
-    say(f"  {label}: {len(plan) or 1} report(s) written to {folder}")
+    folder, settings, state_file = lib / "reports", load_settings(index_dir=lib / "index"), lib / "building.json"
+    state = json.loads(state_file.read_text()) if resume and state_file.is_file() else None
+    if state is None:
+        shutil.rmtree(lib, ignore_errors=True)
+        folder.mkdir(parents=True)
+        plan = [] if target == 0 else plan_library(target, estimates)
+        state = {"plan": plan, "batches": batches(plan, estimates, batch) if plan else [1], "done": 0, "seconds": 0.0}
+        state_file.write_text(json.dumps(state), encoding="utf-8")
+    else:
+        say(f"  {label}: going on from ingest {state['done'] + 1} of {len(state['batches'])}")
+        for stray in folder.glob("*.md"):  # a copy added after the planned ones (the add-one step's)
+            if (match := re.match(r"(\d{6})-", stray.name)) and int(match[1]) > len(state["plan"]):
+                stray.unlink()
+    plan = state["plan"]
     load_embedder(settings.model, settings.backend)  # the model's load time belongs to no size
-    _HEARD.clear()
-    began = time.perf_counter()
-    report = ingest([folder], settings, progress=progress)
-    ingest_s = time.perf_counter() - began
+    written = sum(state["batches"][: state["done"]])
+    for step in range(state["done"], len(state["batches"])):
+        if target == 0:
+            shutil.copyfile(sources[HOME], folder / HOME_NAME)
+        else:
+            for copy in range(written + 1, written + state["batches"][step] + 1):
+                write_copy(folder, copy, plan[copy - 1], sources[plan[copy - 1]], seed)
+            written += state["batches"][step]
+        _HEARD.clear()
+        began = time.perf_counter()
+        report = ingest([folder], settings, progress=progress)
+        state["seconds"] += time.perf_counter() - began
+        state["done"] = step + 1
+        state_file.write_text(json.dumps(state), encoding="utf-8")
+        say(f"  {label}: ingest {step + 1}/{len(state['batches'])}: {report.passages} passages, "
+            f"{report.embedded} embedded, {state['seconds']:.1f} s so far")
+    report = ingest([folder], settings)  # the finished library as it stands (a no-op: its figures)
+    ingest_s = state["seconds"]
     update_estimates(estimates, report)
     say(f"  {label}: ingested {report.passages} passages in {ingest_s:.1f} s")
     began = time.perf_counter()
@@ -156,7 +192,7 @@ def build_library(label: str, target: int, lib: Path, sources: dict[str, Path], 
     size = index_bytes(settings.index_dir)
     return {
         "size": label, "target": target, "documents": report.documents, "passages": report.passages,
-        "plan": plan, "extra": extra.name, "ingest_s": round(ingest_s, 2),
+        "plan": plan, "extra": extra.name, "ingest_s": round(ingest_s, 2), "ingests": len(state["batches"]),
         "passages_per_s": round(report.passages / ingest_s, 1), "index_bytes": size,
         "bytes_per_passage": round(size / added.passages), "noop_s": round(noop_s, 3), "noop_changed": again.changed,
         "add_one_s": round(add_s, 2), "add_one_passages": added.passages - report.passages,
@@ -237,12 +273,26 @@ COLUMNS = {  # result key: column title
     "passages_per_s": "passages/s", "index_mb": "index MB", "bytes_per_passage": "bytes/passage",
     "noop_s": "no-op s", "add_one_s": "add-one s", "add_one_embedded": "add-one embedded", "load_s": "load s",
     "rss_after_load_mb": "RSS MB", "p50_ms": "p50 ms", "p95_ms": "p95 ms", "floor_p50_ms": "floor ms",
-    "x_floor": "×floor",
+    "x_floor": "×floor", "commit": "commit",
 }
+
+
+def merged(out: Path, result: dict) -> dict:
+    """``result`` with the rows of sizes it did not run kept from the last results in ``out``."""
+    try:
+        before = json.loads((out / "scale.json").read_text(encoding="utf-8"))
+        kept = [row for row in before.get("rows", []) if row.get("size") not in {r["size"] for r in result["rows"]}]
+    except (OSError, ValueError, AttributeError):
+        kept = []
+    for row in kept:
+        row.setdefault("commit", before.get("commit"))
+        row.setdefault("created", before.get("created"))
+    return {**result, "rows": sorted(kept + result["rows"], key=lambda row: row["passages"])}
 
 
 def write_results(out: Path, result: dict) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    result = merged(out, result)
     (out / "scale.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     head = "| " + " | ".join(COLUMNS.values()) + " |"
     rule = "|---|" + "---:|" * (len(COLUMNS) - 1)
@@ -298,12 +348,13 @@ def run(args: argparse.Namespace) -> dict:
             build = json.loads(build_file.read_text())
         else:
             say(f"{label}: building ({'the home report' if not target else f'~{target} passages'})")
-            build = build_library(label, target, lib, sources, estimates, args.seed)
+            build = build_library(label, target, lib, sources, estimates, args.seed, args.batch, args.reuse)
             build_file.write_text(json.dumps(build, indent=2), encoding="utf-8")
             estimates_file.write_text(json.dumps(estimates, indent=2), encoding="utf-8")
         say(f"{label}: loading and asking {len(questions)} questions in a fresh process")
         measured = measure_in_subprocess(lib / "index", vary_questions(questions, build["plan"], args.seed), lib)
-        row = {**build, **measured, "index_mb": round(build["index_bytes"] / 1e6, 2)}
+        row = {**build, **measured, "index_mb": round(build["index_bytes"] / 1e6, 2), "commit": git_commit(),
+               "created": time.strftime("%Y-%m-%d %H:%M")}
         rows.append(row)
         say(f"{label}: load {row['load_s']} s, p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, ×floor {row['x_floor']}")
         if not (args.keep or args.reuse):
@@ -329,7 +380,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "eval" / "results", help="where results are written")
     parser.add_argument("--questions", type=positive_int, default=40, help="questions timed per size (default 40)")
     parser.add_argument("--keep", action="store_true", help="keep the built libraries in --work")
-    parser.add_argument("--reuse", action="store_true", help="reuse a size's library already in --work (and keep it)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse a size's library already in --work, or go on building one cut short (and keep it)")
+    parser.add_argument("--batch", type=positive_int, default=25_000,
+                        help="passages an ingest adds while building a library (default 25000): each ingest is kept")
     parser.add_argument("--seed", type=int, default=0, help="seed of the copies' variation (default 0)")
     parser.add_argument("--reports", type=Path, default=ROOT.parent / "shared" / "reports", help=argparse.SUPPRESS)
     parser.add_argument("--questions-file", type=Path, default=ROOT / "eval" / "questions.jsonl",

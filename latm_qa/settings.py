@@ -40,6 +40,8 @@ class Settings:
     topic_weight: float = 0.0  # on in a profile with topic parts ([search]; the home report's: 0.5)
     candidates: int = 100  # above 4x this many passages, late and sentence scores only for the best this many
     # by dense and by BM25 (their union); below, for every passage
+    compress_tokens_above: int = 20_000  # passages above which word-piece vectors are product-quantised
+    # (a sixteenth of float32; codes.py) rather than int8 (a quarter)
     label_weight: float = 0.4  # added for a passage under the numbered part a question names ("year 6")
     cover_step: float = 2.0  # the cover (title, subtitle) down this much, or up for a question asking the title
     backend: str = "onnx"  # how the model runs: onnx (fp32), onnx-int8, or torch (and any model onnx cannot run)
@@ -73,6 +75,15 @@ def load_settings(**overrides: object) -> Settings:
         env["reranker"] = value
     if value := os.environ.get("LATM_QA_FEEDBACK_DIR"):
         env["feedback_dir"] = Path(value)
+    if value := os.environ.get("LATM_QA_COMPRESS_ABOVE"):
+        try:
+            env["compress_tokens_above"] = int(value)
+        except ValueError:
+            from .errors import LatmQaError
+
+            raise LatmQaError(
+                f"LATM_QA_COMPRESS_ABOVE={value!r} is not a whole number: set it to a count of passages, e.g. 20000"
+            ) from None
     if value := os.environ.get("LATM_QA_MAX_FILE_MB"):
         try:
             env["max_file_mb"] = float(value)

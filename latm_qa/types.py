@@ -8,6 +8,8 @@ from typing import Literal
 
 import numpy as np
 
+from .codes import pq_decode, quantise  # noqa: F401  (quantise: imported from here too)
+
 DECODED_ROWS = 250_000  # word pieces (~2,500 passages, 375 MB) a loaded index keeps decoded as float32
 BlockKind = Literal["heading", "paragraph", "item", "footnote", "table"]
 SectionKind = Literal["front", "chapter", "subsection", "subheading", "case_study", "unnumbered"]
@@ -163,39 +165,55 @@ class PlaceReading:
 class TokenVectors:
     """Every passage's word-piece vectors, stacked passage by passage: ``counts[i]`` rows for passage i.
 
-    Kept as int8 codes with one scale per row (a row is ``codes * scale``: cosine 0.9999 to the float
-    vector, a quarter of its bytes), memory-mapped from disk by a loaded index; ``block`` decodes only
-    the passages a question scores.
+    Kept as int8 codes with one scale per row (a row is ``codes * scale``), or, with a ``codebook``, as
+    product-quantised codes (one byte per slice of the row; ``scales`` then empty): codes.py. A loaded
+    index memory-maps them from disk; ``block`` decodes only the passages a question scores.
     """
 
-    codes: np.ndarray  # (word pieces, dimension) int8
-    scales: np.ndarray  # (word pieces,) float32
+    codes: np.ndarray  # (word pieces, dimension) int8, or (word pieces, subspaces) uint8 with a codebook
+    scales: np.ndarray  # (word pieces,) float32; empty with a codebook
     counts: np.ndarray  # (passages,) int
+    codebook: np.ndarray | None = None  # (subspaces, 256, slice width) float32: product quantisation
 
     @classmethod
-    def stack(cls, rows: list, dim: int) -> TokenVectors:
-        """From each passage's rows: float vectors (quantised here) or (codes, scales) already quantised."""
+    def stack(cls, rows: list, dim: int, codebook: np.ndarray | None = None) -> TokenVectors:
+        """From each passage's rows as stored (``stored``): (int8 codes, scales), or (codes, None) under
+        ``codebook``; float rows are quantised here (int8)."""
         pairs = [row if isinstance(row, tuple) else quantise(row) for row in rows]
+        counts = np.array([len(c) for c, _ in pairs], "int64")
+        if codebook is not None:
+            codes = np.concatenate([c for c, _ in pairs]) if pairs else np.zeros((0, codebook.shape[0]), "uint8")
+            return cls(codes.astype("uint8"), np.zeros(0, "float32"), counts, codebook)
         codes = np.concatenate([c for c, _ in pairs]) if pairs else np.zeros((0, dim), "int8")
         scales = np.concatenate([s for _, s in pairs]) if pairs else np.zeros(0, "float32")
-        return cls(codes.astype("int8"), scales.astype("float32"), np.array([len(c) for c, _ in pairs], "int64"))
+        return cls(codes.astype("int8"), scales.astype("float32"), counts)
 
     @cached_property
     def starts(self) -> np.ndarray:
         return np.concatenate([[0], np.cumsum(self.counts)[:-1]]).astype("int64") if len(self.counts) else self.counts
 
     @property
+    def encoding(self) -> str:
+        return "int8" if self.codebook is None else "pq"
+
+    def decode(self, codes: np.ndarray, scales: np.ndarray | None) -> np.ndarray:
+        """Float32 rows from codes as stored (``scales`` unused under a codebook)."""
+        if self.codebook is not None:
+            return pq_decode(codes, self.codebook)
+        return np.asarray(codes).astype("float32") * np.asarray(scales)[:, None]
+
+    @property
     def matrix(self) -> np.ndarray:
         """Every row decoded (float32): for small indexes and tests; scorers use ``block``."""
-        return self.codes.astype("float32") * self.scales[:, None]
+        return self.decode(self.codes, self.scales)
 
-    def quantised(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+    def stored(self, i: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """Passage i's rows as stored: (int8 codes, scales), or (codes, None) under the codebook."""
         start, end = int(self.starts[i]), int(self.starts[i] + self.counts[i])
-        return self.codes[start:end], self.scales[start:end]
+        return self.codes[start:end], (None if self.codebook is not None else self.scales[start:end])
 
     def rows(self, i: int) -> np.ndarray:
-        codes, scales = self.quantised(i)
-        return codes.astype("float32") * scales[:, None]
+        return self.decode(*self.stored(i))
 
     @cached_property
     def decoded(self) -> np.ndarray | None:
@@ -213,24 +231,20 @@ class TokenVectors:
         if self.decoded is not None:
             picked = np.arange(int(counts.sum())) + np.repeat(self.starts[passages] - begins, counts)
             return self.decoded[picked], begins
-        matrix, scales = self.coded_block(passages)
-        return matrix * scales[:, None], begins
+        return self.decode(*self._gather(passages)), begins
 
     def coded_block(self, passages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The given passages' codes (as float32, not yet scaled) and their rows' scales: a product with
-        the codes scaled afterwards, per column, costs a fraction of scaling every row first."""
+        """The given passages' int8 codes (as float32, not yet scaled) and their rows' scales: a product
+        with the codes scaled afterwards, per column, costs a fraction of scaling every row first."""
+        codes, scales = self._gather(passages)
+        return codes.astype("float32"), scales
+
+    def _gather(self, passages: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         spans = [(int(start), int(start + count)) for start, count in zip(self.starts[passages], self.counts[passages],
                                                                             strict=True)]
-        if not spans:
-            return np.zeros((0, self.codes.shape[1]), "float32"), np.zeros(0, "float32")
         codes, scales = np.asarray(self.codes), np.asarray(self.scales)  # plain views of a memory map: faster slicing
-        return (np.concatenate([codes[a:b] for a, b in spans]).astype("float32"),
-                np.concatenate([scales[a:b] for a, b in spans]))
-
-
-def quantise(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """int8 codes and a scale per row: row ~ codes * scale, the largest entry of each row at 127."""
-    rows = np.asarray(rows, dtype="float32")
-    scales = np.maximum(np.abs(rows).max(axis=1), 1e-12) / 127.0 if len(rows) else np.zeros(0, "float32")
-    codes = np.clip(np.rint(rows / scales[:, None]), -127, 127).astype("int8") if len(rows) else rows.astype("int8")
-    return codes, scales.astype("float32")
+        if self.codebook is not None:
+            return (np.concatenate([codes[a:b] for a, b in spans]) if spans else codes[:0]), None
+        if not spans:
+            return codes[:0], scales[:0]
+        return np.concatenate([codes[a:b] for a, b in spans]), np.concatenate([scales[a:b] for a, b in spans])

@@ -8,7 +8,6 @@ index on disk writes nothing.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -22,12 +21,12 @@ from ..settings import Settings
 from ..store.files import SCHEMA_VERSION, VersionFiles
 from ..store.versions import lock_index, remove_stale, write_index
 from ..structure.sections import parse_sections
-from ..types import Document, Passage
+from ..types import Document
 from .changes import IngestReport, compare_documents
 from .fingerprint import inputs_digest, new_manifest, up_to_date
 from .lexicon import lexicons
-from .passages import chunking, embedding_texts, split_passages, split_sentences
-from .reuse import Previous, case_study_names, embed_reusing, vector_key
+from .passages import chunking, embedding_texts, library_passages, split_sentences
+from .reuse import Previous, case_study_names, embed_reusing, settle_tokens, token_manifest, vector_key
 
 Progress = Callable[[str, int, int], None]
 PROFILE_SUFFIX = ".toml"
@@ -88,7 +87,8 @@ def ingest(
             merged = merge_profiles([read_profile(path) for path in profiles])
     except InputFileError as exc:
         raise InputFileError(f"{_sentence(str(exc))} The index was not changed.") from None
-    digest = inputs_digest(files, merged, settings, skip_bad, {**chunking(settings), "schema": SCHEMA_VERSION})
+    shape = {**chunking(settings), "schema": SCHEMA_VERSION, "compress_tokens_above": settings.compress_tokens_above}
+    digest = inputs_digest(files, merged, settings, skip_bad, shape)
     if digest and (settings.index_dir / "manifest.json").is_file():
         with lock_index(settings.index_dir):
             remove_stale(settings.index_dir)
@@ -97,7 +97,7 @@ def ingest(
     documents, skipped, duplicates = _read_all(files, settings, skip_bad, progress)
     documents = distinct_titles(documents)
     knowledge = derive(documents, merged)
-    passages = _passages(documents, settings)
+    passages = library_passages(documents, settings)
     councils = case_study_names(documents, passages) if knowledge.gazetteer else {}
     texts = embedding_texts(passages, settings.embed_headings, councils)
     keys = [vector_key(t) for t in texts]
@@ -125,7 +125,8 @@ def ingest(
             duplicates=tuple(duplicates), full_rebuild_reason=old.reason, profiles=tuple(map(str, profiles)),
             **changes,
         )
-        if old.same_as(documents, passages, settings, knowledge.to_json()):
+        compress = len(passages) > settings.compress_tokens_above
+        if old.same_as(documents, passages, settings, knowledge.to_json()) and old.compressed == compress:
             version = old.manifest.get("current", "") if old.manifest else ""
             return replace(report, changed=False, version=version, seconds=round(time.perf_counter() - began, 2))
 
@@ -137,9 +138,11 @@ def ingest(
 
             embedder = load_embedder(settings.model, settings.backend)
         dim = embedder.dim if embedder is not None else int(old.dimension or 0)
-        vectors, tokens = embed_reusing(
+        vectors, token_rows = embed_reusing(
             keys, texts, todo, old.vectors, dim, embedder, progress, "embedding passages", old_tokens=old.tokens
         )
+        tokens = settle_tokens(token_rows, dim, old.codebook, compress)
+        del token_rows
         sentence_vectors, _ = embed_reusing(
             sentence_keys, [s["text"] for s in sentences], sentence_todo, old.vectors, dim, embedder, progress,
             "embedding sentences",
@@ -152,6 +155,7 @@ def ingest(
             model=settings.model, dim=dim, settings=chunking(settings), sources=sources, passages=len(passages),
             documents=len(documents), sections=report.sections,
         )
+        manifest["tokens"] = token_manifest(tokens, settings)
         manifest["inputs"] = {"digest": digest, "per_document": list(per_doc), "skipped": skipped,
                               "duplicates": duplicates, "profiles": list(map(str, profiles))}
         history = {"embedded": len(todo), "kept": len(passages) - len(todo), "dropped": dropped,
@@ -198,19 +202,6 @@ def distinct_titles(documents: list[Document]) -> list[Document]:
             doc = replace(doc, title=f"{doc.title} ({name})")
         out.append(doc)
     return out
-
-
-def _passages(documents: list[Document], settings: Settings) -> list[Passage]:
-    passages: list[Passage] = []
-    seen: set[str] = set()
-    for doc in documents:
-        for passage in split_passages(doc, settings.max_words, settings.min_words):
-            pid = passage.passage_id
-            if pid in seen:  # two files of one name in different folders: keep ids unique
-                pid = hashlib.sha1(f"{doc.path}|{pid}".encode()).hexdigest()[:16]
-            seen.add(pid)
-            passages.append(replace(passage, passage_id=pid, ordinal=len(passages)))
-    return passages
 
 
 def _read_all(files: list[Path], settings: Settings, skip_bad: bool, progress: Progress | None):

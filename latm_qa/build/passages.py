@@ -6,9 +6,10 @@ import hashlib
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..settings import Settings
 from ..text import SENTENCE_BREAK, TABLE_ROW, row_cells, strip_number, table_header_size, word_count
 from ..types import Document, Passage, Section
 
@@ -186,3 +187,17 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             pos = cut.end()
         spans.append((pos, para.end()))
     return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def library_passages(documents: list[Document], settings: Settings) -> list[Passage]:
+    """Every document's passages, numbered through the library, with ids unique across it."""
+    passages: list[Passage] = []
+    seen: set[str] = set()
+    for doc in documents:
+        for passage in split_passages(doc, settings.max_words, settings.min_words):
+            pid = passage.passage_id
+            if pid in seen:  # two files of one name in different folders: keep ids unique
+                pid = hashlib.sha1(f"{doc.path}|{pid}".encode()).hexdigest()[:16]
+            seen.add(pid)
+            passages.append(replace(passage, passage_id=pid, ordinal=len(passages)))
+    return passages

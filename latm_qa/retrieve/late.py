@@ -20,7 +20,7 @@ def late_interaction(
     if not keep or not len(rows):
         return out
     everything = len(rows) == len(tokens.counts)
-    if everything or tokens.decoded is not None:
+    if everything or tokens.decoded is not None or tokens.codebook is not None:
         matrix, starts = tokens.block(None if everything else rows)
         similarity = query_tokens[keep] @ matrix.T
     else:  # codes straight from the memory map, scaled after the product

@@ -5,7 +5,8 @@ They live in a version directory that manifest.json names (versions.py writes th
     index/
       manifest.json        the current version's manifest + "current", "previous", "history"
       v-<UTC time>/        manifest.json, documents.jsonl, passages.jsonl, vectors.faiss, sentences.jsonl,
-                           sentence_vectors.npy (float16), token_vectors.npy (int8), token_scales.npy,
+                           sentence_vectors.npy (float16), token_vectors.npy (int8, or uint8
+                           product-quantisation codes with token_codebook.npy), token_scales.npy,
                            token_counts.npy, profile.json, embedded.json, bm25-*/ (search_files.py):
                            never changed once written; the arrays memory-mapped when read
       v-<UTC time>/        the previous version, kept for `latm-qa ingest --rollback`
@@ -40,6 +41,7 @@ SENTENCE_VECTORS = "sentence_vectors.npy"
 TOKEN_VECTORS = "token_vectors.npy"
 TOKEN_COUNTS = "token_counts.npy"
 TOKEN_SCALES = "token_scales.npy"
+TOKEN_CODEBOOK = "token_codebook.npy"  # only when the word pieces are product-quantised (codes.py)
 PROFILE = "profile.json"  # the report knowledge (profile.Knowledge); an index from before it has none
 _VERSION_NAME = re.compile(r"^v-[0-9A-Za-z.\-]+$")
 # numpy reads a .npy header with ast.literal_eval, and CPython 3.11's AST conversion is not thread-safe
@@ -101,8 +103,10 @@ def write_version_files(directory: Path, manifest: dict, files: VersionFiles) ->
         for sentence in files.sentences:
             fh.write(json.dumps(sentence, ensure_ascii=False) + "\n")
     np.save(out / SENTENCE_VECTORS, files.sentence_vectors.astype("float16"), allow_pickle=False)
-    np.save(out / TOKEN_VECTORS, files.tokens.codes.astype("int8"), allow_pickle=False)
+    np.save(out / TOKEN_VECTORS, files.tokens.codes, allow_pickle=False)
     np.save(out / TOKEN_SCALES, files.tokens.scales.astype("float32"), allow_pickle=False)
+    if files.tokens.codebook is not None:
+        np.save(out / TOKEN_CODEBOOK, files.tokens.codebook.astype("float32"), allow_pickle=False)
     np.save(out / TOKEN_COUNTS, files.tokens.counts.astype("int32"), allow_pickle=False)
     flat = faiss.IndexFlatIP(int(files.vectors.shape[1]))
     if len(files.vectors):
@@ -167,9 +171,10 @@ def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
         with open(data / SENTENCES, encoding="utf-8") as fh:
             sentences = [json.loads(line) for line in fh if line.strip()]
         sentence_vectors = load_npy(data / SENTENCE_VECTORS, mmap=True)
+        codebook = load_npy(data / TOKEN_CODEBOOK) if (data / TOKEN_CODEBOOK).is_file() else None
         tokens = TokenVectors(
             load_npy(data / TOKEN_VECTORS, mmap=True), load_npy(data / TOKEN_SCALES, mmap=True),
-            load_npy(data / TOKEN_COUNTS).astype("int64"),
+            load_npy(data / TOKEN_COUNTS).astype("int64"), codebook,
         )
         vectors = faiss.read_index(str(data / VECTORS))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
@@ -187,9 +192,21 @@ def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
     if len(sentences) != len(sentence_vectors):
         raise IndexMismatchError(f"index at {index_dir}: sentence files disagree; {fix}")
     if (len(tokens.counts) != len(passages) or int(tokens.counts.sum()) != len(tokens.codes)
-            or len(tokens.scales) != len(tokens.codes)):
+            or not _token_codes_fit(tokens, vectors.d)):
         raise IndexMismatchError(f"index at {index_dir}: token files disagree with the passages; {fix}")
     return documents, passages, vectors, sentences, sentence_vectors, tokens
+
+
+def _token_codes_fit(tokens: TokenVectors, dim: int) -> bool:
+    """Whether the word-piece codes have the shape their encoding needs (int8 or product-quantised)."""
+    if tokens.codes.ndim != 2:
+        return False
+    if tokens.codebook is None:
+        return tokens.codes.dtype == np.int8 and len(tokens.scales) == len(tokens.codes) and (
+            tokens.codes.shape[1] == dim or not len(tokens.codes))
+    book = tokens.codebook
+    return (tokens.codes.dtype == np.uint8 and book.ndim == 3 and book.shape[1] == 256
+            and book.shape[0] * book.shape[2] == dim and tokens.codes.shape[1] == book.shape[0])
 
 
 def read_knowledge(index_dir: Path, manifest: dict) -> dict | None:

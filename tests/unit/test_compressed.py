@@ -1,4 +1,5 @@
-"""Word-piece vectors kept as int8 codes, and scoring only a candidate set in a large corpus."""
+"""Word-piece vectors kept as int8 codes or product-quantised, and scoring only a candidate set in a
+large corpus."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from latm_qa.build.reuse import settle_tokens, token_manifest
+from latm_qa.codes import PQ_MIN_TRAINING_ROWS, pq_decode, pq_encode, train_codebook
 from latm_qa.retrieve.late import late_interaction
 from latm_qa.retrieve.retrievers import candidates
 from latm_qa.settings import Settings
@@ -35,7 +38,7 @@ def test_a_block_of_chosen_passages_is_their_rows_in_order():
     matrix, begins = tokens.block(np.array([3, 0]))
     assert list(begins) == [0, 2]
     assert np.allclose(matrix, np.concatenate([tokens.rows(3), tokens.rows(0)]))
-    again = TokenVectors.stack([tokens.quantised(i) for i in range(4)], dim=48)  # reused as stored
+    again = TokenVectors.stack([tokens.stored(i) for i in range(4)], dim=48)  # reused as stored
     assert np.array_equal(again.codes, tokens.codes) and np.array_equal(again.scales, tokens.scales)
 
 
@@ -71,3 +74,57 @@ def test_a_large_index_scores_candidates_from_the_codes_as_a_small_one_does_from
     large = TokenVectors.stack(per_passage, dim=48)
     assert large.decoded is None
     assert late_interaction(query, pieces, large, np.array([0, 2, 3])) == pytest.approx(expected, abs=1e-6)
+
+
+def _passages(sizes: list[int], seed: int = 0) -> list[np.ndarray]:
+    return [_unit_rows(n, seed=seed + i) for i, n in enumerate(sizes)]
+
+
+def test_product_quantisation_keeps_the_vectors_direction_in_a_twelfth_of_their_int8_bytes():
+    rows = _unit_rows(12_000)
+    codebook = train_codebook(rows)  # 48 numbers: 12 slices of 4, one byte each
+    assert codebook.shape == (12, 256, 4)
+    codes = pq_encode(rows[:2000], codebook)
+    assert codes.dtype == np.uint8 and codes.shape == (2000, 12)
+    decoded = pq_decode(codes, codebook)
+    cosine = (decoded * rows[:2000]).sum(axis=1) / np.linalg.norm(decoded, axis=1)
+    assert cosine.mean() > 0.85  # random directions: the hardest case; real word pieces keep ~0.96 at 384
+    assert pq_encode(np.zeros((0, 48), "float32"), codebook).shape == (0, 12)
+
+
+def test_a_large_library_settles_its_word_pieces_as_codes_learnt_from_them_and_a_small_one_as_int8():
+    rows = [(*TokenVectors.stack([matrix], 48).stored(0),) for matrix in _passages([100] * 120)]
+    small = settle_tokens(rows[:20], 48, None, compress=True)  # 2,000 word pieces: too few to learn from
+    assert small.encoding == "int8" and small.codebook is None
+    large = settle_tokens(rows, 48, None, compress=True)
+    assert 120 * 100 >= PQ_MIN_TRAINING_ROWS
+    assert large.encoding == "pq" and large.codes.dtype == np.uint8 and list(large.counts) == [100] * 120
+    original = TokenVectors.stack(rows, 48)
+    cosine = (large.matrix * original.matrix).sum(axis=1) / np.linalg.norm(large.matrix, axis=1)
+    assert cosine.mean() > 0.85
+    stated = token_manifest(large, Settings(compress_tokens_above=5))
+    assert stated["encoding"] == "pq" and stated["bytes_per_word_piece"] == 12
+    assert stated["compress_above_passages"] == 5
+
+
+def test_re_ingest_keeps_reused_codes_under_the_old_codebook_and_encodes_only_the_new_rows():
+    first = settle_tokens([TokenVectors.stack([m], 48).stored(0) for m in _passages([100] * 110)], 48, None, True)
+    fresh = TokenVectors.stack(_passages([7, 5], seed=500), 48)
+    rows = [first.stored(3), fresh.stored(0), first.stored(9), fresh.stored(1)]
+    again = settle_tokens(rows, 48, first.codebook, compress=True)
+    assert again.codebook is first.codebook
+    assert np.array_equal(again.stored(0)[0], first.stored(3)[0])
+    assert np.array_equal(again.stored(2)[0], first.stored(9)[0])
+    assert np.array_equal(again.stored(1)[0], pq_encode(fresh.rows(0), first.codebook))
+    back = settle_tokens(rows, 48, first.codebook, compress=False)  # the library shrank below the threshold
+    assert back.encoding == "int8" and np.allclose(back.rows(0), first.rows(3), atol=0.02)
+
+
+def test_late_interaction_reads_product_quantised_candidates_as_their_decoded_vectors():
+    tokens = settle_tokens([TokenVectors.stack([m], 48).stored(0) for m in _passages([100] * 110)], 48, None, True)
+    query, pieces = _unit_rows(3, seed=7), ["savings", "council", "partnership"]
+    picked = np.array([4, 50, 7])
+    scores = late_interaction(query, pieces, tokens, picked)
+    for row in picked:
+        assert scores[row] == pytest.approx((query @ tokens.rows(row).T).max(axis=1).mean(), abs=1e-5)
+    assert np.count_nonzero(scores) == 3

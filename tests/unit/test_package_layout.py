@@ -9,7 +9,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "latm_qa"
 # Each stage may import from the stages before it (and the shared modules at the root), never after.
 STAGES = ["read", "structure", "places", "embed", "store", "build", "retrieve", "answer", "app", "bench", "api", "cli"]
-SHARED = {"errors", "settings", "types", "text", "profile", "profile_file", "__init__"}
+SHARED = {"errors", "settings", "types", "codes", "text", "profile", "profile_file", "__init__"}
 # The home report's councils, council models and chapter names: the engine must know none of them.
 HOME_REPORT_NAMES = re.compile(
     r"Adur|Barnet|Cheltenham|Colchester|Cotswold|Croydon|Devon|Dorset|Essex|Forest Heath|Forest of Dean|"
