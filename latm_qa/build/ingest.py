@@ -26,7 +26,8 @@ from .changes import IngestReport, compare_documents
 from .fingerprint import inputs_digest, new_manifest, up_to_date
 from .lexicon import lexicons
 from .passages import chunking, embedding_texts, library_passages, split_sentences
-from .reuse import Previous, case_study_names, embed_reusing, settle_tokens, token_manifest, vector_key
+from .reuse import Previous, case_study_names, embed_reusing, vector_key
+from .tokens import settle_tokens, token_manifest
 
 Progress = Callable[[str, int, int], None]
 PROFILE_SUFFIX = ".toml"
@@ -141,7 +142,7 @@ def ingest(
         vectors, token_rows = embed_reusing(
             keys, texts, todo, old.vectors, dim, embedder, progress, "embedding passages", old_tokens=old.tokens
         )
-        tokens = settle_tokens(token_rows, dim, old.codebook, compress)
+        tokens = settle_tokens(token_rows, dim, old.token_vectors, compress)
         del token_rows
         sentence_vectors, _ = embed_reusing(
             sentence_keys, [s["text"] for s in sentences], sentence_todo, old.vectors, dim, embedder, progress,
@@ -162,7 +163,7 @@ def ingest(
                    **{k: list(v) for k, v in changes.items() if k.startswith("documents_")}}
         files = VersionFiles(
             documents, passages, vectors, sentences, sentence_vectors, tokens, knowledge.to_json(), texts,
-            lexicons(documents, old.lexicons),
+            lexicons(documents, old.lexicons), old.data,
         )
         written = write_index(settings.index_dir, manifest, files, history)
     return replace(

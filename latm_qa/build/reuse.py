@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..codes import PQ_MIN_TRAINING_ROWS, PQ_TRAINING_ROWS, divisible, pq_decode, pq_encode, quantise, train_codebook
+from ..codes import quantise
 from ..errors import LatmQaError
 from ..places.gazetteer import Gazetteer, case_study_councils
 from ..settings import Settings
@@ -49,12 +49,12 @@ def embed_reusing(
     embedder: Embedder | None,
     progress: Callable[[str, int, int], None] | None,
     stage: str,
-    old_tokens: dict[str, tuple] | None = None,
-) -> tuple[np.ndarray, list[tuple]]:
+    old_tokens: dict[str, int] | None = None,
+) -> tuple[np.ndarray, list]:
     """Old vectors (by ``keys``, from ``old``) where the text is unchanged, fresh ones for the rows in
-    ``todo`` (``embedder`` is needed only when there are any). With ``old_tokens`` (passages), also the
-    word-piece vectors, reused as stored or computed in the same pass (int8): ``settle_tokens`` makes
-    them one TokenVectors."""
+    ``todo`` (``embedder`` is needed only when there are any). With ``old_tokens`` (passages: the old
+    passage of each key), also the word pieces: the old passage's number where reused, fresh int8
+    (codes, scales) computed in the same pass; ``settle_tokens`` makes them one TokenVectors."""
     out = np.zeros((len(keys), dim), dtype="float32")
     empty = (np.zeros((0, dim), "int8"), np.zeros(0, "float32"))
     rows = [old_tokens.get(key, empty) for key in keys] if old_tokens is not None else []
@@ -74,74 +74,6 @@ def embed_reusing(
     return out, rows
 
 
-PQ_BATCH = 65_536  # word pieces product-quantised at a time (their float32 rows: 100 MB)
-
-
-def settle_tokens(rows: list[tuple], dim: int, codebook: np.ndarray | None, compress: bool) -> TokenVectors:
-    """Every passage's word pieces (``rows``: reused as stored, int8 or product-quantised under
-    ``codebook``, or fresh int8) in one encoding: product-quantised when ``compress`` (under the old
-    codebook when there is one, so reused codes stay as they are; else centroids learnt from a sample
-    of these rows, if there are enough to learn from), else int8."""
-    compress = compress and divisible(dim)
-    sample = _sample(rows) if compress and codebook is None else None
-    if sample is not None and len(sample) >= PQ_MIN_TRAINING_ROWS:
-        codebook = train_codebook(sample)
-    elif sample is not None:
-        compress = False
-    if not compress:
-        return TokenVectors.stack([quantise(pq_decode(c, codebook)) if s is None else (c, s) for c, s in rows], dim)
-    out: list[tuple] = list(rows)
-    batch: list[int] = []
-    pending = 0
-    for i, (codes, scales) in enumerate(rows):
-        if scales is None:  # already under this codebook
-            continue
-        batch.append(i)
-        pending += len(codes)
-        if pending >= PQ_BATCH:
-            _encode(rows, batch, codebook, out)
-            batch, pending = [], 0
-    if batch:
-        _encode(rows, batch, codebook, out)
-    return TokenVectors.stack(out, dim, codebook)
-
-
-def _encode(rows: list[tuple], picked: list[int], codebook: np.ndarray, out: list[tuple]) -> None:
-    floats = np.concatenate([rows[i][0].astype("float32") * rows[i][1][:, None] for i in picked])
-    codes = pq_encode(floats, codebook)
-    begin = 0
-    for i in picked:
-        count = len(rows[i][0])
-        out[i] = (codes[begin : begin + count], None)
-        begin += count
-
-
-def _sample(rows: list[tuple]) -> np.ndarray:
-    """Up to PQ_TRAINING_ROWS int8 word pieces (decoded), from passages picked at random (seeded)."""
-    order = np.random.default_rng(0).permutation(len(rows))
-    picked, total = [], 0
-    for i in order:
-        codes, scales = rows[i]
-        if scales is not None and len(codes):
-            picked.append(codes.astype("float32") * scales[:, None])
-            total += len(codes)
-            if total >= PQ_TRAINING_ROWS:
-                break
-    return np.concatenate(picked)[:PQ_TRAINING_ROWS] if picked else np.zeros((0, 0), "float32")
-
-
-def token_manifest(tokens: TokenVectors, settings: Settings) -> dict:
-    """What the manifest states of how the word pieces and the passage vectors are kept and searched."""
-    stated = {
-        "encoding": tokens.encoding, "bytes_per_word_piece": int(tokens.codes.shape[1]) + 4 * (tokens.codebook is None),
-        "compress_above_passages": settings.compress_tokens_above,
-        "dense_index": "flat (exact inner product over every passage)",
-    }
-    if tokens.codebook is not None:
-        stated["subspaces"] = int(tokens.codebook.shape[0])
-    return stated
-
-
 def schema_of(index_dir: Path) -> object:
     """The schema version an existing manifest states, or None if it cannot be read."""
     try:
@@ -159,8 +91,9 @@ class Previous:
     passages: list[Passage] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
-    tokens: dict[str, tuple] = field(default_factory=dict)  # word pieces as stored (TokenVectors.stored)
-    codebook: np.ndarray | None = None  # their product quantisation's centroids, if they have one
+    tokens: dict[str, int] = field(default_factory=dict)  # the old passage whose word pieces a key reuses
+    token_vectors: TokenVectors | None = None  # those word pieces, as stored
+    data: Path | None = None  # its version directory (word-piece segments are linked from there)
 
     @property
     def compressed(self) -> bool:
@@ -217,8 +150,8 @@ class Previous:
         matrix = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, 0), "float32")
         old.vectors = dict(zip(keys, matrix, strict=True))
         old.vectors.update(("s:" + vector_key(s["text"]), v) for s, v in zip(sentences, sentence_vectors, strict=True))
-        old.tokens = {key: tokens.stored(i) for i, key in enumerate(keys)}
-        old.codebook = tokens.codebook
+        old.tokens = {key: i for i, key in enumerate(keys)}
+        old.token_vectors, old.data = tokens, data
         old.dimension = int(manifest["dimension"])
         return old
 
@@ -229,6 +162,7 @@ class Previous:
             self.manifest is not None
             and not self.reason
             and self.stored_search
+            and self.manifest.get("schema_version") == SCHEMA_VERSION  # an older format is written anew
             and self.knowledge == knowledge
             and self.manifest.get("settings") == chunking(settings)
             and [document_to_json(d) for d in documents] == [document_to_json(d) for d in self.documents]

@@ -5,9 +5,8 @@ They live in a version directory that manifest.json names (versions.py writes th
     index/
       manifest.json        the current version's manifest + "current", "previous", "history"
       v-<UTC time>/        manifest.json, documents.jsonl, passages.jsonl, vectors.faiss, sentences.jsonl,
-                           sentence_vectors.npy (float16), token_vectors.npy (int8, or uint8
-                           product-quantisation codes with token_codebook.npy), token_scales.npy,
-                           token_counts.npy, profile.json, embedded.json, bm25-*/ (search_files.py):
+                           sentence_vectors.npy (float16), the word-piece vectors' segments
+                           (tokens/, token_*: token_files.py), profile.json, embedded.json, bm25-*/ (search_files.py):
                            never changed once written; the arrays memory-mapped when read
       v-<UTC time>/        the previous version, kept for `latm-qa ingest --rollback`
       .lock                held by the one ingest allowed to write at a time
@@ -30,18 +29,16 @@ import numpy as np
 from ..errors import IndexMismatchError, IndexMissingError, LatmQaError
 from ..types import Document, Passage, Section, TokenVectors
 from .search_files import write_search_files
+from .token_files import read_tokens, tokens_fit, write_tokens
 
-SCHEMA_VERSION = 4  # 4: word-piece vectors as int8 codes and scales, sentence vectors float16
+SCHEMA_VERSION = 5  # 4: word-piece vectors as int8 codes and scales, sentence vectors float16; 5: in segments
+READABLE_SCHEMAS = (4, 5)  # 4 reads as one segment (token_files.py)
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 DOCUMENTS = "documents.jsonl"
 VECTORS = "vectors.faiss"
 SENTENCES = "sentences.jsonl"
 SENTENCE_VECTORS = "sentence_vectors.npy"
-TOKEN_VECTORS = "token_vectors.npy"
-TOKEN_COUNTS = "token_counts.npy"
-TOKEN_SCALES = "token_scales.npy"
-TOKEN_CODEBOOK = "token_codebook.npy"  # only when the word pieces are product-quantised (codes.py)
 PROFILE = "profile.json"  # the report knowledge (profile.Knowledge); an index from before it has none
 _VERSION_NAME = re.compile(r"^v-[0-9A-Za-z.\-]+$")
 # numpy reads a .npy header with ast.literal_eval, and CPython 3.11's AST conversion is not thread-safe
@@ -86,6 +83,7 @@ class VersionFiles:
     knowledge: dict | None = None  # profile.Knowledge.to_json()
     embedded: list[str] | None = None  # each passage's text as embedded (search_files.py)
     lexicons: list[dict] = field(default_factory=list)  # each document's (build/lexicon.py)
+    token_source: Path | None = None  # the version directory the reused word-piece segments are in
 
 
 def write_version_files(directory: Path, manifest: dict, files: VersionFiles) -> None:
@@ -103,11 +101,7 @@ def write_version_files(directory: Path, manifest: dict, files: VersionFiles) ->
         for sentence in files.sentences:
             fh.write(json.dumps(sentence, ensure_ascii=False) + "\n")
     np.save(out / SENTENCE_VECTORS, files.sentence_vectors.astype("float16"), allow_pickle=False)
-    np.save(out / TOKEN_VECTORS, files.tokens.codes, allow_pickle=False)
-    np.save(out / TOKEN_SCALES, files.tokens.scales.astype("float32"), allow_pickle=False)
-    if files.tokens.codebook is not None:
-        np.save(out / TOKEN_CODEBOOK, files.tokens.codebook.astype("float32"), allow_pickle=False)
-    np.save(out / TOKEN_COUNTS, files.tokens.counts.astype("int32"), allow_pickle=False)
+    write_tokens(out, files.tokens, files.token_source)
     flat = faiss.IndexFlatIP(int(files.vectors.shape[1]))
     if len(files.vectors):
         flat.add(np.ascontiguousarray(files.vectors, dtype="float32"))
@@ -136,9 +130,10 @@ def read_manifest(index_dir: Path) -> dict:
             f"{path} is unreadable ({exc.__class__.__name__}); rebuild with `latm-qa ingest --index {index_dir}`"
         ) from None
     schema = manifest.get("schema_version") if isinstance(manifest, dict) else None
-    if schema != SCHEMA_VERSION:
+    if schema not in READABLE_SCHEMAS:
         raise IndexMismatchError(
-            f"index at {index_dir} has schema version {schema!r}, this latm-qa reads {SCHEMA_VERSION}: "
+            f"index at {index_dir} has schema version {schema!r}, this latm-qa reads "
+            f"{' or '.join(map(str, READABLE_SCHEMAS))}: "
             f"rebuild with `latm-qa ingest --index {index_dir}`"
         )
     return manifest
@@ -171,11 +166,7 @@ def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
         with open(data / SENTENCES, encoding="utf-8") as fh:
             sentences = [json.loads(line) for line in fh if line.strip()]
         sentence_vectors = load_npy(data / SENTENCE_VECTORS, mmap=True)
-        codebook = load_npy(data / TOKEN_CODEBOOK) if (data / TOKEN_CODEBOOK).is_file() else None
-        tokens = TokenVectors(
-            load_npy(data / TOKEN_VECTORS, mmap=True), load_npy(data / TOKEN_SCALES, mmap=True),
-            load_npy(data / TOKEN_COUNTS).astype("int64"), codebook,
-        )
+        tokens = read_tokens(data, load_npy)
         vectors = faiss.read_index(str(data / VECTORS))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexMismatchError(f"index at {index_dir} is damaged ({exc.__class__.__name__}: {exc}); {fix}") from None
@@ -191,22 +182,9 @@ def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
         )
     if len(sentences) != len(sentence_vectors):
         raise IndexMismatchError(f"index at {index_dir}: sentence files disagree; {fix}")
-    if (len(tokens.counts) != len(passages) or int(tokens.counts.sum()) != len(tokens.codes)
-            or not _token_codes_fit(tokens, vectors.d)):
+    if not tokens_fit(tokens, len(passages), vectors.d):
         raise IndexMismatchError(f"index at {index_dir}: token files disagree with the passages; {fix}")
     return documents, passages, vectors, sentences, sentence_vectors, tokens
-
-
-def _token_codes_fit(tokens: TokenVectors, dim: int) -> bool:
-    """Whether the word-piece codes have the shape their encoding needs (int8 or product-quantised)."""
-    if tokens.codes.ndim != 2:
-        return False
-    if tokens.codebook is None:
-        return tokens.codes.dtype == np.int8 and len(tokens.scales) == len(tokens.codes) and (
-            tokens.codes.shape[1] == dim or not len(tokens.codes))
-    book = tokens.codebook
-    return (tokens.codes.dtype == np.uint8 and book.ndim == 3 and book.shape[1] == 256
-            and book.shape[0] * book.shape[2] == dim and tokens.codes.shape[1] == book.shape[0])
 
 
 def read_knowledge(index_dir: Path, manifest: dict) -> dict | None:

@@ -108,7 +108,8 @@ def rollback_index(index_dir: Path) -> dict:
     previous = manifest.get("previous")
     if not previous or not (index_dir / str(previous) / MANIFEST).exists():
         raise LatmQaError(f"index at {index_dir} has no previous version to roll back to; nothing was changed")
-    target = {**_version_manifest(index_dir, str(previous)), "schema_version": SCHEMA_VERSION, "current": previous}
+    kept = _version_manifest(index_dir, str(previous))
+    target = {**kept, "schema_version": kept.get("schema_version", SCHEMA_VERSION), "current": previous}
     read_version_files(index_dir, data_dir(index_dir, target), target)  # refuse a damaged version
     entry = {"version": previous, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "action": "rollback",
              "from": manifest.get("current"), **_counts(target)}

@@ -520,3 +520,63 @@ def test_an_unchanged_library_is_known_from_the_manifest_before_any_report_is_re
     assert not again.changed and again.passages == known.passages and tree_hashes(built) == before
     source.write_text(without_oldham(), encoding="utf-8")
     assert ingest([source], settings_for(built)).changed
+
+
+def test_adding_a_report_writes_only_its_word_pieces_and_links_the_rest(source, built):
+    """The word pieces of the passages already indexed stay in the segment the last ingest wrote (hard-
+    linked into the new version, not copied); only the added report's go into a new segment."""
+    from latm_qa.store.token_files import segment_paths
+
+    before = read_manifest(built)
+    old_dir = built / before["current"]
+    (old_name,) = json.loads((old_dir / "token_segments.json").read_text())["segments"]
+    added = source.parent / "dwp.md"
+    shutil.copyfile(ROOT.parent / "shared" / "reports" / "more" / "dwp-single-departmental-plan" / "report.md", added)
+    report = ingest([source, added], settings_for(built))
+    after = read_manifest(built)
+    new_dir = built / after["current"]
+    names = json.loads((new_dir / "token_segments.json").read_text())["segments"]
+    assert names[0] == old_name and len(names) == 2 and after["tokens"]["segments"] == 2
+    kept, fresh = segment_paths(new_dir, old_name)[0], segment_paths(new_dir, names[1])[0]
+    assert kept.stat().st_ino == segment_paths(old_dir, old_name)[0].stat().st_ino  # the same file, linked
+    dwp_passages = sum(row["passages"] for row in report.per_document if row["file"] == "dwp.md")
+    assert report.embedded == dwp_passages
+    index = Index.load(built)
+    dwp_rows = [i for i, p in enumerate(index.passages) if p.document != index.passages[0].document]
+    assert np.load(fresh).shape[0] == sum(int(index.corpus.tokens.counts[i]) for i in dwp_rows)
+    top = index.search("What is DWP's total Departmental Expenditure Limit for 2015 to 2016?", k=3)
+    assert any("£6bn" in hit.passage.text or "6bn" in hit.passage.text for hit in top)
+    home = index.search("How much did Barnet expect to save from its Capita contracts?", k=1)[0]
+    assert "£165 million" in home.passage.text
+
+    out = run_cli("ingest", "--rollback", "--index", built)  # the old version is whole on its own
+    assert out.returncode == 0, out.stderr
+    assert len(Index.load(built).passages) == before["passages"]
+
+
+def test_an_index_written_before_segments_loads_and_is_rewritten_without_embedding(source, built):
+    """Format 4 kept every word piece in one token_vectors.npy: it still answers, and the next ingest
+    writes format 5 from its vectors (nothing embedded)."""
+    manifest = read_manifest(built)
+    data = built / manifest["current"]
+    index = Index.load(built)
+    expected = index.search("How much did Barnet expect to save from its Capita contracts?", k=1)[0].passage.text
+    codes, scales = index.corpus.tokens.segments[0]
+    np.save(data / "token_vectors.npy", np.asarray(codes)), np.save(data / "token_scales.npy", np.asarray(scales))
+    del index
+    shutil.rmtree(data / "tokens")
+    for name in ("token_segments.json", "token_map.npy"):
+        (data / name).unlink()
+    old = {**manifest, "schema_version": 4}
+    for path in (built / "manifest.json", data / "manifest.json"):
+        path.write_text(json.dumps(old), encoding="utf-8")
+
+    again = Index.load(built)
+    assert again.corpus.tokens.names == ("-",)
+    question = "How much did Barnet expect to save from its Capita contracts?"
+    assert again.search(question, k=1)[0].passage.text == expected
+    report = ingest([source], settings_for(built))
+    assert report.changed and report.embedded == 0 and report.sentences_embedded == 0
+    now = read_manifest(built)
+    assert now["schema_version"] == SCHEMA_VERSION and (built / now["current"] / "token_segments.json").is_file()
+    assert Index.load(built).search(question, k=1)[0].passage.text == expected
