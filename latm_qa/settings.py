@@ -40,6 +40,7 @@ class Settings:
     topic_weight: float = 0.0  # on in a profile with topic parts ([search]; the home report's: 0.5)
     candidates: int = 100  # above 4x this many passages, late and sentence scores only for the best this many
     # by dense and by BM25 (their union); below, for every passage
+    approximate_above: int = 30_000  # passages above which dense search is approximate (HNSW), else exact
     compress_tokens_above: int = 20_000  # passages above which word-piece vectors are product-quantised
     # (a sixteenth of float32; codes.py) rather than int8 (a quarter)
     label_weight: float = 0.4  # added for a passage under the numbered part a question names ("year 6")
@@ -75,15 +76,10 @@ def load_settings(**overrides: object) -> Settings:
         env["reranker"] = value
     if value := os.environ.get("LATM_QA_FEEDBACK_DIR"):
         env["feedback_dir"] = Path(value)
-    if value := os.environ.get("LATM_QA_COMPRESS_ABOVE"):
-        try:
-            env["compress_tokens_above"] = int(value)
-        except ValueError:
-            from .errors import LatmQaError
-
-            raise LatmQaError(
-                f"LATM_QA_COMPRESS_ABOVE={value!r} is not a whole number: set it to a count of passages, e.g. 20000"
-            ) from None
+    for variable, key in (("LATM_QA_COMPRESS_ABOVE", "compress_tokens_above"),
+                          ("LATM_QA_APPROXIMATE_ABOVE", "approximate_above")):
+        if value := os.environ.get(variable):
+            env[key] = _passage_count(variable, value)
     if value := os.environ.get("LATM_QA_MAX_FILE_MB"):
         try:
             env["max_file_mb"] = float(value)
@@ -107,6 +103,14 @@ def load_settings(**overrides: object) -> Settings:
     if settings.reranker and "retriever" not in given:  # a configured reranker is used unless told otherwise
         settings = replace(settings, retriever="rerank")
     return settings
+
+
+def _passage_count(variable: str, value: str) -> int:
+    if value.strip().isdigit():
+        return int(value)
+    from .errors import LatmQaError
+
+    raise LatmQaError(f"{variable}={value!r} is not a whole number: set it to a count of passages, e.g. 20000")
 
 
 def cache_dir() -> Path:

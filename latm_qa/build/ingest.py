@@ -88,7 +88,8 @@ def ingest(
             merged = merge_profiles([read_profile(path) for path in profiles])
     except InputFileError as exc:
         raise InputFileError(f"{_sentence(str(exc))} The index was not changed.") from None
-    shape = {**chunking(settings), "schema": SCHEMA_VERSION, "compress_tokens_above": settings.compress_tokens_above}
+    shape = {**chunking(settings), "schema": SCHEMA_VERSION, "compress_tokens_above": settings.compress_tokens_above,
+             "approximate_above": settings.approximate_above}
     digest = inputs_digest(files, merged, settings, skip_bad, shape)
     if digest and (settings.index_dir / "manifest.json").is_file():
         with lock_index(settings.index_dir):
@@ -127,7 +128,9 @@ def ingest(
             **changes,
         )
         compress = len(passages) > settings.compress_tokens_above
-        if old.same_as(documents, passages, settings, knowledge.to_json()) and old.compressed == compress:
+        approximate = len(passages) > settings.approximate_above
+        if (old.same_as(documents, passages, settings, knowledge.to_json()) and old.compressed == compress
+                and old.approximate == approximate):
             version = old.manifest.get("current", "") if old.manifest else ""
             return replace(report, changed=False, version=version, seconds=round(time.perf_counter() - began, 2))
 
@@ -156,14 +159,14 @@ def ingest(
             model=settings.model, dim=dim, settings=chunking(settings), sources=sources, passages=len(passages),
             documents=len(documents), sections=report.sections,
         )
-        manifest["tokens"] = token_manifest(tokens, settings)
+        manifest["tokens"] = token_manifest(tokens, settings, approximate)
         manifest["inputs"] = {"digest": digest, "per_document": list(per_doc), "skipped": skipped,
                               "duplicates": duplicates, "profiles": list(map(str, profiles))}
         history = {"embedded": len(todo), "kept": len(passages) - len(todo), "dropped": dropped,
                    **{k: list(v) for k, v in changes.items() if k.startswith("documents_")}}
         files = VersionFiles(
             documents, passages, vectors, sentences, sentence_vectors, tokens, knowledge.to_json(), texts,
-            lexicons(documents, old.lexicons), old.data,
+            lexicons(documents, old.lexicons), old.data, approximate,
         )
         written = write_index(settings.index_dir, manifest, files, history)
     return replace(

@@ -96,6 +96,11 @@ class Previous:
     data: Path | None = None  # its version directory (word-piece segments are linked from there)
 
     @property
+    def approximate(self) -> bool:
+        """Whether its dense search is approximate (HNSW), as stated in its manifest."""
+        return bool(self.manifest) and self.manifest.get("tokens", {}).get("dense_index", "").startswith("hnsw")
+
+    @property
     def compressed(self) -> bool:
         """Whether its word pieces are product-quantised (as stated in its manifest)."""
         return bool(self.manifest) and self.manifest.get("tokens", {}).get("encoding") == "pq"

@@ -108,13 +108,14 @@ def _sample(rows: list, old: TokenVectors | None) -> np.ndarray:
     return np.concatenate(picked)[:PQ_TRAINING_ROWS] if picked else np.zeros((0, 0), "float32")
 
 
-def token_manifest(tokens: TokenVectors, settings: Settings) -> dict:
+def token_manifest(tokens: TokenVectors, settings: Settings, approximate: bool = False) -> dict:
     """What the manifest states of how the word pieces and the passage vectors are kept and searched."""
     stated = {
         "encoding": tokens.encoding, "segments": len(tokens.segments),
         "bytes_per_word_piece": int(tokens.segments[0][0].shape[1]) + 4 * (tokens.codebook is None),
         "compress_above_passages": settings.compress_tokens_above,
-        "dense_index": "flat (exact inner product over every passage)",
+        "dense_index": "hnsw (approximate: the best passages an HNSW graph finds)" if approximate
+        else "flat (exact inner product over every passage)", "approximate_above_passages": settings.approximate_above,
     }
     if tokens.codebook is not None:
         stated["subspaces"] = int(tokens.codebook.shape[0])

@@ -100,7 +100,7 @@ def candidates(corpus: Corpus, question: str, dense: np.ndarray, settings: Setti
 def score(corpus: Corpus, question: str, query: QueryVectors, retriever: str, settings: Settings) -> Scores:
     """Score every passage (and sentence) of the corpus for a question under the named retriever; in a
     large corpus the passages outside the candidates score below every candidate."""
-    dense = dense_scores(corpus.vectors, query.vector)
+    dense = dense_scores(corpus.vectors, query.vector, 2 * settings.candidates)
     pool = candidates(corpus, question, dense, settings)
     per_sentence = corpus.sentence_scores(query.vector, pool)  # for the fused score and for highlights
     final = RETRIEVERS[retriever](corpus, question, query, dense, per_sentence, settings, pool)

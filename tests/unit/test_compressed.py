@@ -174,3 +174,19 @@ def test_late_interaction_reads_product_quantised_candidates_as_their_decoded_ve
     for row in picked:
         assert scores[row] == pytest.approx((query @ tokens.rows(row).T).max(axis=1).mean(), abs=1e-5)
     assert np.count_nonzero(scores) == 3
+
+
+def test_an_approximate_index_scores_the_best_passages_it_finds_as_the_flat_one_does():
+    from latm_qa.retrieve.dense import dense_scores
+    from latm_qa.store.files import passage_index
+
+    vectors = _unit_rows(3000, seed=4)
+    query = vectors[17] + 0.05 * _unit_rows(1, seed=5)[0]
+    query /= np.linalg.norm(query)
+    flat, graph = passage_index(vectors, False), passage_index(vectors, True)
+    assert type(flat).__name__ == "IndexFlatIP" and type(graph).__name__ == "IndexHNSWFlat"
+    exact, approximate = dense_scores(flat, query, 20), dense_scores(graph, query, 20)
+    found = np.flatnonzero(approximate > -1)
+    assert len(found) == 20 and approximate[found] == pytest.approx(exact[found], abs=1e-5)
+    best = set(np.argsort(-exact)[:10])
+    assert len(best & set(found)) >= 9 and int(np.argmax(approximate)) == int(np.argmax(exact)) == 17
