@@ -42,7 +42,7 @@ class Bm25:
         self.size = len(texts)
         self.model = bm25s.BM25()
         tokens = bm25s.tokenize(texts, stopwords="en", stemmer=self.stemmer, show_progress=False)
-        self.model.index(tokens, show_progress=False)
+        self.model.index(in_word_order(tokens), show_progress=False)
 
     def save(self, directory: Path) -> None:
         self.model.save(str(directory), show_progress=False)
@@ -69,3 +69,15 @@ class Bm25:
         if not tokens or not tokens[0]:
             return np.zeros(self.size, dtype="float32")
         return np.asarray(self.model.get_scores(tokens[0]), dtype="float32")
+
+
+def in_word_order(tokens):
+    """bm25s's tokens with the vocabulary numbered in alphabetical order: it numbers the stems in the
+    order of a Python set, which changes from process to process, so that the same texts would make
+    different files in every ingest."""
+    order = sorted(tokens.vocab)
+    renumber = np.empty(len(order), dtype="int64")
+    for new, word in enumerate(order):
+        renumber[tokens.vocab[word]] = new
+    ids = [renumber[np.asarray(doc, dtype="int64")].tolist() if len(doc) else [] for doc in tokens.ids]
+    return type(tokens)(ids=ids, vocab={word: new for new, word in enumerate(order)})
