@@ -27,7 +27,7 @@ from .fingerprint import inputs_digest, new_manifest, up_to_date
 from .lexicon import lexicons
 from .passages import chunking, embedding_texts, library_passages, split_sentences
 from .reuse import Previous, case_study_names, embed_reusing, vector_key
-from .tokens import settle_tokens, token_manifest
+from .tokens import settle_sentences, settle_tokens, token_manifest
 
 Progress = Callable[[str, int, int], None]
 PROFILE_SUFFIX = ".toml"
@@ -135,7 +135,7 @@ def ingest(
             return replace(report, changed=False, version=version, seconds=round(time.perf_counter() - began, 2))
 
         todo = [i for i, key in enumerate(keys) if key not in old.vectors]
-        sentence_todo = [i for i, key in enumerate(sentence_keys) if key not in old.vectors]
+        sentence_todo = [i for i, key in enumerate(sentence_keys) if key not in old.sentences]
         embedder = None
         if todo or sentence_todo or old.dimension is None:
             from ..embed.model import load_embedder
@@ -147,9 +147,8 @@ def ingest(
         )
         tokens = settle_tokens(token_rows, dim, old.token_vectors, compress)
         del token_rows
-        sentence_vectors, _ = embed_reusing(
-            sentence_keys, [s["text"] for s in sentences], sentence_todo, old.vectors, dim, embedder, progress,
-            "embedding sentences",
+        sentence_vectors = settle_sentences(
+            sentence_keys, [s["text"] for s in sentences], sentence_todo, old, dim, embedder, progress
         )
         sources = [
             {"path": d.path, "file": Path(d.path).name, "sha256": d.sha256, "document": d.doc_id, "title": d.title}

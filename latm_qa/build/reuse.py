@@ -93,6 +93,8 @@ class Previous:
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=dict)  # the old passage whose word pieces a key reuses
     token_vectors: TokenVectors | None = None  # those word pieces, as stored
+    sentences: dict[str, int] = field(default_factory=dict)  # the old sentence whose vector a sentence key reuses
+    sentence_vectors: TokenVectors | None = None  # those vectors, as stored (one row a sentence)
     data: Path | None = None  # its version directory (word-piece segments are linked from there)
 
     @property
@@ -154,9 +156,9 @@ class Previous:
             return old
         matrix = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, 0), "float32")
         old.vectors = dict(zip(keys, matrix, strict=True))
-        old.vectors.update(("s:" + vector_key(s["text"]), v) for s, v in zip(sentences, sentence_vectors, strict=True))
+        old.sentences = {"s:" + vector_key(s["text"]): i for i, s in enumerate(sentences)}
         old.tokens = {key: i for i, key in enumerate(keys)}
-        old.token_vectors, old.data = tokens, data
+        old.token_vectors, old.sentence_vectors, old.data = tokens, sentence_vectors, data
         old.dimension = int(manifest["dimension"])
         return old
 

@@ -17,6 +17,7 @@ from ..codes import (
     train_codebook,
 )
 from ..settings import Settings
+from .reuse import embed_reusing
 
 PQ_BATCH = 65_536  # word pieces product-quantised at a time (their float32 rows: 100 MB)
 MAX_SEGMENTS = 32  # more, and an ingest writes every passage's word pieces into one segment again
@@ -38,8 +39,10 @@ def settle_tokens(rows: list, dim: int, old: TokenVectors | None, compress: bool
         codebook = train_codebook(sample) if len(sample) >= PQ_MIN_TRAINING_ROWS else None
     target = codebook if compress else None
     kept: list[int] = []  # old segments kept
+    stored_as = np.dtype("int8") if target is None else np.dtype("uint8")
     if old is not None and (old.codebook is None) == (target is None):
         used = sorted({int(old.segment_of[r]) for r in rows if isinstance(r, int)})
+        used = used if all(old.segments[k][0].dtype == stored_as for k in used) else []  # float16: written anew
         live = sum(int(old.counts[r]) for r in rows if isinstance(r, int))
         total = sum(len(old.segments[k][0]) for k in used)
         kept = used if used and live >= MIN_LIVE * total and len(used) < MAX_SEGMENTS else []
@@ -67,7 +70,8 @@ def _in_encoding(stored: list[tuple], target: np.ndarray | None, codebook: np.nd
     """Rows as stored (int8, or codes under ``codebook`` with scales None) in the ``target`` encoding:
     product-quantised under ``target``, or int8 when it is None."""
     if target is None:
-        return [quantise(pq_decode(c, codebook)) if s is None else (c, s) for c, s in stored]
+        return [quantise(pq_decode(c, codebook)) if s is None else (c, s) if c.dtype == np.int8
+                else quantise(np.asarray(c, dtype="float32") * np.asarray(s)[:, None]) for c, s in stored]
     out: list[tuple] = list(stored)
     batch: list[int] = []
     pending = 0
@@ -120,3 +124,19 @@ def token_manifest(tokens: TokenVectors, settings: Settings, approximate: bool =
     if tokens.codebook is not None:
         stated["subspaces"] = int(tokens.codebook.shape[0])
     return stated
+
+
+def settle_sentences(keys: list[str], texts: list[str], todo: list[int], old, dim: int, embedder, progress
+                     ) -> TokenVectors:
+    """Every sentence's vector as one int8 row (segments as for word pieces): the old sentence's where
+    its text is unchanged (``old``: build/reuse.Previous), fresh for the sentences in ``todo``."""
+    fresh = np.zeros((0, dim), "float32")
+    if todo:
+        vectors, _ = embed_reusing([keys[i] for i in todo], [texts[i] for i in todo], list(range(len(todo))), {},
+                                   dim, embedder, progress, "embedding sentences")
+        fresh = vectors
+    codes, scales = quantise(fresh)
+    rows: list = [old.sentences.get(key) for key in keys]
+    for j, i in enumerate(todo):
+        rows[i] = (codes[j : j + 1], scales[j : j + 1])
+    return settle_tokens(rows, dim, old.sentence_vectors, compress=False)

@@ -13,7 +13,7 @@ from ..types import Passage, TokenVectors
 from .labels import Labels
 from .prior import Structure
 
-DECODED_SENTENCES = 200_000  # sentences (300 MB) a loaded index keeps as float32 for scoring them all at once
+DECODED_SENTENCES = 200_000  # sentences (300 MB) a loaded index keeps decoded for scoring them all at once
 
 
 class Corpus:
@@ -29,7 +29,7 @@ class Corpus:
         embedded: list[str],
         vectors,
         sentences: list[dict],
-        sentence_vectors: np.ndarray,
+        sentence_vectors: TokenVectors,  # one row a sentence
         tokens: TokenVectors,
         knowledge: Knowledge | None = None,
         bm25: Bm25 | None = None,
@@ -55,8 +55,7 @@ class Corpus:
 
     @cached_property
     def _sentence_matrix(self) -> np.ndarray | None:
-        small = len(self.sentence_vectors) <= DECODED_SENTENCES
-        return np.asarray(self.sentence_vectors, dtype="float32") if small else None
+        return self.sentence_vectors.matrix if len(self.sentences) <= DECODED_SENTENCES else None
 
     def sentence_scores(self, vector: np.ndarray, passages: np.ndarray | None = None) -> np.ndarray:
         """The question's cosine to every sentence, or only to those of ``passages`` (-1 for the rest)."""
@@ -66,8 +65,11 @@ class Corpus:
             [row for p in passages for row in self.sentence_rows[int(p)]], dtype="int64"
         )
         out = np.full(len(self.sentences), -1.0, dtype="float32")
-        for begin in range(0, len(rows), 50_000):  # bounded float32 copies of a memory-mapped float16 array
+        for begin in range(0, len(rows), 50_000):  # bounded float32 copies of memory-mapped int8 codes
             chunk = np.sort(rows[begin : begin + 50_000])
-            source = self._sentence_matrix if self._sentence_matrix is not None else self.sentence_vectors
-            out[chunk] = np.asarray(source[chunk], dtype="float32") @ vector
+            if self._sentence_matrix is not None:
+                out[chunk] = self._sentence_matrix[chunk] @ vector
+            else:
+                codes, scales = self.sentence_vectors.coded_block(chunk)
+                out[chunk] = (codes @ vector) * scales
         return out

@@ -5,8 +5,9 @@ They live in a version directory that manifest.json names (versions.py writes th
     index/
       manifest.json        the current version's manifest + "current", "previous", "history"
       v-<UTC time>/        manifest.json, documents.jsonl, passages.jsonl, vectors.faiss, sentences.jsonl,
-                           sentence_vectors.npy (float16), the word-piece vectors' segments
-                           (tokens/, token_*: token_files.py), profile.json, embedded.json, bm25-*/ (search_files.py):
+                           the sentences' and the word pieces' vectors in segments (sentences/,
+                           sentence_*, tokens/, token_*: token_files.py), profile.json, embedded.json,
+                           bm25-*/ (search_files.py):
                            never changed once written; the arrays memory-mapped when read
       v-<UTC time>/        the previous version, kept for `latm-qa ingest --rollback`
       .lock                held by the one ingest allowed to write at a time
@@ -29,6 +30,7 @@ import numpy as np
 from ..errors import IndexMismatchError, IndexMissingError, LatmQaError
 from ..types import Document, Passage, Section, TokenVectors
 from .search_files import write_search_files
+from .token_files import SENTENCE_VECTORS as SENTENCE_LAYOUT
 from .token_files import read_tokens, tokens_fit, write_tokens
 
 SCHEMA_VERSION = 5  # 4: word-piece vectors as int8 codes and scales, sentence vectors float16; 5: in segments
@@ -38,7 +40,6 @@ PASSAGES = "passages.jsonl"
 DOCUMENTS = "documents.jsonl"
 VECTORS = "vectors.faiss"
 SENTENCES = "sentences.jsonl"
-SENTENCE_VECTORS = "sentence_vectors.npy"
 PROFILE = "profile.json"  # the report knowledge (profile.Knowledge); an index from before it has none
 _VERSION_NAME = re.compile(r"^v-[0-9A-Za-z.\-]+$")
 # numpy reads a .npy header with ast.literal_eval, and CPython 3.11's AST conversion is not thread-safe
@@ -78,7 +79,7 @@ class VersionFiles:
     passages: list[Passage]
     vectors: np.ndarray  # row i: passage i
     sentences: list[dict]
-    sentence_vectors: np.ndarray
+    sentence_vectors: TokenVectors  # one row a sentence
     tokens: TokenVectors
     knowledge: dict | None = None  # profile.Knowledge.to_json()
     embedded: list[str] | None = None  # each passage's text as embedded (search_files.py)
@@ -101,8 +102,8 @@ def write_version_files(directory: Path, manifest: dict, files: VersionFiles) ->
     with open(out / SENTENCES, "w", encoding="utf-8") as fh:
         for sentence in files.sentences:
             fh.write(json.dumps(sentence, ensure_ascii=False) + "\n")
-    np.save(out / SENTENCE_VECTORS, files.sentence_vectors.astype("float16"), allow_pickle=False)
     write_tokens(out, files.tokens, files.token_source)
+    write_tokens(out, files.sentence_vectors, files.token_source, SENTENCE_LAYOUT)
     faiss.write_index(passage_index(files.vectors, files.approximate), str(out / VECTORS))
     if files.knowledge is not None:
         write_json(out / PROFILE, files.knowledge)
@@ -181,7 +182,7 @@ def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
             passages = [Passage.from_json(json.loads(line)) for line in fh if line.strip()]
         with open(data / SENTENCES, encoding="utf-8") as fh:
             sentences = [json.loads(line) for line in fh if line.strip()]
-        sentence_vectors = load_npy(data / SENTENCE_VECTORS, mmap=True)
+        sentence_vectors = read_tokens(data, load_npy, SENTENCE_LAYOUT)
         tokens = read_tokens(data, load_npy)
         vectors = faiss.read_index(str(data / VECTORS))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
@@ -196,7 +197,7 @@ def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
         raise IndexMismatchError(
             f"index at {index_dir}: vector size {vectors.d} != manifest {manifest.get('dimension')}; {fix}"
         )
-    if len(sentences) != len(sentence_vectors):
+    if not tokens_fit(sentence_vectors, len(sentences), vectors.d) or (sentence_vectors.counts != 1).any():
         raise IndexMismatchError(f"index at {index_dir}: sentence files disagree; {fix}")
     if not tokens_fit(tokens, len(passages), vectors.d):
         raise IndexMismatchError(f"index at {index_dir}: token files disagree with the passages; {fix}")

@@ -539,6 +539,11 @@ def test_adding_a_report_writes_only_its_word_pieces_and_links_the_rest(source, 
     assert names[0] == old_name and len(names) == 2 and after["tokens"]["segments"] == 2
     kept, fresh = segment_paths(new_dir, old_name)[0], segment_paths(new_dir, names[1])[0]
     assert kept.stat().st_ino == segment_paths(old_dir, old_name)[0].stat().st_ino  # the same file, linked
+    sentence_names = json.loads((new_dir / "sentence_segments.json").read_text())["segments"]
+    old_sentences = json.loads((old_dir / "sentence_segments.json").read_text())["segments"]
+    assert sentence_names[0] == old_sentences[0] and len(sentence_names) == 2  # the sentences' too
+    assert (new_dir / "sentences" / f"{old_sentences[0]}.codes.npy").stat().st_ino == (
+        old_dir / "sentences" / f"{old_sentences[0]}.codes.npy").stat().st_ino
     dwp_passages = sum(row["passages"] for row in report.per_document if row["file"] == "dwp.md")
     assert report.embedded == dwp_passages
     index = Index.load(built)

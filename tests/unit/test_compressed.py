@@ -190,3 +190,17 @@ def test_an_approximate_index_scores_the_best_passages_it_finds_as_the_flat_one_
     assert len(found) == 20 and approximate[found] == pytest.approx(exact[found], abs=1e-5)
     best = set(np.argsort(-exact)[:10])
     assert len(best & set(found)) >= 9 and int(np.argmax(approximate)) == int(np.argmax(exact)) == 17
+
+
+def test_float16_sentence_vectors_of_an_older_index_read_as_one_segment_and_are_written_again_as_int8(tmp_path):
+    from latm_qa.store.files import load_npy
+    from latm_qa.store.token_files import SENTENCE_VECTORS, read_tokens, tokens_fit
+
+    vectors = _unit_rows(6, seed=11)
+    np.save(tmp_path / "sentence_vectors.npy", vectors.astype("float16"))
+    read = read_tokens(tmp_path, load_npy, SENTENCE_VECTORS)
+    assert tokens_fit(read, 6, 48) and list(read.counts) == [1] * 6
+    assert np.allclose(read.matrix, vectors, atol=1e-3)
+    again = settle_tokens([0, 1, 2, 3, *_fresh([1], seed=12)], 48, read, compress=False)
+    assert again.segments[0][0].dtype == np.int8 and again.names == ("",)  # not kept as float16
+    assert np.allclose(again.matrix[:4], vectors[:4], atol=2e-2)
