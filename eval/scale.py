@@ -272,7 +272,8 @@ COLUMNS = {  # result key: column title
     "size": "size", "documents": "docs", "passages": "passages", "ingest_s": "ingest s",
     "passages_per_s": "passages/s", "index_mb": "index MB", "bytes_per_passage": "bytes/passage",
     "noop_s": "no-op s", "add_one_s": "add-one s", "add_one_embedded": "add-one embedded", "load_s": "load s",
-    "rss_after_load_mb": "RSS MB", "p50_ms": "p50 ms", "p95_ms": "p95 ms", "floor_p50_ms": "floor ms",
+    "rss_after_load_mb": "RSS MB", "rss_end_mb": "RSS end MB", "p50_ms": "p50 ms", "p95_ms": "p95 ms",
+    "floor_p50_ms": "floor ms",
     "x_floor": "×floor", "commit": "commit",
 }
 
