@@ -57,10 +57,37 @@ def test_a_question_is_asked_with_the_copys_names():
     assert asked == f"How much did {variation.names['Essex']} earn from traded services?"
 
 
-def test_sizes_are_read_and_a_bad_one_is_named():
+@pytest.fixture(scope="module")
+def scale():
     spec = importlib.util.spec_from_file_location("scale_bench", ROOT / "eval" / "scale.py")
-    scale = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(scale)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sizes_are_read_and_a_bad_one_is_named(scale):
     assert scale.parse_sizes("report, 0.3k,1k,2000") == [("report", 0), ("0.3k", 300), ("1k", 1000), ("2k", 2000)]
     with pytest.raises(argparse.ArgumentTypeError, match="'ten'"):
         scale.parse_sizes("report,ten")
+
+
+def test_a_large_library_is_built_in_ingests_of_about_the_batch(scale):
+    estimates = {"a": 100.0, "b": 250.0}
+    plan = ["a", "b"] * 10  # 3,500 passages
+    counts = scale.batches(plan, estimates, 1000)
+    assert sum(counts) == len(plan) and len(counts) == 4
+    assert all(sum(estimates[s] for s in plan[sum(counts[:i]):sum(counts[:i + 1])]) >= 1000 for i in range(3))
+    assert scale.batches(plan, estimates, 10_000) == [20]
+
+
+def test_results_keep_the_sizes_a_run_did_not_measure(scale, tmp_path):
+    import json
+
+    before = {"created": "then", "commit": "abc", "rows": [{"size": "1k", "passages": 1000, "p50_ms": 9},
+                                                            {"size": "10k", "passages": 10000, "p50_ms": 20}]}
+    (tmp_path / "scale.json").write_text(json.dumps(before))
+    now = {"created": "now", "commit": "def", "rows": [{"size": "1k", "passages": 1050, "p50_ms": 8},
+                                                       {"size": "report", "passages": 80, "p50_ms": 5}]}
+    rows = scale.merged(tmp_path, now)["rows"]
+    assert [(r["size"], r["p50_ms"]) for r in rows] == [("report", 5), ("1k", 8), ("10k", 20)]
+    assert rows[2]["commit"] == "abc" and rows[2]["created"] == "then"
