@@ -33,9 +33,12 @@ QUANTITY_INTENT = (
     r"|\b(earn|earns|earned|save|saves|saved|cost|costs|spend|spends|spent)\b"
 )
 # A figure: a number that is not a year, a sum of money, a percentage, or a hundred/thousand/million.
-_FIGURE = re.compile(
-    r"(?<![\w.])(?!(?:19|20)\d\d\b)\d[\d,.]*\b|£|%|\b(percent|hundred|thousand|million|billion)\b", re.I
-)
+# A figure: a number that is not a year, a sum, a percentage, or a number written as a word. Checked in
+# parts, the cheap ones first (a library's load checks every passage and sentence).
+_NUMBER = re.compile(r"(?<![\w.])(?!(?:19|20)\d\d\b)\d[\d,.]*\b")
+_NUMBER_WORDS = ("percent", "hundred", "thousand", "million", "billion")
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+_DIGIT = re.compile(r"\d")
 # A question about the document itself: answered by its front matter, introduction or "About" section.
 ABOUT_INTENT = (
     r"\bthis (report|paper|study|research|publication|document)\b|\bthe authors?\b"
@@ -81,11 +84,14 @@ def is_cover(passage: Passage) -> bool:
 
 
 def has_contact_details(text: str) -> bool:
-    return bool(_EMAIL.search(text))
+    return "@" in text and bool(_EMAIL.search(text))
 
 
 def has_figure(text: str) -> bool:
-    return bool(_FIGURE.search(text))
+    if "£" in text or "%" in text or (_DIGIT.search(text) and _NUMBER.search(text)):
+        return True
+    lower = text.lower()
+    return any(word in lower for word in _NUMBER_WORDS) and bool(_NUMBER_WORD.search(text))
 
 
 def _words(text: str) -> frozenset[str]:

@@ -4,7 +4,7 @@ They live in a version directory that manifest.json names (versions.py writes th
 
     index/
       manifest.json        the current version's manifest + "current", "previous", "history"
-      v-<UTC time>/        manifest.json, documents.jsonl, passages.jsonl, vectors.faiss, sentences.jsonl,
+      v-<UTC time>/        manifest.json, documents.jsonl, passages.jsonl, vectors.faiss, sentence_spans.npy,
                            the sentences' and the word pieces' vectors in segments (sentences/,
                            sentence_*, tokens/, token_*: token_files.py), profile.json, embedded.json,
                            bm25-*/ (search_files.py):
@@ -30,6 +30,7 @@ import numpy as np
 from ..errors import IndexMismatchError, IndexMissingError, LatmQaError
 from ..types import Document, Passage, Section, TokenVectors
 from .search_files import write_search_files
+from .sentence_files import read_sentences, write_sentences
 from .token_files import SENTENCE_VECTORS as SENTENCE_LAYOUT
 from .token_files import read_tokens, tokens_fit, write_tokens
 
@@ -39,7 +40,6 @@ MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 DOCUMENTS = "documents.jsonl"
 VECTORS = "vectors.faiss"
-SENTENCES = "sentences.jsonl"
 PROFILE = "profile.json"  # the report knowledge (profile.Knowledge); an index from before it has none
 _VERSION_NAME = re.compile(r"^v-[0-9A-Za-z.\-]+$")
 # numpy reads a .npy header with ast.literal_eval, and CPython 3.11's AST conversion is not thread-safe
@@ -99,9 +99,7 @@ def write_version_files(directory: Path, manifest: dict, files: VersionFiles) ->
     with open(out / PASSAGES, "w", encoding="utf-8") as fh:
         for passage in files.passages:
             fh.write(json.dumps(passage.to_json(), ensure_ascii=False) + "\n")
-    with open(out / SENTENCES, "w", encoding="utf-8") as fh:
-        for sentence in files.sentences:
-            fh.write(json.dumps(sentence, ensure_ascii=False) + "\n")
+    write_sentences(out, files.sentences)
     write_tokens(out, files.tokens, files.token_source)
     write_tokens(out, files.sentence_vectors, files.token_source, SENTENCE_LAYOUT)
     faiss.write_index(passage_index(files.vectors, files.approximate), str(out / VECTORS))
@@ -180,8 +178,7 @@ def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
             documents = [document_from_json(json.loads(line)) for line in fh if line.strip()]
         with open(data / PASSAGES, encoding="utf-8") as fh:
             passages = [Passage.from_json(json.loads(line)) for line in fh if line.strip()]
-        with open(data / SENTENCES, encoding="utf-8") as fh:
-            sentences = [json.loads(line) for line in fh if line.strip()]
+        sentences = read_sentences(data, passages, load_npy)
         sentence_vectors = read_tokens(data, load_npy, SENTENCE_LAYOUT)
         tokens = read_tokens(data, load_npy)
         vectors = faiss.read_index(str(data / VECTORS))
