@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from ..places.councils import NATION_ADJECTIVES, Council, nation_of
@@ -131,9 +132,9 @@ def nearest_sections(
     """Up to three sections to suggest instead of an answer, one passage each: first those of the best
     passages (``ranked``) on the councils the question names (or meant), then those of the passages that
     would have been shown (``shown``)."""
-    on_named = [row for row in ranked if any(places.covers(about[row], council) for council in named)]
+    on_named = (row for row in ranked if any(places.covers(about[row], council) for council in named))
     seen: dict[str, Passage] = {}
-    for row in [*on_named[:3], *shown]:
+    for row in [*islice(on_named, 3), *shown]:
         seen.setdefault(" / ".join(passages[row].heading_path), passages[row])
     return tuple(seen.values())[:3]
 

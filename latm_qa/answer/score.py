@@ -25,7 +25,8 @@ def rank(index: Index, query: Query) -> None:
     allowed passage's dense cosine."""
     final, dense = query.scores.final, query.scores.dense
     mask = query.filters.mask(index.passages) if query.filters else np.ones(len(index.passages), dtype=bool)
-    query.ranked = [int(i) for i in np.argsort(-final, kind="stable") if mask[i]]
+    order = np.argsort(-final, kind="stable")
+    query.ranked = order[mask[order]].tolist()
     query.order = query.ranked[: max(1, query.k)]
     query.top_scores = [float(final[row]) for row in query.order]
     query.confidence = float(dense[mask].max()) if mask.any() else 0.0
