@@ -115,9 +115,10 @@ def ingest(
         old = Previous.read(settings)
         changes = compare_documents(old.documents, documents)
         dropped = sum((Counter(old.keys) - Counter(keys)).values())
+        passages_of = Counter(p.document for p in passages)
         per_doc = tuple(
             {"document": d.doc_id, "file": Path(d.path).name, "sections": len(d.sections),
-             "passages": sum(p.document == d.doc_id for p in passages), "encoding": d.encoding}
+             "passages": passages_of[d.doc_id], "encoding": d.encoding}
             for d in documents
         )
         report = IngestReport(
