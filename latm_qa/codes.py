@@ -64,12 +64,11 @@ def pq_encode(rows: np.ndarray, codebook: np.ndarray) -> np.ndarray:
 
 def pq_decode(codes: np.ndarray, codebook: np.ndarray) -> np.ndarray:
     """The float32 rows ``codes`` stand for: each byte picks its slice's centroid, taken as one 16-byte item
-    (a slice of PQ_WIDTH float32) by a single ``np.take``, a third of the time of faiss's own decode."""
+    (a slice of PQ_WIDTH = 4 float32, read as one complex128) by a single ``np.take``, a third of the time
+    of faiss's own decode."""
     subspaces, centroids, width = codebook.shape
     if not len(codes):
         return np.zeros((0, subspaces * width), "float32")
-    if width * 4 != np.dtype(np.complex128).itemsize:
-        return _quantizer(codebook).decode(np.ascontiguousarray(codes, dtype="uint8"))
     items = np.ascontiguousarray(codebook, dtype="float32").reshape(-1, width).view(np.complex128).ravel()
     picked = np.asarray(codes).astype(np.intp)
     picked += np.arange(subspaces, dtype=np.intp) * centroids

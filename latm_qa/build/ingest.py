@@ -130,8 +130,7 @@ def ingest(
         )
         compress = len(passages) > settings.compress_tokens_above
         approximate = len(passages) > settings.approximate_above
-        if (old.same_as(documents, passages, settings, knowledge.to_json()) and old.compressed == compress
-                and old.approximate == approximate):
+        if old.same_as(documents, passages, settings, knowledge.to_json()):
             version = old.manifest.get("current", "") if old.manifest else ""
             return replace(report, changed=False, version=version, seconds=round(time.perf_counter() - began, 2))
 

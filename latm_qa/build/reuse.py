@@ -96,16 +96,6 @@ class Previous:
     sentences: dict[str, int] = field(default_factory=dict)  # the old sentence whose vector a sentence key reuses
     sentence_vectors: TokenVectors | None = None  # those vectors, as stored (one row a sentence)
     data: Path | None = None  # its version directory (word-piece segments are linked from there)
-
-    @property
-    def approximate(self) -> bool:
-        """Whether its dense search is approximate (HNSW), as stated in its manifest."""
-        return bool(self.manifest) and self.manifest.get("tokens", {}).get("dense_index", "").startswith("hnsw")
-
-    @property
-    def compressed(self) -> bool:
-        """Whether its word pieces are product-quantised (as stated in its manifest)."""
-        return bool(self.manifest) and self.manifest.get("tokens", {}).get("encoding") == "pq"
     dimension: int | None = None
     reason: str = ""
     knowledge: dict | None = None  # as stored (profile.json); None for an index written before it
@@ -164,7 +154,8 @@ class Previous:
 
     def same_as(self, documents: list[Document], passages: list[Passage], settings: Settings, knowledge: dict) -> bool:
         """True when writing would reproduce this index exactly (same model, settings, documents, passages,
-        report knowledge)."""
+        report knowledge, and the same thresholds for compressing word pieces and approximate search)."""
+        stored = self.manifest.get("tokens", {}) if self.manifest is not None else {}
         return (
             self.manifest is not None
             and not self.reason
@@ -172,6 +163,8 @@ class Previous:
             and self.manifest.get("schema_version") == SCHEMA_VERSION  # an older format is written anew
             and self.knowledge == knowledge
             and self.manifest.get("settings") == chunking(settings)
+            and stored.get("compress_above_passages") == settings.compress_tokens_above
+            and stored.get("approximate_above_passages") == settings.approximate_above
             and [document_to_json(d) for d in documents] == [document_to_json(d) for d in self.documents]
             and [p.to_json() for p in passages] == [p.to_json() for p in self.passages]
         )

@@ -130,11 +130,8 @@ def settle_sentences(keys: list[str], texts: list[str], todo: list[int], old, di
                      ) -> TokenVectors:
     """Every sentence's vector as one int8 row (segments as for word pieces): the old sentence's where
     its text is unchanged (``old``: build/reuse.Previous), fresh for the sentences in ``todo``."""
-    fresh = np.zeros((0, dim), "float32")
-    if todo:
-        vectors, _ = embed_reusing([keys[i] for i in todo], [texts[i] for i in todo], list(range(len(todo))), {},
-                                   dim, embedder, progress, "embedding sentences")
-        fresh = vectors
+    fresh, _ = embed_reusing([keys[i] for i in todo], [texts[i] for i in todo], list(range(len(todo))), {}, dim,
+                             embedder, progress, "embedding sentences")  # only new ones: nothing to reuse here
     codes, scales = quantise(fresh)
     rows: list = [old.sentences.get(key) for key in keys]
     for j, i in enumerate(todo):

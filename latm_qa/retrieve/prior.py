@@ -32,7 +32,6 @@ QUANTITY_INTENT = (
     r"\bhow (much|many)\b|\bwhat (percentage|proportion|share|rate|amount|sum|figure)\b"
     r"|\b(earn|earns|earned|save|saves|saved|cost|costs|spend|spends|spent)\b"
 )
-# A figure: a number that is not a year, a sum of money, a percentage, or a hundred/thousand/million.
 # A figure: a number that is not a year, a sum, a percentage, or a number written as a word. Checked in
 # parts, the cheap ones first (a library's load checks every passage and sentence).
 _NUMBER = re.compile(r"(?<![\w.])(?!(?:19|20)\d\d\b)\d[\d,.]*\b")

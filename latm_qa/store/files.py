@@ -84,7 +84,7 @@ class VersionFiles:
     knowledge: dict | None = None  # profile.Knowledge.to_json()
     embedded: list[str] | None = None  # each passage's text as embedded (search_files.py)
     lexicons: list[dict] = field(default_factory=list)  # each document's (build/lexicon.py)
-    token_source: Path | None = None  # the version directory the reused word-piece segments are in
+    token_source: Path | None = None  # the version directory the kept vector segments are linked from
     approximate: bool = False  # dense search over an HNSW graph rather than every passage (passage_index)
 
 
