@@ -6,7 +6,9 @@
   previous question named), so an officer never gets another council's e-mail.
 - An **ellipsis** ("And Southtown?", "What about year 4?", "Same for the DWP?") keeps the previous
   question's aspect and swaps its subject: "How much did Northshire save?" then "And Southtown?" is
-  searched as "How much did Southtown save?".
+  searched as "How much did Southtown save?". A topic in small letters never stands in for a name: after
+  "What should Year 6 pupils learn about ratio?", "And algebra?" swaps the topic ("... learn about
+  algebra?") and keeps "Year 6".
 - Any other question **stands alone** and is searched as typed, however short ("savings"), whatever its
   capitals ("What did councils do about IT problems?": "IT" is no pronoun), and whatever "this" or
   "that" it uses in passing ("Is it true that ...").
@@ -44,6 +46,12 @@ _EXISTENTIAL = re.compile(r"\b(?:is|are|was|were|be|been)\s+(?:there|it)\b|\bthe
 _NAME = re.compile(r"(?<=\S )((?:[A-Z][\w'’&.-]*|of|and|the|for)(?:\s+(?:[A-Z][\w'’&.-]*|of|and|the|for))*)")
 _NUMBERED = re.compile(r"\b(?:year|years|key\s+stage|stage|table|chart|box|annex|chapter|part|section|objective|"
                        r"figure)\s+(?:\d[\w.]*|(?-i:[A-Z])(?:\.\d+)*\b)", re.I)
+# a prepositional phrase's object, up to the next preposition or the question's end: the topic an ellipsis in
+# small letters swaps ("learn about ratio" -> "learn about algebra")
+_TOPIC = re.compile(
+    r"\b(?:about|on|into|in|for|of|to|with|towards|from)\s+(?:(?:the|a|an)\s+)?"
+    r"([\w'’&-]+(?:\s+[\w'’&-]+){0,4}?)"
+    r"(?=\s+(?:about|on|into|in|for|of|to|with|from|by|since|during|over|per|between)\b|\s*[?.!(]|\s*$)", re.I)
 _PREPOSITION = re.compile(r"^(for|in|at|on|by|from|with|under|over|during|per|after|before)\s+\S", re.I)
 
 
@@ -64,6 +72,28 @@ def _same_kind(old: str, new: str) -> bool:
     if old_numbered or new_numbered:
         return bool(old_numbered and new_numbered)
     return True
+
+
+def _proper(text: str) -> bool:
+    """Whether a phrase is a name: every word of substance capitalised or an acronym ("DWP", "National Living
+    Wage", "A&E"); "algebra", "people from ethnic minorities" and "Social care and the NHS" are not."""
+    words = [w for w in re.findall(r"[\w'’&.-]+", text) if w.lower() not in ("of", "and", "the", "for", "&")]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+def _topic(query: str, keep: set[str]) -> re.Match | None:
+    """The last prepositional object of a question that is no date, number, numbered part, name or pronoun,
+    and does not hold a subject to keep: what an ellipsis in small letters stands in for."""
+    body = re.sub(r"\s*\([^()]*\)\s*$", "", query)  # not a subject a refers-back reading appended
+    for match in reversed(list(_TOPIC.finditer(body))):
+        topic = match.group(1)
+        words = topic.lower().split()
+        if (DATED.fullmatch(topic) or _NUMBERED.search(topic) or re.search(r"\d", topic) or _proper(topic)
+                or words[0] in _PRONOUNS or words[0] in QUESTION_STOP_WORDS
+                or any(k and k.lower() in topic.lower() for k in keep)):
+            continue
+        return match
+    return None
 
 
 def named_subject(question: str) -> str:
@@ -141,7 +171,14 @@ def read_question(question: str, repeated: frozenset[str] | set[str], previous_q
         new = re.sub(r"^(?:at|in|for|on|with|to|the)\s+", "", rest.rstrip("?.! "), flags=re.I)
         olds = [s for s in (previous_subject, named_subject(previous_query)) if s]
         old = next((s for s in olds if re.search(re.escape(s), previous_query, re.I) and _same_kind(s, new)), "")
-        if old:
+        # a topic in small letters stands in for the previous topic, not for a name ("And algebra?" after
+        # "What should Year 6 pupils learn about ratio?"), unless the question has no other topic
+        topic = _topic(previous_query, set(olds)) if not old or (_proper(old) and not _proper(new)) else None
+        if topic and prep:  # "And per contract?" after "What should a state spend on a whole project?"
+            query = previous_query[: topic.start()] + rest.rstrip("?.! ") + previous_query[topic.end():]
+        elif topic:  # "And algebra?" after "What should Year 6 pupils learn about ratio?"
+            query = previous_query[: topic.start(1)] + new + previous_query[topic.end(1):]
+        elif old:
             query = re.sub(re.escape(old), new, previous_query, count=1, flags=re.I)
         elif previous_subject and previous_query.startswith(f"{previous_subject}: "):  # the last ellipsis's
             query = f"{new}: {previous_query[len(previous_subject) + 2:]}"

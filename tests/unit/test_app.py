@@ -142,3 +142,29 @@ def test_feedback_round_trip_and_latest_vote(tmp_path):
         read_feedback(tmp_path, strict=True)
     with pytest.raises(LatmQaError, match="not understood"):
         record_feedback(tmp_path, "q", [], 3)
+
+
+@pytest.mark.parametrize(
+    ("previous", "subject", "question", "expected"),
+    [
+        # a topic in small letters swaps the previous topic and keeps the name or numbered part
+        ("What should Year 4 pupils learn about angles?", "Year 4", "And symmetry?",
+         "What should Year 4 pupils learn about symmetry?"),
+        ("What is the Northshire Trust spending on training?", "Northshire Trust", "What about older residents?",
+         "What is the Northshire Trust spending on older residents?"),
+        # a date is no topic: the phrase before it is swapped
+        ("What is happening to the fuel allowance in 2019-20?", "", "And the winter payment?",
+         "What is happening to the winter payment in 2019-20?"),
+        # a phrase led by a preposition takes the place of the last one
+        ("How much can a trust borrow for a new building?", "", "And per year?",
+         "How much can a trust borrow per year?"),
+        # a name still stands in for a name, and for a name when there is no topic to swap
+        ("How far behind Ruritania is Borduria's output?", "Ruritania", "And Syldavia?",
+         "How far behind Syldavia is Borduria's output?"),
+        ("What was the Northshire employment rate?", "Northshire", "What about disabled people?",
+         "What was the disabled people employment rate?"),
+    ],
+)
+def test_an_ellipsis_swaps_what_it_stands_in_for(previous, subject, question, expected):
+    reading = read_question(question, PARTS, previous, subject, None)
+    assert (reading.kind, reading.query) == ("ellipsis", expected)
