@@ -12,7 +12,7 @@ import numpy as np
 
 from ..answer.confidence import CALIBRATION_FILE, FEATURES, Calibration
 from ..answer.index import Index
-from ..answer.pipeline import Query, run
+from ..answer.pipeline import Query, steps_for
 from ..settings import PROJECT_ROOT, Settings
 from .metrics import answerable, judged, load_questions
 from .suite import _chosen, read_suite
@@ -59,11 +59,14 @@ def card_rows(index: Index, questions: list[dict], k: int = 5) -> tuple[np.ndarr
     from ..answer.confidence import card_features
 
     features, labels, firsts = [], [], []
+    # every step but the confidence itself, which needs the model being fitted (its features may have changed)
+    steps = steps_for(replace(index.settings, steps=tuple(s for s in index.settings.steps if s != "confidence")))
     for q in questions:
         if not answerable(q):
             continue
         query = Query(q["question"], k, index.settings.retriever, None, True, True)
-        run(index, query)
+        for step in steps:
+            step(index, query)
         if not query.hits:
             continue
         features.append(card_features(index, query)[: len(query.hits)])
