@@ -8,6 +8,7 @@ index on disk writes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -17,16 +18,17 @@ from pathlib import Path
 from ..errors import InputFileError, LatmQaError
 from ..profile import derive, find_profiles, merge_profiles, read_profile
 from ..read import SUPPORTED, read_document
+from ..read.files import check_file
 from ..settings import Settings
 from ..store.files import SCHEMA_VERSION, VersionFiles
 from ..store.versions import lock_index, remove_stale, write_index
 from ..structure.sections import parse_sections
 from ..types import Document
 from .changes import IngestReport, compare_documents
-from .fingerprint import inputs_digest, new_manifest, up_to_date
+from .fingerprint import code_digest, inputs_digest, new_manifest, up_to_date
 from .lexicon import lexicons
 from .passages import chunking, embedding_texts, library_passages, split_sentences
-from .reuse import Previous, case_study_names, embed_reusing, vector_key
+from .reuse import Parsed, Previous, case_study_names, embed_reusing, vector_key
 from .tokens import settle_sentences, settle_tokens, token_manifest
 
 Progress = Callable[[str, int, int], None]
@@ -96,10 +98,11 @@ def ingest(
             remove_stale(settings.index_dir)
             if known := up_to_date(settings, digest, began):
                 return known
-    documents, skipped, duplicates = _read_all(files, settings, skip_bad, progress)
+    parsed = Parsed.read(settings)  # unchanged files are not read or split again
+    documents, skipped, duplicates = _read_all(files, settings, skip_bad, progress, parsed)
     documents = distinct_titles(documents)
     knowledge = derive(documents, merged)
-    passages = library_passages(documents, settings)
+    passages = library_passages(documents, settings, parsed.split)
     councils = case_study_names(documents, passages) if knowledge.gazetteer else {}
     texts = embedding_texts(passages, settings.embed_headings, councils)
     keys = [vector_key(t) for t in texts]
@@ -112,7 +115,7 @@ def ingest(
 
     with lock_index(settings.index_dir):
         remove_stale(settings.index_dir)
-        old = Previous.read(settings)
+        old = Previous.read(settings, parsed)
         changes = compare_documents(old.documents, documents)
         dropped = sum((Counter(old.keys) - Counter(keys)).values())
         passages_of = Counter(p.document for p in passages)
@@ -160,7 +163,7 @@ def ingest(
         )
         manifest["tokens"] = token_manifest(tokens, settings, approximate)
         manifest["inputs"] = {"digest": digest, "per_document": list(per_doc), "skipped": skipped,
-                              "duplicates": duplicates, "profiles": list(map(str, profiles))}
+                              "duplicates": duplicates, "profiles": list(map(str, profiles)), "code": code_digest()}
         history = {"embedded": len(todo), "kept": len(passages) - len(todo), "dropped": dropped,
                    **{k: list(v) for k, v in changes.items() if k.startswith("documents_")}}
         files = VersionFiles(
@@ -207,8 +210,9 @@ def distinct_titles(documents: list[Document]) -> list[Document]:
     return out
 
 
-def _read_all(files: list[Path], settings: Settings, skip_bad: bool, progress: Progress | None):
-    """Read and check every file before anything else happens; refuse the batch if one is bad."""
+def _read_all(files: list[Path], settings: Settings, skip_bad: bool, progress: Progress | None, parsed: Parsed):
+    """Read and check every file before anything else happens; refuse the batch if one is bad. A file the
+    index holds unchanged (``parsed``) is only checked and hashed, not read again."""
     documents: list[Document] = []
     skipped: list[tuple[str, str]] = []
     duplicates: list[tuple[str, str]] = []
@@ -217,15 +221,18 @@ def _read_all(files: list[Path], settings: Settings, skip_bad: bool, progress: P
         if progress:
             progress("reading", 1, len(files))
         try:
-            raw = read_document(path, settings.max_file_mb)
+            data = check_file(path, settings.max_file_mb)
+            sha = hashlib.sha256(data).hexdigest()
+            known = parsed.document(str(path), sha)
+            raw = None if known is not None else read_document(path, settings.max_file_mb, data)
         except InputFileError as exc:
             skipped.append((str(path), str(exc)))
             continue
-        if raw.sha256 in seen:
-            duplicates.append((str(path), seen[raw.sha256]))
+        if sha in seen:
+            duplicates.append((str(path), seen[sha]))
             continue
-        seen[raw.sha256] = str(path)
-        documents.append(parse_sections(raw))
+        seen[sha] = str(path)
+        documents.append(known if known is not None else parse_sections(raw))
     errors = [reason for _, reason in skipped]
     unchanged = "The index was not changed."
     if not documents and len(errors) == 1:

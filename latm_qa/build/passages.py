@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,11 +21,11 @@ def split_passages(doc: Document, max_words: int = 120, min_words: int = 40) -> 
         seen: dict[str, int] = {}
         for start, end, lead in _section_spans(doc.text, section, max_words, min_words):
             text = doc.text[start:end]
-            key = passage_key(doc.path, section, text)
+            key = passage_key(doc.path, section.heading_path, text)
             seen[key] = seen.get(key, 0) + 1
             passages.append(
                 Passage(
-                    passage_id=hashlib.sha1(f"{key}|{seen[key]}".encode()).hexdigest()[:16],
+                    passage_id=passage_id(key, seen[key]),
                     document=doc.doc_id,
                     document_title=doc.title,
                     section=section.number,
@@ -44,9 +44,14 @@ def split_passages(doc: Document, max_words: int = 120, min_words: int = 40) -> 
     return passages
 
 
-def passage_key(path: str, section: Section, text: str) -> str:
+def passage_key(path: str, heading_path: tuple[str, ...], text: str) -> str:
     """Identity of a passage: file name, heading path and text; not its offset, so unrelated edits keep it."""
-    return f"{Path(path).name}|{' / '.join(section.heading_path)}|{text}"
+    return f"{Path(path).name}|{' / '.join(heading_path)}|{text}"
+
+
+def passage_id(key: str, nth: int) -> str:
+    """The id of the ``nth`` passage of a section with that key (passage_key)."""
+    return hashlib.sha1(f"{key}|{nth}".encode()).hexdigest()[:16]
 
 
 
@@ -189,12 +194,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-def library_passages(documents: list[Document], settings: Settings) -> list[Passage]:
-    """Every document's passages, numbered through the library, with ids unique across it."""
+def library_passages(documents: list[Document], settings: Settings,
+                     split: Callable[[Document], list[Passage] | None] | None = None) -> list[Passage]:
+    """Every document's passages, numbered through the library, with ids unique across it; ``split`` gives
+    an unchanged document's passages as split before (Parsed.split), or None to split it."""
     passages: list[Passage] = []
     seen: set[str] = set()
     for doc in documents:
-        for passage in split_passages(doc, settings.max_words, settings.min_words):
+        known = split(doc) if split is not None else None
+        for passage in known if known is not None else split_passages(doc, settings.max_words, settings.min_words):
             pid = passage.passage_id
             if pid in seen:  # two files of one name in different folders: keep ids unique
                 pid = hashlib.sha1(f"{doc.path}|{pid}".encode()).hexdigest()[:16]

@@ -2,6 +2,10 @@
 sentence whose embedded text is unchanged (by the text's hash), so only new text is embedded. When the
 model, ``embed_headings`` or what is embedded changed, or the old index cannot be read, nothing is
 reused and ``Previous.reason`` says why.
+
+Before that, ``Parsed`` gives back each unchanged file's document and passages as the index holds them
+(same path, same bytes, written by the same code with the same chunking), so adding one report to a
+library reads and splits only that report.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,10 +23,19 @@ from ..codes import quantise
 from ..errors import LatmQaError
 from ..places.gazetteer import Gazetteer, case_study_councils
 from ..settings import Settings
-from ..store.files import SCHEMA_VERSION, data_dir, document_to_json, read_index_files, read_knowledge
+from ..store.files import (
+    SCHEMA_VERSION,
+    data_dir,
+    document_to_json,
+    read_index_files,
+    read_knowledge,
+    read_texts,
+    readable_manifest,
+)
 from ..store.search_files import EMBEDDED, LEXICON, read_lexicons
 from ..types import Document, Passage, TokenVectors
-from .passages import EMBEDDING_TEXT, chunking, embedding_texts
+from .fingerprint import code_digest
+from .passages import EMBEDDING_TEXT, chunking, embedding_texts, passage_id, passage_key
 
 if TYPE_CHECKING:
     from ..embed.model import Embedder
@@ -83,6 +96,60 @@ def schema_of(index_dir: Path) -> object:
 
 
 @dataclass
+class Parsed:
+    """The current version's documents and passages as read and split, to reuse for unchanged files."""
+
+    version: str = ""
+    documents: list[Document] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    by_file: dict[tuple[str, str], Document] = field(default_factory=dict)  # (path, SHA-256) -> document
+    of_document: dict[str, list[Passage]] = field(default_factory=dict)  # document id -> its passages
+
+    @classmethod
+    def read(cls, settings: Settings) -> Parsed:
+        """What the index in ``settings.index_dir`` holds, if the same code wrote it in this format and with
+        this chunking; else nothing (every file is read and split)."""
+        manifest = readable_manifest(settings.index_dir)
+        if (not manifest or manifest.get("schema_version") != SCHEMA_VERSION
+                or manifest.get("settings") != chunking(settings)
+                or (manifest.get("inputs") or {}).get("code") != code_digest()):
+            return cls()
+        try:
+            documents, passages = read_texts(data_dir(settings.index_dir, manifest))
+        except (OSError, ValueError, KeyError, TypeError, LatmQaError):
+            return cls()  # read again, and judged, by Previous.read
+        of_document: dict[str, list[Passage]] = {}
+        for passage in passages:
+            of_document.setdefault(passage.document, []).append(passage)
+        return cls(manifest["current"], documents, passages, {(d.path, d.sha256): d for d in documents}, of_document)
+
+    def document(self, path: str, sha256: str) -> Document | None:
+        """The document of an unchanged file, as read; None if it must be read (new, changed, or its title
+        was given its file name to tell it from another's)."""
+        doc = self.by_file.get((path, sha256))
+        if doc is None or doc.title.endswith((f" ({Path(path).name})", f" ({path})")):
+            return None
+        return doc
+
+    def split(self, doc: Document) -> list[Passage] | None:
+        """The passages of an unchanged document as ``split_passages`` gives them (ids before the library
+        makes them unique, its title as now), or None when they cannot be told exactly (split it again)."""
+        stored = self.of_document.get(doc.doc_id)
+        if not stored or self.document(doc.path, doc.sha256) is None:
+            return None
+        out, seen, section = [], {}, None
+        for passage in stored:
+            if (passage.section, passage.heading_path) != section:
+                seen, section = {}, (passage.section, passage.heading_path)
+            key = passage_key(doc.path, passage.heading_path, passage.text)
+            seen[key] = seen.get(key, 0) + 1
+            if passage.passage_id != passage_id(key, seen[key]):
+                return None  # made unique in the library, or two sections alike: split again
+            out.append(replace(passage, document_title=doc.title, ordinal=len(out)))
+        return out
+
+
+@dataclass
 class Previous:
     """The index being replaced: its documents and passages (to compare) and reusable vectors by text hash."""
 
@@ -103,12 +170,14 @@ class Previous:
     stored_search: bool = True  # whether its version holds the embedded texts and BM25 (search_files.py)
 
     @classmethod
-    def read(cls, settings: Settings) -> Previous:
+    def read(cls, settings: Settings, parsed: Parsed | None = None) -> Previous:
+        """The index in ``settings.index_dir``; ``parsed``: its documents and passages, if already read."""
         if not (settings.index_dir / "manifest.json").exists():
             return cls()
+        known = (parsed.version, parsed.documents, parsed.passages) if parsed and parsed.version else None
         try:
             manifest, documents, passages, index, sentences, sentence_vectors, tokens = read_index_files(
-                settings.index_dir
+                settings.index_dir, known
             )
         except LatmQaError as exc:
             schema = schema_of(settings.index_dir)
@@ -165,6 +234,7 @@ class Previous:
             and self.manifest.get("settings") == chunking(settings)
             and stored.get("compress_above_passages") == settings.compress_tokens_above
             and stored.get("approximate_above_passages") == settings.approximate_above
+            and len(documents) == len(self.documents) and len(passages) == len(self.passages)
             and [document_to_json(d) for d in documents] == [document_to_json(d) for d in self.documents]
             and [p.to_json() for p in passages] == [p.to_json() for p in self.passages]
         )

@@ -88,10 +88,10 @@ def _drop_bracket_marks(blocks: list[Block]) -> list[Block]:
     return [b if b.kind == "footnote" else replace(b, text=marks.sub(r"\1", b.text)) for b in blocks]
 
 
-def read_document(path: Path, max_mb: float = 50.0) -> RawDocument:
-    """Read one supported file into a RawDocument."""
+def read_document(path: Path, max_mb: float = 50.0, data: bytes | None = None) -> RawDocument:
+    """Read one supported file into a RawDocument; ``data``: its bytes, if already read (check_file)."""
     path = Path(path)
-    data = check_file(path, max_mb)
+    data = check_file(path, max_mb) if data is None else data
     sha = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
     if suffix == ".pdf":

@@ -155,29 +155,40 @@ def read_manifest(index_dir: Path) -> dict:
 
 
 def read_index_files(
-    index_dir: Path,
+    index_dir: Path, known: tuple[str, list[Document], list[Passage]] | None = None,
 ) -> tuple[dict, list[Document], list[Passage], object, list[dict], np.ndarray, TokenVectors]:
-    """Load and cross-check every file of the current version; retried if an ingest swaps it meanwhile."""
+    """Load and cross-check every file of the current version; retried if an ingest swaps it meanwhile.
+    ``known``: a version's name with its documents and passages, already read (used if it is current)."""
     index_dir = Path(index_dir)
     for _attempt in range(5):
         manifest = read_manifest(index_dir)
+        texts = known[1:] if known is not None and known[0] == manifest.get("current") else None
         try:
-            return (manifest, *read_version_files(index_dir, data_dir(index_dir, manifest), manifest))
+            return (manifest, *read_version_files(index_dir, data_dir(index_dir, manifest), manifest, texts))
         except IndexMismatchError:
             if readable_manifest(index_dir) == manifest:
                 raise
     raise IndexMismatchError(f"index at {index_dir} kept changing while it was read; try again")
 
 
-def read_version_files(index_dir: Path, data: Path, manifest: dict) -> tuple:
+def read_texts(data: Path) -> tuple[list[Document], list[Passage]]:
+    """A version's documents and passages (documents.jsonl, passages.jsonl)."""
+    with open(data / DOCUMENTS, encoding="utf-8") as fh:
+        documents = [document_from_json(json.loads(line)) for line in fh if line.strip()]
+    with open(data / PASSAGES, encoding="utf-8") as fh:
+        passages = [Passage.from_json(json.loads(line)) for line in fh if line.strip()]
+    return documents, passages
+
+
+def read_version_files(index_dir: Path, data: Path, manifest: dict,
+                       texts: tuple[list[Document], list[Passage]] | None = None) -> tuple:
+    """Every file of a version, checked against each other; ``texts``: its documents and passages when
+    already read (read_texts)."""
     import faiss
 
     fix = f"rebuild with `latm-qa ingest --index {index_dir}`"
     try:
-        with open(data / DOCUMENTS, encoding="utf-8") as fh:
-            documents = [document_from_json(json.loads(line)) for line in fh if line.strip()]
-        with open(data / PASSAGES, encoding="utf-8") as fh:
-            passages = [Passage.from_json(json.loads(line)) for line in fh if line.strip()]
+        documents, passages = texts if texts is not None else read_texts(data)
         sentences = read_sentences(data, passages, load_npy)
         sentence_vectors = read_tokens(data, load_npy, SENTENCE_LAYOUT)
         tokens = read_tokens(data, load_npy)

@@ -522,17 +522,32 @@ def test_an_unchanged_library_is_known_from_the_manifest_before_any_report_is_re
     assert ingest([source], settings_for(built)).changed
 
 
-def test_adding_a_report_writes_only_its_word_pieces_and_links_the_rest(source, built):
+def test_adding_a_report_writes_only_its_word_pieces_and_links_the_rest(source, built, monkeypatch):
     """The word pieces of the passages already indexed stay in the segment the last ingest wrote (hard-
-    linked into the new version, not copied); only the added report's go into a new segment."""
+    linked into the new version, not copied); only the added report's go into a new segment. Only the
+    added report is read and split: the index's documents and passages are those a full read gives."""
+    from latm_qa.build.ingest import distinct_titles
+    from latm_qa.build.passages import library_passages
+    from latm_qa.read import read_document
+    from latm_qa.store.files import document_to_json
     from latm_qa.store.token_files import segment_paths
+    from latm_qa.structure.sections import parse_sections
 
     before = read_manifest(built)
     old_dir = built / before["current"]
     (old_name,) = json.loads((old_dir / "token_segments.json").read_text())["segments"]
     added = source.parent / "dwp.md"
     shutil.copyfile(ROOT.parent / "shared" / "reports" / "more" / "dwp-single-departmental-plan" / "report.md", added)
+    parsed = []
+    monkeypatch.setattr(importlib.import_module("latm_qa.build.ingest"), "parse_sections",
+                        lambda raw: parsed.append(raw.path) or parse_sections(raw))
     report = ingest([source, added], settings_for(built))
+    assert parsed == [str(added)]  # the unchanged report is not read again
+    documents = distinct_titles([parse_sections(read_document(path)) for path in (source, added)])
+    passages = library_passages(documents, settings_for(built))
+    _, stored_documents, stored_passages, *_ = read_index_files(built)
+    assert [document_to_json(d) for d in stored_documents] == [document_to_json(d) for d in documents]
+    assert [p.to_json() for p in stored_passages] == [p.to_json() for p in passages]
     after = read_manifest(built)
     new_dir = built / after["current"]
     names = json.loads((new_dir / "token_segments.json").read_text())["segments"]
