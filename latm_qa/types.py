@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Literal
 
 from .codes import TokenVectors, quantise  # noqa: F401  (imported from here too)
@@ -132,7 +132,7 @@ class Passage:
         return f"{self.table_header}\n{self.text}" if self.table_header else self.text
 
     def to_json(self) -> dict:
-        data = asdict(self)
+        data = dict(vars(self))  # every field is a plain value or a tuple of them: no deep copy needed
         data["heading_path"] = list(self.heading_path)
         data["pages"] = list(self.pages)
         return data

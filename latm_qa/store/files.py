@@ -22,7 +22,7 @@ import json
 import os
 import re
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -54,9 +54,9 @@ def load_npy(path: Path, mmap: bool = False) -> np.ndarray:
 
 
 def document_to_json(doc: Document) -> dict:
-    data = asdict(doc)
+    data = dict(vars(doc))  # fields of plain values and tuples (sections made plain below): no deep copy
     data["sections"] = [
-        {**asdict(s), "heading_path": list(s.heading_path), "pages": list(s.pages)} for s in doc.sections
+        {**vars(s), "heading_path": list(s.heading_path), "pages": list(s.pages)} for s in doc.sections
     ]
     data["page_marks"] = [list(m) for m in doc.page_marks]
     return data
