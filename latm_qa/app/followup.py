@@ -172,8 +172,9 @@ def read_question(question: str, repeated: frozenset[str] | set[str], previous_q
         olds = [s for s in (previous_subject, named_subject(previous_query)) if s]
         old = next((s for s in olds if re.search(re.escape(s), previous_query, re.I) and _same_kind(s, new)), "")
         # a topic in small letters stands in for the previous topic, not for a name ("And algebra?" after
-        # "What should Year 6 pupils learn about ratio?"), unless the question has no other topic
-        topic = _topic(previous_query, set(olds)) if not old or (_proper(old) and not _proper(new)) else None
+        # "What should Year 6 pupils learn about ratio?"), unless the question has no other topic; a name
+        # never stands in for a topic (the question is then read about it, or on its own words, below)
+        topic = _topic(previous_query, set(olds)) if not _proper(new) and (not old or _proper(old)) else None
         if topic and prep:  # "And per contract?" after "What should a state spend on a whole project?"
             query = previous_query[: topic.start()] + rest.rstrip("?.! ") + previous_query[topic.end():]
         elif topic:  # "And algebra?" after "What should Year 6 pupils learn about ratio?"

@@ -163,6 +163,10 @@ def test_feedback_round_trip_and_latest_vote(tmp_path):
          "How far behind Syldavia is Borduria's output?"),
         ("What was the Northshire employment rate?", "Northshire", "What about disabled people?",
          "What was the disabled people employment rate?"),
+        # a name never stands in for a topic: it leads the previous question (ask_turn may then answer it on
+        # its own words)
+        ("What are the risks of pooling budgets?", "", "what about Southtown?",
+         "Southtown: What are the risks of pooling budgets?"),
     ],
 )
 def test_an_ellipsis_swaps_what_it_stands_in_for(previous, subject, question, expected):
