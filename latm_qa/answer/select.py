@@ -21,7 +21,7 @@ import numpy as np
 
 from ..retrieve import QueryVectors
 from ..retrieve.prior import has_contact_details, has_figure
-from ..text import QUESTION_STOP_WORDS, TABLE_ROW, leading_rows, read_row, table_header_size
+from ..text import LEANS_BACK, QUESTION_STOP_WORDS, TABLE_ROW, leading_rows, read_row, table_header_size
 from ..types import Passage
 from .counts import counted_words
 from .figures import gives_figure
@@ -151,11 +151,17 @@ def answer_text(passage: Passage, start: int, end: int) -> str:
 
 def answer_span(scores: np.ndarray, rows: list[int], sentences: list[dict], margin: float) -> tuple[int, int]:
     """The short answer's span in a passage: its best sentence, joined by the sentence before or after it
-    when that one scores within ``margin`` of it (a figure's sentence and the one saying what it bought)."""
+    when that one scores within ``margin`` of it (a figure's sentence and the one saying what it bought);
+    else by the next sentence when that one leans on it ("This has saved ..."), else by the one before when
+    the best leans on that one, so that the answer says what its "this" or "they" is."""
     local = scores[rows]
     best = int(np.argmax(local))
     start, end = sentences[rows[best]]["start"], sentences[rows[best]]["end"]
     near = [j for j in (best - 1, best + 1) if 0 <= j < len(rows) and local[j] >= local[best] - margin]
+    if not near and best + 1 < len(rows) and LEANS_BACK.match(sentences[rows[best + 1]]["text"]):
+        near = [best + 1]
+    elif not near and best > 0 and LEANS_BACK.match(sentences[rows[best]]["text"]):
+        near = [best - 1]
     if near:
         other = sentences[rows[max(near, key=lambda j: local[j])]]
         start, end = min(start, other["start"]), max(end, other["end"])

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..settings import Settings
-from ..text import SENTENCE_BREAK, TABLE_ROW, row_cells, strip_number, table_header_size, word_count
+from ..text import LEANS_BACK, SENTENCE_BREAK, TABLE_ROW, row_cells, strip_number, table_header_size, word_count
 from ..types import Document, Passage, Section
 
 
@@ -56,9 +56,6 @@ def passage_id(key: str, nth: int) -> str:
 
 
 
-# A sentence opening with one of these words leans on the one before ("This will help to support 1,400
-# local jobs" says what the road before it will do): a passage does not begin with it mid-paragraph.
-_LEANS_BACK = re.compile(r"(?:This|These|That|Those|It|Its|They|Their|Such|He|She|Both)\b")
 
 
 @dataclass(frozen=True)
@@ -94,7 +91,7 @@ def _units(text: str, start: int, end: int, max_words: int) -> Iterator[_Unit]:
                 cuts = [(c.start() + len(c.group(0).rstrip()), c.end()) for c in found]
                 s_pos = p_start
                 for stop, following in [*cuts, (p_end, p_end)]:
-                    yield _Unit(s_pos, stop, s_pos > p_start and bool(_LEANS_BACK.match(text, s_pos)))
+                    yield _Unit(s_pos, stop, s_pos > p_start and bool(LEANS_BACK.match(text, s_pos)))
                     s_pos = following
         pos = start + match.end() if match else end
 

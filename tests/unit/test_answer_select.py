@@ -51,7 +51,9 @@ def test_a_sentence_holds_the_kind_asked_or_not():
     assert gives_kind("money", "| Schools | 120 | 130 | 140 |", "Table 1.7: Budgets (£ billion)")
 
 
-SENTENCES = [{"start": 0, "end": 10}, {"start": 11, "end": 20}, {"start": 21, "end": 30}]
+SENTENCES = [{"start": 0, "end": 10, "text": "Northshire pooled its services."},
+             {"start": 11, "end": 20, "text": "The council saved £2 million."},
+             {"start": 21, "end": 30, "text": "Residents were consulted."}]
 
 
 def test_the_short_answer_is_the_best_sentence_alone_when_its_neighbours_score_far_below():
@@ -68,7 +70,17 @@ def test_the_neighbour_scoring_nearly_as_well_joins_the_short_answer():
 
 def test_only_the_passages_own_sentences_are_read():
     scores = np.array([0.1, 0.9, 0.8, 5.0])  # row 3 belongs to another passage
-    assert answer_span(scores, [0, 1, 2], SENTENCES + [{"start": 0, "end": 5}], margin=0.05) == (11, 20)
+    assert answer_span(scores, [0, 1, 2], SENTENCES + [{"start": 0, "end": 5, "text": "Other."}], margin=0.05) == (
+        11, 20)
+
+
+def test_a_sentence_that_leans_on_the_answer_or_on_which_the_answer_leans_joins_it():
+    """ "This ..." says what the sentence before it is about: the two are given together."""
+    leaning = [SENTENCES[0], SENTENCES[1], {"start": 21, "end": 30, "text": "This paid for two libraries."}]
+    scores = np.array([0.2, 0.9, 0.3])
+    assert answer_span(scores, [0, 1, 2], leaning, margin=0.2) == (11, 30)  # the next one leans on the best
+    leaning = [SENTENCES[0], {"start": 11, "end": 20, "text": "It saved £2 million."}, SENTENCES[2]]
+    assert answer_span(scores, [0, 1, 2], leaning, margin=0.2) == (0, 20)  # the best leans on the one before
 
 
 @pytest.mark.parametrize(
