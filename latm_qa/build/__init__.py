@@ -1,6 +1,6 @@
-"""Build: source files to a new index version. passages.py splits sections into passages; ingest.py reads,
-structures, embeds and writes (reusing the vectors of unchanged text, reuse.py) and says what changed
-(changes.py)."""
+"""Build: source files to a new index version. sources.py finds, reads and checks the files; passages.py
+splits sections into passages; ingest.py structures, embeds and writes (reusing unchanged files' passages
+and the vectors of unchanged text, reuse.py) and says what changed (changes.py)."""
 
 from __future__ import annotations
 

@@ -8,59 +8,24 @@ index on disk writes nothing.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputFileError, LatmQaError
 from ..profile import derive, find_profiles, merge_profiles, read_profile
-from ..read import SUPPORTED, read_document
-from ..read.files import check_file
 from ..settings import Settings
 from ..store.files import SCHEMA_VERSION, VersionFiles
-from ..store.versions import lock_index, remove_stale, write_index
-from ..structure.sections import parse_sections
-from ..types import Document
+from ..store.versions import lock_index, refresh_inputs, remove_stale, write_index
 from .changes import IngestReport, compare_documents
 from .fingerprint import code_digest, inputs_digest, new_manifest, up_to_date
 from .lexicon import lexicons
 from .passages import chunking, embedding_texts, library_passages, split_sentences
 from .reuse import Parsed, Previous, case_study_names, embed_reusing, vector_key
+from .sources import PROFILE_SUFFIX, Progress, collect_sources, distinct_titles, full_stop, read_sources
 from .tokens import settle_sentences, settle_tokens, token_manifest
-
-Progress = Callable[[str, int, int], None]
-PROFILE_SUFFIX = ".toml"
-
-
-def collect_sources(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into the files they hold (hidden ones aside); name what is missing or empty."""
-    files: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if (p.is_file() or p.is_symlink() and not p.is_dir())
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.suffix.lower() != PROFILE_SUFFIX  # a report's profile, read beside it
-            )
-            if not found:
-                raise InputFileError(f"{path}: the folder is empty; put .md, .txt or .pdf reports in it")
-            if not any(p.suffix.lower() in SUPPORTED for p in found):
-                raise InputFileError(
-                    f"{path}: nothing to ingest: the folder holds no {', '.join(SUPPORTED)} files "
-                    f"({len(found)} other file(s), e.g. {found[0].name})"
-                )
-            files.extend(found)
-        elif path.exists() or path.is_symlink():
-            files.append(path)
-        else:
-            raise InputFileError(f"{path}: no such file or folder")
-    if not files:
-        raise InputFileError("nothing to ingest: give files or folders of .md, .txt or .pdf reports")
-    return files
 
 
 def ingest(
@@ -89,7 +54,7 @@ def ingest(
             profiles = find_profiles(files, _given_profile(paths, profile))
             merged = merge_profiles([read_profile(path) for path in profiles])
     except InputFileError as exc:
-        raise InputFileError(f"{_sentence(str(exc))} The index was not changed.") from None
+        raise InputFileError(f"{full_stop(str(exc))} The index was not changed.") from None
     shape = {**chunking(settings), "schema": SCHEMA_VERSION, "compress_tokens_above": settings.compress_tokens_above,
              "approximate_above": settings.approximate_above}
     digest = inputs_digest(files, merged, settings, skip_bad, shape)
@@ -99,7 +64,7 @@ def ingest(
             if known := up_to_date(settings, digest, began):
                 return known
     parsed = Parsed.read(settings)  # unchanged files are not read or split again
-    documents, skipped, duplicates = _read_all(files, settings, skip_bad, progress, parsed)
+    documents, skipped, duplicates = read_sources(files, settings, skip_bad, progress, parsed)
     documents = distinct_titles(documents)
     knowledge = derive(documents, merged)
     passages = library_passages(documents, settings, parsed.split)
@@ -133,8 +98,13 @@ def ingest(
         )
         compress = len(passages) > settings.compress_tokens_above
         approximate = len(passages) > settings.approximate_above
+        inputs = {"digest": digest, "per_document": list(per_doc), "skipped": skipped, "duplicates": duplicates,
+                  "profiles": list(map(str, profiles)), "code": code_digest()}
         if old.same_as(documents, passages, settings, knowledge.to_json()):
             version = old.manifest.get("current", "") if old.manifest else ""
+            stored = (old.manifest or {}).get("inputs") or {}
+            if digest and stored.get("code") != inputs["code"]:  # the same index from new code: known next time
+                refresh_inputs(settings.index_dir, version, inputs)
             return replace(report, changed=False, version=version, seconds=round(time.perf_counter() - began, 2))
 
         todo = [i for i, key in enumerate(keys) if key not in old.vectors]
@@ -162,8 +132,7 @@ def ingest(
             documents=len(documents), sections=report.sections,
         )
         manifest["tokens"] = token_manifest(tokens, settings, approximate)
-        manifest["inputs"] = {"digest": digest, "per_document": list(per_doc), "skipped": skipped,
-                              "duplicates": duplicates, "profiles": list(map(str, profiles)), "code": code_digest()}
+        manifest["inputs"] = inputs
         history = {"embedded": len(todo), "kept": len(passages) - len(todo), "dropped": dropped,
                    **{k: list(v) for k, v in changes.items() if k.startswith("documents_")}}
         files = VersionFiles(
@@ -195,66 +164,3 @@ def _given_profile(paths: list[Path], profile: Path | None) -> Path | None:
         names = ", ".join(str(p) for p in [*given, *([profile] if profile else [])])
         raise InputFileError(f"more than one profile given ({names}): give one, or merge them into one file")
     return profile if profile is not None else (given[0] if given else None)
-
-
-def distinct_titles(documents: list[Document]) -> list[Document]:
-    """Two documents with one title (two editions, or the .md and .pdf of a report) get the file name appended."""
-    titles = Counter(d.title.casefold() for d in documents)
-    names = Counter(Path(d.path).name for d in documents)
-    out = []
-    for doc in documents:
-        if titles[doc.title.casefold()] > 1:
-            name = Path(doc.path).name if names[Path(doc.path).name] == 1 else doc.path
-            doc = replace(doc, title=f"{doc.title} ({name})")
-        out.append(doc)
-    return out
-
-
-def _read_all(files: list[Path], settings: Settings, skip_bad: bool, progress: Progress | None, parsed: Parsed):
-    """Read and check every file before anything else happens; refuse the batch if one is bad. A file the
-    index holds unchanged (``parsed``) is only checked and hashed, not read again."""
-    documents: list[Document] = []
-    skipped: list[tuple[str, str]] = []
-    duplicates: list[tuple[str, str]] = []
-    seen: dict[str, str] = {}
-    for path in files:
-        if progress:
-            progress("reading", 1, len(files))
-        try:
-            data = check_file(path, settings.max_file_mb)
-            sha = hashlib.sha256(data).hexdigest()
-            known = parsed.document(str(path), sha)
-            raw = None if known is not None else read_document(path, settings.max_file_mb, data)
-        except InputFileError as exc:
-            skipped.append((str(path), str(exc)))
-            continue
-        if sha in seen:
-            duplicates.append((str(path), seen[sha]))
-            continue
-        seen[sha] = str(path)
-        documents.append(known if known is not None else parse_sections(raw))
-    errors = [reason for _, reason in skipped]
-    unchanged = "The index was not changed."
-    if not documents and len(errors) == 1:
-        raise InputFileError(f"{_sentence(errors[0])} {unchanged}")
-    if not documents:
-        raise InputFileError(f"None of the {len(files)} files can be ingested. {unchanged}\n  " + "\n  ".join(errors))
-    if errors and not skip_bad:
-        good = f"pass --skip-bad to ingest the {_files(len(documents), 'good')}"
-        if len(errors) == 1:
-            raise InputFileError(
-                f"{_sentence(errors[0])} Nothing was ingested: fix or remove the file, or {good}. {unchanged}"
-            )
-        raise InputFileError(
-            f"{len(errors)} of {len(files)} files cannot be ingested, so nothing was: fix or remove them, or {good}. "
-            f"{unchanged}\n  " + "\n  ".join(errors)
-        )
-    return documents, skipped, duplicates
-
-
-def _sentence(message: str) -> str:
-    return message if message.endswith((".", "?", "!")) else message + "."
-
-
-def _files(count: int, kind: str) -> str:
-    return f"{count} {kind} file" + ("" if count == 1 else "s")

@@ -101,6 +101,19 @@ def write_index(
     return manifest
 
 
+def refresh_inputs(index_dir: Path, version: str, inputs: dict) -> bool:
+    """Record in manifest.json the inputs of an ingest that found the index already as they would make it
+    (their digest, the code that read them, what was skipped), so that the next such ingest is known from
+    the manifest without reading a report; the version itself is not touched. Call under lock_index.
+    Returns whether the manifest was rewritten."""
+    index_dir = Path(index_dir)
+    manifest = readable_manifest(index_dir)
+    if not manifest or manifest.get("current") != version or manifest.get("inputs") == inputs:
+        return False
+    _publish(index_dir, {**manifest, "inputs": inputs})
+    return True
+
+
 def rollback_index(index_dir: Path) -> dict:
     """Make the previous version current again (and the current one the previous). Call under lock_index."""
     index_dir = Path(index_dir)

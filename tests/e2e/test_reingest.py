@@ -496,7 +496,8 @@ def test_a_report_saved_by_windows_is_read_and_the_encoding_named(tmp_path, md_i
 
 def test_an_unchanged_library_is_known_from_the_manifest_before_any_report_is_read(source, built, monkeypatch):
     """After a written ingest, the same files, profile and settings are up to date by their digest alone:
-    the same report as a full comparison, no report read; an edited file or profile reads everything."""
+    the same report as a full comparison, no report read; inputs the manifest does not know are read in
+    full and, when they make the same index, recorded; an edited file reads everything."""
     written = read_manifest(built)
     assert written["inputs"]["digest"] and written["inputs"]["per_document"][0]["passages"] > 50
     ingest_module = importlib.import_module("latm_qa.build.ingest")
@@ -506,7 +507,7 @@ def test_an_unchanged_library_is_known_from_the_manifest_before_any_report_is_re
 
     before = tree_hashes(built)
     with monkeypatch.context() as patch:
-        patch.setattr(ingest_module, "_read_all", no_reading)
+        patch.setattr(ingest_module, "read_sources", no_reading)
         known = ingest([source], settings_for(built))
     assert not known.changed and known.version == written["current"] and known.embedded == 0
     assert (known.documents, known.sections, known.passages) == (
@@ -514,10 +515,20 @@ def test_an_unchanged_library_is_known_from_the_manifest_before_any_report_is_re
     )
     assert list(known.per_document) == written["inputs"]["per_document"] and tree_hashes(built) == before
 
-    profile = source.with_suffix(".toml")
-    profile.write_text(profile.read_text(encoding="utf-8") + "\n# a comment: the profile file changed\n")
-    again = ingest([source], settings_for(built))  # read in full: the digest differs; nothing to write
-    assert not again.changed and again.passages == known.passages and tree_hashes(built) == before
+    # inputs recorded by older code (an upgrade of latm-qa): read in full, the same index, nothing written
+    # but the manifest's record of the inputs, so that the same again is known from the manifest
+    stale = {**written, "inputs": {**written["inputs"], "digest": "0" * 64, "code": "older"}}
+    (built / "manifest.json").write_text(json.dumps(stale), encoding="utf-8")
+    before = tree_hashes(built)
+    again = ingest([source], settings_for(built))
+    assert not again.changed and again.passages == known.passages
+    after = tree_hashes(built)
+    assert {p: d for p, d in after.items() if p != "manifest.json"} == {
+        p: d for p, d in before.items() if p != "manifest.json"}
+    assert read_manifest(built)["inputs"] == written["inputs"]
+    with monkeypatch.context() as patch:
+        patch.setattr(ingest_module, "read_sources", no_reading)
+        assert not ingest([source], settings_for(built)).changed
     source.write_text(without_oldham(), encoding="utf-8")
     assert ingest([source], settings_for(built)).changed
 
@@ -526,8 +537,8 @@ def test_adding_a_report_writes_only_its_word_pieces_and_links_the_rest(source, 
     """The word pieces of the passages already indexed stay in the segment the last ingest wrote (hard-
     linked into the new version, not copied); only the added report's go into a new segment. Only the
     added report is read and split: the index's documents and passages are those a full read gives."""
-    from latm_qa.build.ingest import distinct_titles
     from latm_qa.build.passages import library_passages
+    from latm_qa.build.sources import distinct_titles
     from latm_qa.read import read_document
     from latm_qa.store.files import document_to_json
     from latm_qa.store.token_files import segment_paths
@@ -539,7 +550,7 @@ def test_adding_a_report_writes_only_its_word_pieces_and_links_the_rest(source, 
     added = source.parent / "dwp.md"
     shutil.copyfile(ROOT.parent / "shared" / "reports" / "more" / "dwp-single-departmental-plan" / "report.md", added)
     parsed = []
-    monkeypatch.setattr(importlib.import_module("latm_qa.build.ingest"), "parse_sections",
+    monkeypatch.setattr(importlib.import_module("latm_qa.build.sources"), "parse_sections",
                         lambda raw: parsed.append(raw.path) or parse_sections(raw))
     report = ingest([source, added], settings_for(built))
     assert parsed == [str(added)]  # the unchanged report is not read again

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from latm_qa.build.ingest import distinct_titles
 from latm_qa.build.passages import library_passages
 from latm_qa.build.reuse import Parsed
+from latm_qa.build.sources import distinct_titles
 from latm_qa.read import read_document
 from latm_qa.settings import load_settings
 from latm_qa.structure.sections import parse_sections
