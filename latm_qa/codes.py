@@ -26,6 +26,12 @@ def quantise(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, scales.astype("float32")
 
 
+def first_rows(counts: np.ndarray) -> np.ndarray:
+    """Where each passage's rows begin when ``counts[i]`` rows of passage i follow one another."""
+    counts = np.asarray(counts, dtype="int64")
+    return np.cumsum(counts) - counts
+
+
 def _quantizer(codebook: np.ndarray):
     import faiss
 
@@ -113,7 +119,7 @@ class TokenVectors:
     @cached_property
     def offsets(self) -> np.ndarray:
         """Where each passage's rows begin in all passages' rows one after another."""
-        return np.concatenate([[0], np.cumsum(self.counts)[:-1]]).astype("int64") if len(self.counts) else self.counts
+        return first_rows(self.counts)
 
     @cached_property
     def starts(self) -> np.ndarray:
@@ -156,7 +162,7 @@ class TokenVectors:
             return self.decoded, self.offsets
         passages = np.arange(len(self.counts)) if passages is None else passages
         counts = self.counts[passages]
-        begins = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("int64") if len(counts) else counts
+        begins = first_rows(counts)
         if self.decoded is not None:
             picked = np.arange(int(counts.sum())) + np.repeat(self.offsets[passages] - begins, counts)
             return self.decoded[picked], begins
@@ -172,7 +178,7 @@ class TokenVectors:
         """The rows of the given passages as stored, one passage after another (one fancy index per segment)."""
         passages = np.asarray(passages, dtype="int64")
         counts = self.counts[passages]
-        begins = np.cumsum(counts) - counts
+        begins = first_rows(counts)
         rows = np.repeat(self.starts[passages] - begins, counts) + np.arange(int(counts.sum()), dtype="int64")
         if not self.segments:
             return np.zeros((0, 0), "int8"), (None if self.codebook is not None else np.zeros(0, "float32"))

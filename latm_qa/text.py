@@ -48,10 +48,10 @@ QUESTION_STOP_WORDS = frozenset(
 
 # --- sentences --------------------------------------------------------------------------------------
 SENTENCE = re.compile(r"\w[.!?][\"'”’)]*(\s|$)")  # a sentence ends here (not in "example.org.uk")
-# where one sentence of a paragraph ends and the next begins (the passage and sentence splitter's cut)
 # A sentence opening with one of these words leans on the one before ("This will help to support 1,400
 # local jobs" says what the road before it will do).
 LEANS_BACK = re.compile(r"(?:This|These|That|Those|It|Its|They|Their|Such|He|She|Both)\b")
+# where one sentence of a paragraph ends and the next begins (the passage and sentence splitter's cut)
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’')]?\s+(?=[A-Z0-9£\"“‘'(])")
 TERMINAL = ".!?:;\"'”’)"  # what a sentence (or a heading's date) ends with
 

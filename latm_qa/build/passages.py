@@ -54,10 +54,6 @@ def passage_id(key: str, nth: int) -> str:
     return hashlib.sha1(f"{key}|{nth}".encode()).hexdigest()[:16]
 
 
-
-
-
-
 @dataclass(frozen=True)
 class _Unit:
     """A span the splitter groups into passages: a paragraph, a sentence of a long one, or a table's

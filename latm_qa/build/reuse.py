@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,8 +103,19 @@ class Parsed:
     version: str = ""
     documents: list[Document] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
-    by_file: dict[tuple[str, str], Document] = field(default_factory=dict)  # (path, SHA-256) -> document
-    of_document: dict[str, list[Passage]] = field(default_factory=dict)  # document id -> its passages
+
+    @cached_property
+    def by_file(self) -> dict[tuple[str, str], Document]:
+        """(path, SHA-256) -> its document."""
+        return {(d.path, d.sha256): d for d in self.documents}
+
+    @cached_property
+    def of_document(self) -> dict[str, list[Passage]]:
+        """Document id -> its passages, in order."""
+        out: dict[str, list[Passage]] = {}
+        for passage in self.passages:
+            out.setdefault(passage.document, []).append(passage)
+        return out
 
     @classmethod
     def read(cls, settings: Settings) -> Parsed:
@@ -118,10 +130,7 @@ class Parsed:
             documents, passages = read_texts(data_dir(settings.index_dir, manifest))
         except (OSError, ValueError, KeyError, TypeError, LatmQaError):
             return cls()  # read again, and judged, by Previous.read
-        of_document: dict[str, list[Passage]] = {}
-        for passage in passages:
-            of_document.setdefault(passage.document, []).append(passage)
-        return cls(manifest["current"], documents, passages, {(d.path, d.sha256): d for d in documents}, of_document)
+        return cls(manifest["current"], documents, passages)
 
     def document(self, path: str, sha256: str) -> Document | None:
         """The document of an unchanged file, as read; None if it must be read (new, changed, or its title

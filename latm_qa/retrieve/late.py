@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..codes import first_rows
 from ..text import QUESTION_STOP_WORDS
 from ..types import TokenVectors
 
@@ -27,7 +28,7 @@ def late_interaction(
         codes, scales = tokens.coded_block(rows)
         similarity = (query_tokens[keep] @ codes.T) * scales
         counts = tokens.counts[rows]
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("int64")
+        starts = first_rows(counts)
     if everything:
         starts = starts[tokens.counts > 0]
     out[rows] = np.maximum.reduceat(similarity, starts, axis=1).mean(axis=0)

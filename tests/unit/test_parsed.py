@@ -21,10 +21,7 @@ def _write(path, title: str, sections: list[str]):
 
 
 def _parsed(documents, passages) -> Parsed:
-    of_document = {}
-    for p in passages:
-        of_document.setdefault(p.document, []).append(p)
-    return Parsed("v1", documents, passages, {(d.path, d.sha256): d for d in documents}, of_document)
+    return Parsed("v1", documents, passages)
 
 
 def test_an_unchanged_document_gives_back_the_passages_a_fresh_split_gives(tmp_path):
