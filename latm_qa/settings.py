@@ -128,3 +128,8 @@ def api_token() -> str | None:
 def api_reload_seconds() -> str:
     """$LATM_QA_API_RELOAD_SECONDS as given ("" when unset): how often `latm-qa api` looks for a new version."""
     return os.environ.get("LATM_QA_API_RELOAD_SECONDS", "").strip()
+
+
+def api_limit(name: str) -> str:
+    """$LATM_QA_API_<NAME> as given ("" when unset): a limit or timeout of `latm-qa api` (api/limits.py reads it)."""
+    return os.environ.get(f"LATM_QA_API_{name}", "").strip()

@@ -2,12 +2,14 @@
 
 Read-only: no endpoint changes the index. Errors are ``{"error": "what was wrong and how to fix it"}``
 with a 4xx status; an unexpected failure is a 500 with the same shape, its traceback in the server's log.
+Refusals made before a request reaches the app (503, 429, 408, 400) have the same shape (guard.py).
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
+import unicodedata
 from importlib import metadata
 from typing import Annotated
 
@@ -20,8 +22,9 @@ from starlette.exceptions import HTTPException
 from ..answer.present import result_to_json
 from ..errors import LatmQaError, QueryError
 from ..settings import Retriever
-from .limits import MAX_BODY_BYTES, BodyLimit
-from .params import Question, describe_errors
+from .access_log import SECRET_PARAMETERS
+from .limits import MAX_BODY_BYTES, ApiLimits, BodyLimit
+from .params import QueryQuestion, Question, describe_errors
 from .state import LiveIndex
 
 log = logging.getLogger("latm_qa.api")
@@ -33,12 +36,13 @@ DESCRIPTION = f"""Cited answers from the reports in a latm-qa index, over HTTP.
 * **search** - the same JSON contract, but never abstains: always the k best passages (`Index.ask(...,
   abstain=False)`), for a caller that ranks or judges passages itself.
 * **sections** - the section tree with pages and passage counts, as `latm-qa sections --json`.
-* **health** - the index served: version, passages, documents, model, when loaded, the last reload error.
+* **health** - `{{"status": "ok"|"degraded"}}`; with the token (or on a server without one) also the index
+  served: version, passages, documents, model, when loaded, the last reload error.
 
 `ask` and `search` take query parameters (GET) or a JSON object (POST) with the same fields. With
 `LATM_QA_API_TOKEN` set on the server, every endpoint but health and these docs needs
-`Authorization: Bearer <token>`. Bodies are limited to {MAX_BODY_BYTES // 1024} KiB. Errors are
-`{{"error": "..."}}` naming the bad value and the fix.
+`Authorization: Bearer <token>` (never in the URL). Bodies are limited to {MAX_BODY_BYTES // 1024} KiB. Errors
+are `{{"error": "..."}}` naming the bad value and the fix.
 """
 ASK = (
     "Answer a question: `{id, question, abstained, answer, answer_citation, hits: [{rank, score, text, "
@@ -58,26 +62,46 @@ class ApiError(HTTPException):
 BEARER = HTTPBearer(auto_error=False, description="the server's LATM_QA_API_TOKEN")
 
 
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+
+
 class TokenCheck:
     """The dependency guarding an endpoint: `Authorization: Bearer <token>`, compared in constant time."""
 
     def __init__(self, token: str) -> None:
         self.token = token.encode()
 
-    def __call__(self, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> None:
+    def valid(self, credentials: HTTPAuthorizationCredentials | None) -> bool:
         given = credentials.credentials.encode() if credentials is not None else b""
-        if not hmac.compare_digest(given, self.token):
+        return hmac.compare_digest(given, self.token)
+
+    def __call__(self, request: Request, credentials: Credentials) -> None:
+        if not self.valid(credentials):
+            in_url = any(name.lower() in SECRET_PARAMETERS for name in request.query_params)
             raise ApiError(
                 401,
                 "missing or wrong bearer token: send the header `Authorization: Bearer <token>` with the token "
-                "the server was started with (LATM_QA_API_TOKEN)",
+                "the server was started with (LATM_QA_API_TOKEN)"
+                + ("; a token in the query string is not read (URLs end up in logs)" if in_url else ""),
                 headers={"WWW-Authenticate": "Bearer"},
             )
+
+
+def only_symbols(text: str) -> bool:
+    """Visible characters but no letter or digit (emoji, punctuation); a blank question is the engine's "empty"."""
+    visible = any(not ch.isspace() and unicodedata.category(ch)[0] != "C" for ch in text)
+    return visible and not any(ch.isalnum() for ch in text)
 
 
 def answer(live: LiveIndex, question: Question, abstain: bool) -> dict:
     """One question through the live index, checked first for what the engine would not refuse itself."""
     loaded = live.current()
+    if only_symbols(question.question):
+        raise ApiError(
+            422,
+            "the question has no words (only symbols/emoji): ask in plain English, e.g. "
+            '"What does the report recommend?"',
+        )
     limit = loaded.index.settings.max_question_chars
     if len(question.question) > limit:
         raise ApiError(
@@ -136,16 +160,19 @@ def add_error_handlers(app: FastAPI) -> None:
         return _error(500, f"internal error ({exc.__class__.__name__}); the server's log has the details")
 
 
-def create_app(live: LiveIndex, token: str | None = None, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
-    """The API over a live index; with ``token``, every endpoint but health and the docs needs it."""
+def create_app(live: LiveIndex, token: str | None = None, limits: ApiLimits | None = None) -> FastAPI:
+    """The API over a live index; with ``token``, every endpoint but health and the docs needs it, and health
+    without it says only its status."""
+    limits = limits or ApiLimits()
     app = FastAPI(title="latm-qa API", version=metadata.version("latm-qa"), description=DESCRIPTION)
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes, read_seconds=limits.read_seconds)
     add_error_handlers(app)
-    guard = [Depends(TokenCheck(token))] if token else []
+    check = TokenCheck(token) if token else None
+    guard = [Depends(check)] if check else []
     app.state.live = live
 
     @app.get("/ask", dependencies=guard, summary="Answer a question (query parameters)", description=ASK)
-    def ask_get(question: Annotated[Question, Query()]) -> dict:
+    def ask_get(question: Annotated[QueryQuestion, Query()]) -> dict:
         return answer(live, question, abstain=True)
 
     @app.post("/ask", dependencies=guard, summary="Answer a question (JSON body)", description=ASK)
@@ -153,7 +180,7 @@ def create_app(live: LiveIndex, token: str | None = None, max_body_bytes: int = 
         return answer(live, question, abstain=True)
 
     @app.get("/search", dependencies=guard, summary="The k best passages (query parameters)", description=SEARCH)
-    def search_get(question: Annotated[Question, Query()]) -> dict:
+    def search_get(question: Annotated[QueryQuestion, Query()]) -> dict:
         return answer(live, question, abstain=False)
 
     @app.post("/search", dependencies=guard, summary="The k best passages (JSON body)", description=SEARCH)
@@ -169,12 +196,15 @@ def create_app(live: LiveIndex, token: str | None = None, max_body_bytes: int = 
         return live.current().index.sections()
 
     @app.get(
-        "/health", summary="The index served and its state (no token needed)",
-        description="`{status: ok|degraded, index, version, passages, documents, document_titles, model, "
+        "/health", summary="The server's status; with the token, the index served and its state",
+        description="Without the token (when the server has one): `{status: ok|degraded}` only. With it, or on a "
+        "server without a token: `{status, index, version, passages, documents, document_titles, model, "
         "retriever, reranker, loaded_at, reloads, reloading, last_reload_error, pid}`; status is degraded while "
         "the last reload failed (the previous version keeps serving; last_reload_error says why).",
     )
-    def health() -> dict:
+    def health(credentials: Credentials) -> dict:
+        if check is not None and not check.valid(credentials):
+            return {"status": live.status()}
         return live.health()
 
     return app

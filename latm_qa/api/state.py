@@ -116,6 +116,11 @@ class LiveIndex:
         if reloader is not None:
             reloader.join(timeout)
 
+    def status(self) -> str:
+        """"ok", or "degraded" while the last reload failed (the previous version keeps serving)."""
+        self.check()
+        return "degraded" if self.reload_error else "ok"
+
     def health(self) -> dict:
         loaded = self.current()
         index = loaded.index

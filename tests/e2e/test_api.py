@@ -47,14 +47,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def api_server(index_dir: Path, *args: str, env: dict | None = None):
-    """`latm-qa api --index DIR --port P ARGS` until its health answers; stopped (with its workers) after."""
+def api_server(index_dir: Path, *args: str, env: dict | None = None, log: Path | None = None):
+    """`latm-qa api --index DIR --port P ARGS` until its health answers; stopped (with its workers) after.
+    With ``log``, its standard output (uvicorn's access log) goes to that file."""
     port = free_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LATM_QA_")}
+    stdout = open(log, "w", encoding="utf-8") if log else subprocess.DEVNULL  # closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "latm_qa.cli", "api", "--index", str(index_dir), "--port", str(port), *args],
         cwd=ROOT, env={**clean, "HF_HUB_OFFLINE": "1", **(env or {})},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        stdout=stdout, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -77,6 +79,8 @@ def api_server(index_dir: Path, *args: str, env: dict | None = None):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(10)
+        if log:
+            stdout.close()
 
 
 @pytest.fixture(scope="module")
@@ -112,9 +116,10 @@ def test_search_is_the_same_contract_over_get_with_filters(api):
 def test_sections_and_health_describe_the_index_served(api, index_dir):
     index = Index.load(index_dir, settings=load_settings(index_dir=index_dir))
     assert call(f"{api}/sections", headers=AUTH) == (200, index.sections())
-    status, health = call(f"{api}/health")
+    status, health = call(f"{api}/health", headers=AUTH)
     assert status == 200 and health["status"] == "ok" and health["version"] == index.manifest["current"]
     assert health["passages"] == len(index.passages) and health["index"] == str(index_dir)
+    assert call(f"{api}/health") == (200, {"status": "ok"})  # without the token: no path, pid or titles
 
 
 def test_the_token_and_the_limits_are_enforced(api):
@@ -129,7 +134,7 @@ def test_the_token_and_the_limits_are_enforced(api):
 
 
 def test_a_new_index_version_is_picked_up_while_serving(api, index_dir, tmp_path):
-    before = call(f"{api}/health")[1]["version"]
+    before = call(f"{api}/health", headers=AUTH)[1]["version"]
     source = tmp_path / "report.md"
     report = MARKDOWN.read_text(encoding="utf-8")
     assert "net revenue of £7 million per year" in report
@@ -140,7 +145,7 @@ def test_a_new_index_version_is_picked_up_while_serving(api, index_dir, tmp_path
     current = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))["current"]
     assert current != before
     deadline = time.monotonic() + 60
-    while (health := call(f"{api}/health")[1])["version"] != current:
+    while (health := call(f"{api}/health", headers=AUTH)[1])["version"] != current:
         assert time.monotonic() < deadline, health
         time.sleep(0.2)
     assert health["reloads"] >= 1 and health["last_reload_error"] is None

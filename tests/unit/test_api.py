@@ -18,8 +18,10 @@ import pytest
 uvicorn = pytest.importorskip("uvicorn")
 
 from latm_qa.answer.present import result_to_json  # noqa: E402
-from latm_qa.api import LiveIndex, create_app  # noqa: E402
+from latm_qa.api import ApiLimits, LiveIndex, create_app  # noqa: E402
+from latm_qa.api.access_log import redact_query  # noqa: E402
 from latm_qa.api.params import describe_errors  # noqa: E402
+from latm_qa.errors import LatmQaError  # noqa: E402
 from latm_qa.settings import load_settings  # noqa: E402
 
 TOKEN = "unit-test-token"
@@ -107,10 +109,23 @@ def test_filters_and_as_typed_reach_the_engine(api):
 def test_sections_and_health(api, md_index):
     status, sections, _ = call(f"{api}/sections", headers=AUTH)
     assert status == 200 and sections == md_index.sections()
-    status, health, _ = call(f"{api}/health")  # no token needed
+    status, health, _ = call(f"{api}/health", headers=AUTH)
     assert status == 200 and health["status"] == "ok" and health["last_reload_error"] is None
     assert health["version"] == md_index.manifest["current"] and health["passages"] == len(md_index.passages)
     assert health["model"] == md_index.model_name and health["documents"] == 1 and health["loaded_at"]
+    assert health["index"] == str(md_index.path) and health["pid"]
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}])
+def test_health_without_the_token_says_only_its_status(api, md_index, headers):
+    status, health, _ = call(f"{api}/health?token={TOKEN}", headers=headers)  # a token in the URL is not read
+    assert (status, health) == (200, {"status": "ok"})
+
+
+def test_health_on_a_server_without_a_token_says_everything(live, md_index):
+    with serving(create_app(live)) as url:
+        status, health, _ = call(f"{url}/health")
+        assert status == 200 and health["version"] == md_index.manifest["current"] and "index" in health
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}])
@@ -120,6 +135,8 @@ def test_every_endpoint_but_health_and_docs_needs_the_token(api, headers):
         assert status == 401 and "Authorization: Bearer" in got["error"], path
         assert response_headers["WWW-Authenticate"] == "Bearer"
     assert call(f"{api}/health")[0] == 200
+    status, got, _ = call(f"{api}/sections?token={TOKEN}")
+    assert status == 401 and "a token in the query string is not read" in got["error"]
     status, spec, _ = call(f"{api}/openapi.json")
     assert status == 200 and {"/ask", "/search", "/sections", "/health"} <= set(spec["paths"])
     assert "abstain" in spec["paths"]["/search"]["get"]["description"]
@@ -138,7 +155,10 @@ def test_without_a_token_the_api_is_open(live):
     [
         ({"question": "savings", "k": 0}, "k: Input should be greater than or equal to 1"),
         ({"question": "savings", "k": 51}, "from 1 to 50"),
-        ({"question": "savings", "k": "five"}, "k: Input should be a valid integer"),
+        ({"question": "savings", "k": "five"}, "k: Input should be a "),
+        ({"question": "savings", "k": True}, "True"),
+        ({"question": "savings", "k": "5.0"}, "'5.0'"),
+        ({"question": "savings", "as_typed": "yes"}, "as_typed: Input should be "),
         ({"question": "savings", "retriever": "magic"}, "'fused', 'hybrid'"),
         ({"k": 3}, "question is missing"),
         ({"question": "savings", "qustion": "x"}, "unknown field 'qustion'"),
@@ -146,6 +166,8 @@ def test_without_a_token_the_api_is_open(live):
         ({"question": "savings", "document": "other.pdf"}, "no document 'other.pdf' in this index"),
         ({"question": "savings", "part": "recipes"}, "no part 'recipes' in this index"),
         ({"question": " \u200b "}, "the question is empty"),
+        ({"question": "\U0001f600" * 500}, "the question has no words (only symbols/emoji): ask in plain English"),
+        ({"question": "?!? ... \u2014 \u00a3"}, "the question has no words"),
         ({"question": "savings", "retriever": "rerank"}, "needs a cross-encoder and this server has none"),
         ({"question": "word " * 500}, "the limit is 2000 (max_question_chars)"),
     ],
@@ -153,6 +175,31 @@ def test_without_a_token_the_api_is_open(live):
 def test_bad_requests_are_422_with_what_was_wrong(api, params, says):
     for status, got, _ in (ask(api, **params), call(f"{api}/ask", "POST", params, AUTH)):
         assert status == 422 and says in got["error"] and "Traceback" not in got["error"], got
+
+
+def test_k_and_as_typed_are_strict_and_named_in_the_error(api):
+    """k a whole number, as_typed a boolean: JSON types in a body; digits, true/false/1/0 in a query string."""
+    status, got, _ = ask(api, question="savings", k="99999999999")
+    assert status == 422 and got["error"].startswith("k: Input should be less than or equal to 50")
+    for params in ({"k": "true"}, {"k": "5.0"}, {"k": "-1"}, {"k": " 5"}):
+        status, got, _ = ask(api, question="savings", **params)
+        assert status == 422 and got["error"].startswith("k: Input should be a whole number written in digits (got")
+        assert repr(params["k"]) in got["error"] and "from 1 to 50" in got["error"]
+    for k in (True, "5", 5.0):
+        status, got, _ = call(f"{api}/ask", "POST", {"question": "savings", "k": k}, AUTH)
+        assert status == 422 and got["error"].startswith("k: Input should be a JSON integer"), got
+    status, got, _ = ask(api, question="savings", as_typed="yes")
+    assert status == 422 and got["error"].startswith("as_typed: Input should be true, false, 1 or 0 (got 'yes')")
+    for flag in ("yes", "true", 1):
+        status, got, _ = call(f"{api}/ask", "POST", {"question": "savings", "as_typed": flag}, AUTH)
+        assert status == 422 and got["error"].startswith("as_typed: Input should be a JSON boolean"), got
+    for params in ({"k": "3", "as_typed": "1"}, {"k": "03", "as_typed": "FALSE"}):
+        status, got, _ = ask(api, question="savings", **params)
+        assert status == 200 and len(got["hits"]) == 3
+    status, got, _ = call(f"{api}/ask", "POST", {"question": "savings", "k": 2, "as_typed": True}, AUTH)
+    assert status == 200 and len(got["hits"]) == 2
+    status, got, _ = call(f"{api}/ask", "POST", {"question": "savings", "token": TOKEN}, AUTH)
+    assert status == 422 and "Authorization: Bearer" in got["error"] and TOKEN not in got["error"]
 
 
 def test_bodies_and_routes_that_are_refused(api):
@@ -196,3 +243,26 @@ def test_validation_messages_name_the_field_once():
     message = describe_errors(errors)
     assert message.count("Input should be") == 1 and message.startswith("document: Input should be a valid string")
     assert "(got 3); give document ids" in message
+
+
+def test_the_access_log_never_shows_a_token_from_the_query_string():
+    assert redact_query("/ask?question=savings&token=s3cret&k=3") == "/ask?question=savings&token=[redacted]&k=3"
+    assert redact_query("/health?Access_Token=a&api_key=b&%74oken=c") == (
+        "/health?Access_Token=[redacted]&api_key=[redacted]&%74oken=[redacted]"
+    )
+    assert redact_query("/ask?question=s3cret+word", "s3cret") == "/ask?question=[redacted]+word"
+    assert redact_query("/ask?question=tokens") == "/ask?question=tokens"
+
+
+def test_limits_come_from_the_environment_and_a_bad_one_is_named(monkeypatch):
+    assert ApiLimits.from_env() == ApiLimits()
+    monkeypatch.setenv("LATM_QA_API_IDLE_SECONDS", "1.5")
+    monkeypatch.setenv("LATM_QA_API_MAX_CLIENT_CONNECTIONS", "0")
+    assert ApiLimits.from_env() == ApiLimits(idle_seconds=1.5, max_client_connections=0)
+    monkeypatch.setenv("LATM_QA_API_MAX_CONNECTIONS", "lots")
+    with pytest.raises(LatmQaError, match="LATM_QA_API_MAX_CONNECTIONS='lots' is not a whole number"):
+        ApiLimits.from_env()
+    monkeypatch.setenv("LATM_QA_API_MAX_CONNECTIONS", "8")
+    monkeypatch.setenv("LATM_QA_API_READ_SECONDS", "0")
+    with pytest.raises(LatmQaError, match="read_seconds 0.0 is not positive"):
+        ApiLimits.from_env()
