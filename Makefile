@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 index: setup
-	$(VENV)/bin/latm-qa ingest   # writes nothing (and loads no model) when ingest/ is unchanged
+	$(VENV)/bin/latm-qa ingest --if-missing   # builds the index only if there is none; else says how it stands
 
 run: index
 	$(VENV)/bin/streamlit run app.py

@@ -51,7 +51,7 @@ def main() -> int:
     loaded = []
     for report, fmt in _chosen(read_suite(Path(args.suite)), args.reports, args.formats):
         built = replace(settings, index_dir=Path(args.work) / f"{report.name}-{fmt}")
-        ingest([report.sources[fmt]], built, profile=report.profile)
+        ingest([report.sources[fmt]], built, profile=report.profile, sync=True)
         questions = [q for q in load_questions(report.questions, args.split)
                      if q.get("document", report.name) == report.name]
         loaded.append((f"{report.name}/{fmt}", Index.load(built.index_dir, settings=built), questions))

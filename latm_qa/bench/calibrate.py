@@ -88,7 +88,7 @@ def calibrate(args, settings: Settings) -> int:
     for report, fmt in _chosen(read_suite(suite), args.reports, args.formats):
         print(f"latm-qa calibrate: {report.name} ({fmt}) ...", file=sys.stderr, flush=True)
         built = replace(settings, index_dir=work / f"{report.name}-{fmt}")
-        ingest([report.sources[fmt]], built, profile=report.profile)
+        ingest([report.sources[fmt]], built, profile=report.profile, sync=True)
         index = Index.load(built.index_dir, settings=built)
         questions = load_questions(report.questions, "dev")
         questions = [q for q in questions if q.get("document", report.name) == report.name]

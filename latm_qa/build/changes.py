@@ -35,19 +35,22 @@ class IngestReport:
     previous_version: str = ""
     sentences_embedded: int = 0
     profiles: tuple[str, ...] = ()  # the profile files read (see profile.py)
+    mode: str = "add"  # "add" (the files given added or updated), "sync" (exactly them) or "remove" (library.py)
 
     def summary(self, limit: int = 12) -> list[str]:
         """The lines `latm-qa ingest` prints: what changed, then the next command."""
         size = f"{self.documents} document(s), {self.sections} sections, {self.passages} passages"
         if not self.changed:
             return [f"Index at {self.index_dir} is up to date ({size}): nothing changed, nothing embedded, "
-                    f"nothing written ({self.seconds:.1f} s)."]
+                    f"nothing written ({self.seconds:.1f} s).", *(f"  note: {note}" for note in self.notes)]
         lines = [f"Index at {self.index_dir} is now version {self.version} ({size}), in {self.seconds:.1f} s."]
         if self.full_rebuild_reason:
             lines.append(f"  Full rebuild: {self.full_rebuild_reason}.")
         named = {"added": self.documents_added, "updated": self.documents_updated, "removed": self.documents_removed}
         docs = [f"{len(v)} {k} ({', '.join(v)})" for k, v in named.items() if v]
         lines.append(f"  documents: {'; '.join(docs) or 'none added, updated or removed'}")
+        if self.mode == "sync" and self.documents_removed:
+            lines.append(f"  --sync dropped {len(self.documents_removed)} document(s) not among the files given")
         sections = (("+", self.sections_added), ("-", self.sections_removed), ("~", self.sections_changed))
         if any(v for _, v in sections):
             lines.append(f"  sections: {len(self.sections_added)} added, {len(self.sections_removed)} removed, "

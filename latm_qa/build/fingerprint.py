@@ -45,9 +45,11 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def inputs_digest(files: list[Path], profile: dict | None, settings: Settings, skip_bad: bool, shape: dict) -> str:
+def inputs_digest(files: list[Path], profile: dict | None, settings: Settings, skip_bad: bool, shape: dict,
+                  stored: dict[str, str] | None = None, order: tuple[str, ...] = ()) -> str:
     """One digest of everything an ingest of ``files`` would read ("" when a file cannot be read: the
-    ingest then reads everything and names the file); ``shape`` the index settings and format."""
+    ingest then reads everything and names the file); ``shape`` the index settings and format; ``stored``
+    the documents kept as indexed (path -> SHA-256) and ``order`` the library's order of all of them."""
     limit = settings.max_file_mb * 1024 * 1024
     try:  # only regular files within the size limit (a pipe or a huge file is for the full read to refuse)
         if not all(stat.S_ISREG(s.st_mode) and s.st_size <= limit for s in (os.stat(f) for f in files)):
@@ -57,6 +59,8 @@ def inputs_digest(files: list[Path], profile: dict | None, settings: Settings, s
         return ""
     payload = {
         "files": hashes,
+        "stored": sorted((stored or {}).items()),
+        "order": list(order),
         "profile": profile or {},
         "model": settings.model,
         "skip_bad": skip_bad,

@@ -17,11 +17,12 @@ from pathlib import Path
 from ..errors import InputFileError, LatmQaError
 from ..profile import derive, find_profiles, merge_profiles, read_profile
 from ..settings import Settings
-from ..store.files import SCHEMA_VERSION, VersionFiles
+from ..store.files import SCHEMA_VERSION, VersionFiles, readable_manifest
 from ..store.versions import lock_index, refresh_inputs, remove_stale, write_index
 from .changes import IngestReport, compare_documents
 from .fingerprint import code_digest, inputs_digest, new_manifest, up_to_date
 from .lexicon import lexicons
+from .library import Mode, Plan, plan_for, stored_documents
 from .passages import chunking, embedding_texts, library_passages, split_sentences
 from .reuse import Parsed, Previous, case_study_names, embed_reusing, vector_key
 from .sources import PROFILE_SUFFIX, Progress, collect_sources, distinct_titles, full_stop, read_sources
@@ -34,38 +35,66 @@ def ingest(
     progress: Progress | None = None,
     skip_bad: bool = False,
     profile: Path | dict | None = None,
+    sync: bool = False,
 ) -> IngestReport:
-    """Build or update the index in settings.index_dir from exactly the given files and folders.
+    """Add the given files and folders to the index in settings.index_dir, or update the documents read
+    from the same paths; every other document stays (library.py). With ``sync``, the index becomes exactly
+    these files, and the report names what it dropped.
 
     The reports' profile (see profile.py) is ``profile`` (a file, or its tables already read), or a .toml
     file among ``paths``, or each report's own ``<stem>.toml`` and its folder's ``profile.toml``."""
     began = time.perf_counter()
-    if not settings.max_file_mb > 0:
-        raise LatmQaError(
-            f"the file size limit must be a positive number of MB, got {settings.max_file_mb!r}: set --max-file-mb "
-            "or LATM_QA_MAX_FILE_MB to e.g. 50. The index was not changed."
-        )
+    _check_limit(settings)
     paths = [Path(p) for p in paths]
     try:
-        files = collect_sources([p for p in paths if p.suffix.lower() != PROFILE_SUFFIX])
+        given = collect_sources([p for p in paths if p.suffix.lower() != PROFILE_SUFFIX])
+        plan = plan_for(settings, given, "sync" if sync else "add")
+        if not isinstance(profile, dict):
+            profile = _given_profile(paths, profile)
+    except InputFileError as exc:
+        raise InputFileError(f"{full_stop(str(exc))} The index was not changed.") from None
+    return _build(plan, settings, progress, skip_bad, profile, began, "sync" if sync else "add")
+
+
+def remove(names: Iterable[str], settings: Settings, progress: Progress | None = None) -> IngestReport:
+    """Drop the documents ``names`` stand for (each a path, file name, document id or title); the rest stay."""
+    began = time.perf_counter()
+    _check_limit(settings)
+    from ..store.files import read_manifest
+
+    read_manifest(settings.index_dir)  # a clear error when there is no index at all
+    plan = plan_for(settings, [], "remove", tuple(names))
+    return _build(plan, settings, progress, False, None, began, "remove")
+
+
+def _build(plan: Plan, settings: Settings, progress: Progress | None, skip_bad: bool,
+           profile: Path | dict | None, began: float, mode: Mode) -> IngestReport:
+    """The new version ``plan`` describes: read, split, embed what is new, write, swap (or nothing, when the
+    index is already as the plan would make it)."""
+    files = list(plan.read)
+    try:
         if isinstance(profile, dict):
             profiles, merged = [], profile or None
         else:
-            profiles = find_profiles(files, _given_profile(paths, profile))
+            profiles = find_profiles(files, profile)
             merged = merge_profiles([read_profile(path) for path in profiles])
     except InputFileError as exc:
         raise InputFileError(f"{full_stop(str(exc))} The index was not changed.") from None
     shape = {**chunking(settings), "schema": SCHEMA_VERSION, "compress_tokens_above": settings.compress_tokens_above,
              "approximate_above": settings.approximate_above}
-    digest = inputs_digest(files, merged, settings, skip_bad, shape)
+    digest = inputs_digest(files, merged, settings, skip_bad, shape, plan.stored, plan.order)
     if digest and (settings.index_dir / "manifest.json").is_file():
         with lock_index(settings.index_dir):
             remove_stale(settings.index_dir)
             if known := up_to_date(settings, digest, began):
-                return known
+                return replace(known, mode=mode, notes=_notes(plan, mode))
     parsed = Parsed.read(settings)  # unchanged files are not read or split again
-    documents, skipped, duplicates = read_sources(files, settings, skip_bad, progress, parsed)
-    documents = distinct_titles(documents)
+    stored = stored_documents(settings, plan.stored)
+    read, skipped, duplicates = (
+        read_sources(files, settings, skip_bad, progress, parsed) if files else ([], [], [])
+    )
+    by_path = {**stored, **{d.path: d for d in read}}
+    documents = distinct_titles([by_path[path] for path in dict.fromkeys(plan.order) if path in by_path])
     knowledge = derive(documents, merged)
     passages = library_passages(documents, settings, parsed.split)
     councils = case_study_names(documents, passages) if knowledge.gazetteer else {}
@@ -80,6 +109,11 @@ def ingest(
 
     with lock_index(settings.index_dir):
         remove_stale(settings.index_dir)
+        if str((readable_manifest(settings.index_dir) or {}).get("current") or "") != plan.based_on:
+            raise LatmQaError(
+                f"the index at {settings.index_dir} changed while this ingest read its files (another ingest "
+                "finished meanwhile): run it again. The index was not changed."
+            )
         old = Previous.read(settings, parsed)
         changes = compare_documents(old.documents, documents)
         dropped = sum((Counter(old.keys) - Counter(keys)).values())
@@ -94,7 +128,7 @@ def ingest(
             sections=sum(len(d.sections) for d in documents), passages=len(passages), embedded=0,
             kept=len(passages), dropped=dropped, seconds=0.0, per_document=per_doc, skipped=tuple(skipped),
             duplicates=tuple(duplicates), full_rebuild_reason=old.reason, profiles=tuple(map(str, profiles)),
-            **changes,
+            mode=mode, notes=_notes(plan, mode), **changes,
         )
         compress = len(passages) > settings.compress_tokens_above
         approximate = len(passages) > settings.approximate_above
@@ -133,7 +167,7 @@ def ingest(
         )
         manifest["tokens"] = token_manifest(tokens, settings, approximate)
         manifest["inputs"] = inputs
-        history = {"embedded": len(todo), "kept": len(passages) - len(todo), "dropped": dropped,
+        history = {"mode": mode, "embedded": len(todo), "kept": len(passages) - len(todo), "dropped": dropped,
                    **{k: list(v) for k, v in changes.items() if k.startswith("documents_")}}
         files = VersionFiles(
             documents, passages, vectors, sentences, sentence_vectors, tokens, knowledge.to_json(), texts,
@@ -155,6 +189,27 @@ def rollback(settings: Settings) -> dict:
     read_manifest(settings.index_dir)  # a clear error when there is no index at all
     with lock_index(settings.index_dir):
         return rollback_index(settings.index_dir)
+
+
+def _check_limit(settings: Settings) -> None:
+    if not settings.max_file_mb > 0:
+        raise LatmQaError(
+            f"the file size limit must be a positive number of MB, got {settings.max_file_mb!r}: set --max-file-mb "
+            "or LATM_QA_MAX_FILE_MB to e.g. 50. The index was not changed."
+        )
+
+
+def _notes(plan: Plan, mode: Mode) -> tuple[str, ...]:
+    """What the maintainer should know of documents the plan kept without reading them from the files given."""
+    notes = list(plan.kept_as_indexed)
+    if mode == "add" and plan.not_given:
+        more = len(plan.not_given) - 5
+        names = ", ".join(plan.not_given[:5]) + (f" and {more} more" if more > 0 else "")
+        notes.append(
+            f"{len(plan.not_given)} other document(s) kept ({names}): `latm-qa remove FILE` drops one, "
+            "`latm-qa ingest --sync FILES` makes the index exactly those files"
+        )
+    return tuple(notes)
 
 
 def _given_profile(paths: list[Path], profile: Path | None) -> Path | None:

@@ -76,8 +76,8 @@ def source(tmp_path):
 @pytest.fixture
 def built(source, md_index_copy, embedder):
     """An index of the copy (vectors reused from the session's index: nothing embedded)."""
-    report = ingest([source], settings_for(md_index_copy))
-    assert report.embedded == 0 and report.changed
+    report = ingest([source], settings_for(md_index_copy), sync=True)
+    assert report.embedded == 0 and report.changed and report.documents_removed
     return md_index_copy
 
 
@@ -239,7 +239,7 @@ def test_several_reports_duplicates_titles_and_document_filter(tmp_path, md_inde
     (folder / "latm-2017.md").write_text(edited_report(), encoding="utf-8")
     shutil.copy(MARKDOWN, folder / "zz-copy-of-latm-2016.md")
     settings = settings_for(md_index_copy)
-    report = ingest([folder], settings)
+    report = ingest([folder], settings, sync=True)
     assert report.documents == 2 and report.embedded <= 6  # the editions share almost every passage
     assert report.duplicates == ((str(folder / "zz-copy-of-latm-2016.md"), str(folder / "latm-2016.md")),)
     assert "zz-copy-of-latm-2016.md: same content as" in "\n".join(report.summary())
@@ -267,7 +267,9 @@ def test_several_reports_duplicates_titles_and_document_filter(tmp_path, md_inde
 
     assert not ingest([folder], settings).changed  # the same folder again: nothing to do
     (folder / "latm-2017.md").unlink()
-    again = ingest([folder], settings)
+    kept = ingest([folder], settings)  # adding never drops: the edition whose file is gone stays, as indexed
+    assert not kept.documents_removed and any("latm-2017.md: kept as indexed (gone since)" in n for n in kept.notes)
+    again = ingest([folder], settings, sync=True)
     assert again.documents_removed == ("latm-2017.md",) and again.embedded == 0
     titles = {p.document_title for p in Index.load(settings.index_dir).passages}
     assert titles == {"Local Authority Transformational Models"}
@@ -484,7 +486,7 @@ def test_a_report_saved_by_windows_is_read_and_the_encoding_named(tmp_path, md_i
     source = tmp_path / "report.md"
     source.write_bytes(REPORT.encode("cp1252"))
     source.with_suffix(".toml").write_bytes(PROFILE.read_bytes())
-    out = run_cli("ingest", source, "--index", md_index_copy)
+    out = run_cli("ingest", source, "--sync", "--index", md_index_copy)
     assert out.returncode == 0, out.stderr
     assert any(line.endswith(" sections, 80 passages (read as Windows-1252)") for line in out.stdout.splitlines())
     assert any(line.startswith("  passages: 80 kept, 0 embedded") for line in out.stdout.splitlines()), out.stdout
