@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import statistics
@@ -13,7 +12,6 @@ from pathlib import Path
 import numpy as np
 
 from ..answer.index import Index
-from ..errors import LatmQaError
 from ..text import PLAIN_LETTERS
 from ..text import word_count as words
 
@@ -71,37 +69,10 @@ def feedback_questions(directory: Path) -> list[dict]:
 
 
 def load_questions(path: Path, split: str = "all") -> list[dict]:
-    """The benchmark questions of ``split`` ("all": every one), each line checked (see eval/README.md)."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LatmQaError(f"{path}: cannot read benchmark questions ({exc.__class__.__name__}: {exc})") from None
-    rows: list[dict] = []
-    seen: set[str] = set()
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise LatmQaError(f"{path}, line {number}: not JSON ({exc.msg}); write one JSON object per line") from None
-        valid = (
-            isinstance(row, dict)
-            and isinstance(row.get("id"), str)
-            and isinstance(row.get("question"), str)
-            and isinstance(row.get("answers"), list)
-            and all(isinstance(a, str) for a in row["answers"])
-        )
-        if not valid:
-            raise LatmQaError(
-                f"{path}, line {number}: every line needs an object with id (text), question (text) and "
-                "answers (a list of texts, empty for a question the report does not answer); see eval/README.md"
-            )
-        if row["id"] in seen:
-            raise LatmQaError(f"{path}, line {number}: id {row['id']!r} is used twice; give every question its own")
-        seen.add(row["id"])
-        rows.append(row)
-    return [r for r in rows if split == "all" or r.get("split") == split]
+    """The benchmark questions of ``split`` ("all": every one), each line checked (gold.read_questions)."""
+    from .gold import read_questions  # gold reads text as this module's judging rule does
+
+    return [row for _, row in read_questions(path) if split == "all" or row.get("split") == split]
 
 
 @dataclass

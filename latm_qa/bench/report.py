@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -12,20 +13,24 @@ import numpy as np
 from ..answer.index import Index
 from ..errors import LatmQaError
 from ..settings import PROJECT_ROOT, Settings
+from .gold import check_gold, read_questions
 from .metrics import (
     NAIVE,
+    RunResult,
     answerable,
     breakdown,
     feedback_questions,
     is_relevant,
-    load_questions,
     run_naive,
     run_retriever,
     score_run,
     with_typos,
 )
 from .output import export_beir, markdown_table, write_chart
+from .per_question import main_retriever, question_rows, questions_json, questions_markdown, worst_lines
 
+PROJECT_QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"
+PROJECT_RESULTS = PROJECT_ROOT / "eval" / "results"  # the committed results: the project's own runs only
 RETRIEVERS = ["dense", "bm25", "hybrid", "late", "fused", "rerank"]
 DEFAULT_RETRIEVERS = ["naive", *RETRIEVERS[:-1]]  # and "rerank" when a reranker is configured
 # Each ablation turns one technique of the default "fused" retriever off.
@@ -48,6 +53,11 @@ TYPOS = {
 
 def evaluate_index(index: Index, questions: list[dict], retrievers: list[str]) -> dict:
     """Run every retriever over the questions; metrics per split and a breakdown for each run."""
+    return score_runs(run_retrievers(index, questions, retrievers), questions)
+
+
+def run_retrievers(index: Index, questions: list[dict], retrievers: list[str]) -> dict[str, RunResult]:
+    """Each retriever's rankings of the questions, by name."""
     runs = {}
     for name in retrievers:
         if name == "naive":
@@ -61,6 +71,11 @@ def evaluate_index(index: Index, questions: list[dict], retrievers: list[str]) -
         else:
             choices = ", ".join(["naive", *RETRIEVERS, *ABLATIONS, *TYPOS])
             raise LatmQaError(f"unknown retriever {name!r}: choose from {choices}")
+    return runs
+
+
+def score_runs(runs: dict[str, RunResult], questions: list[dict]) -> dict:
+    """Metrics per split and a breakdown for each run."""
     splits = sorted({q.get("split", "all") for q in questions}) + (
         ["all"] if len({q.get("split") for q in questions}) > 1 else []
     )
@@ -130,9 +145,25 @@ def run_fused(index: Index, questions: list[dict], name: str, change: dict):
     return run
 
 
+def results_dir(out: str | None, questions: str | None) -> Path:
+    """Where a run writes: --out when given; eval/results/ for the project's own question set; a user's own
+    questions beside nothing of the project's, in eval-results/<their file's name>/ under the current folder."""
+    if out:
+        return Path(out)
+    if questions is None or Path(questions).resolve() == PROJECT_QUESTIONS.resolve():
+        return PROJECT_RESULTS
+    return Path("eval-results") / Path(questions).stem
+
+
 def evaluate_and_write(args, settings: Settings) -> int:
+    path = Path(args.questions) if args.questions else PROJECT_QUESTIONS
+    numbered = read_questions(path)  # a malformed line is refused before the model loads
     index = Index.load(settings.index_dir, settings=settings)
-    questions = load_questions(Path(args.questions or PROJECT_ROOT / "eval" / "questions.jsonl"), args.split)
+    notes = check_gold(numbered, index.passages, path)  # gold the index cannot match is refused before the run
+    for note in notes:
+        print(f"latm-qa: note: {note}", file=sys.stderr)
+    lines = {row["id"]: number for number, row in numbered}
+    questions = [row for _, row in numbered if args.split == "all" or row.get("split") == args.split]
     if args.feedback:
         extra = feedback_questions(Path(args.feedback))
         print(f"Read {len(extra)} up-voted answers from {args.feedback} as extra judgements (split 'feedback')")
@@ -146,10 +177,12 @@ def evaluate_and_write(args, settings: Settings) -> int:
     if args.typos:
         retrievers += [name for name in TYPOS if name not in retrievers]
     began = time.perf_counter()
-    results = evaluate_index(index, questions, retrievers)
+    runs = run_retrievers(index, questions, retrievers)
+    results = score_runs(runs, questions)
     sources = "+".join(Path(s["file"]).stem for s in index.manifest["sources"])
     label = "pdf" if all(s["file"].endswith(".pdf") for s in index.manifest["sources"]) else "md"
     title = f"latm-qa eval — {', '.join(s['file'] for s in index.manifest['sources'])}"
+    stem = f"{sources}-{label}" if not sources.endswith(label) else sources
     results.update(
         manifest={k: index.manifest[k] for k in ("created", "model", "dimension", "settings", "sources", "passages")},
         search_settings={
@@ -162,16 +195,25 @@ def evaluate_and_write(args, settings: Settings) -> int:
         },
         questions_file=str(args.questions or "eval/questions.jsonl"),
         seconds=round(time.perf_counter() - began, 1),
+        gold_check={"lines": len(numbered), "notes": notes},
+        per_question=f"{stem}-questions.json",
     )
-    out = Path(args.out or PROJECT_ROOT / "eval" / "results")
+    out = results_dir(args.out, args.questions)
     out.mkdir(parents=True, exist_ok=True)
-    stem = f"{sources}-{label}" if not sources.endswith(label) else sources
     table = markdown_table(results, title)
     (out / f"{stem}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / f"{stem}.md").write_text(table + "\n", encoding="utf-8")
     write_chart(results, out / f"{stem}.png", title)
+    main = main_retriever(runs)
+    rows = question_rows(index, questions, runs, lines)
+    (out / f"{stem}-questions.json").write_text(questions_json(rows, main, results["questions_file"]), encoding="utf-8")
+    (out / f"{stem}-questions.md").write_text(questions_markdown(rows, main, title) + "\n", encoding="utf-8")
     if args.beir:
         export_beir(index, questions, Path(args.beir))
     print(table)
-    print(f"\nWrote {out / stem}.json, .md and .png")
+    print("\n".join(["", *worst_lines(rows, main)]))
+    print(f"\nWrote {out / stem}.json, .md and .png; question by question: {stem}-questions.md and .json")
+    if not args.out and out != PROJECT_RESULTS:
+        print(f"  (your questions' results go to {out}/, not to eval/results/, which holds the project's own "
+              "benchmark: pass --out DIR to choose)")
     return 0

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..answer.index import Index
 from ..errors import LatmQaError
 from ..settings import PROJECT_ROOT, Settings
-from .metrics import load_questions
+from .gold import check_gold, read_questions
 
 SUITE_FILE = PROJECT_ROOT / "eval" / "suite.toml"
 SUITE_RETRIEVERS = ["dense", "bm25", "hybrid", "late", "fused"]
@@ -107,8 +107,10 @@ def run_report(report: SuiteReport, fmt: str, settings: Settings, work: Path, sp
     built = replace(settings, index_dir=work / f"{report.name}-{fmt}")
     made = ingest([report.sources[fmt]], built, profile=report.profile)
     index = Index.load(built.index_dir, settings=built)
-    questions = load_questions(report.questions, split)
-    questions = [q for q in questions if q.get("document", report.name) == report.name]
+    numbered = [(n, q) for n, q in read_questions(report.questions) if q.get("document", report.name) == report.name]
+    for note in check_gold(numbered, index.passages, report.questions):  # gold that cannot match is refused
+        print(f"latm-qa: note: {note}", file=sys.stderr)
+    questions = [q for _, q in numbered if split in ("all", q.get("split"))]
     if not questions:
         raise LatmQaError(f"{report.questions}: no questions for {report.name} in split {split!r}")
     result = evaluate_index(index, questions, retrievers)

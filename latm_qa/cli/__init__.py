@@ -68,13 +68,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_sections)
 
-    p = sub.add_parser("eval", help="run the retrieval benchmark in eval/ and write eval/results/")
-    p.add_argument("--questions", help="questions JSONL (default eval/questions.jsonl)")
+    p = sub.add_parser(
+        "eval", help="run the retrieval benchmark: the project's in eval/ (written to eval/results/), or your own"
+    )
+    p.add_argument(
+        "--questions",
+        help="questions JSONL (default eval/questions.jsonl); each line's answers and section are checked "
+        "against the index first",
+    )
     names = ", ".join(["naive", *get_args(Retriever)])
     p.add_argument("--retrievers", help=f"comma-separated: {names} (default: all of them)")
     p.add_argument("--split", choices=("dev", "test", "all"), default="all")
     p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
-    p.add_argument("--out", help="results directory (default eval/results)")
+    p.add_argument(
+        "--out",
+        help="results directory (default: eval/results/ for the project's questions and --suite; "
+        "eval-results/<questions file name>/ under the current folder for your own --questions)",
+    )
     p.add_argument("--beir", help="also export the set in BEIR layout into this directory")
     p.add_argument("--ablations", action="store_true", help="add rows with each technique of the default retriever off")
     p.add_argument(

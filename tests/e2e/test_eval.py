@@ -88,17 +88,17 @@ def test_every_benchmark_answer_is_in_its_gold_section(md_index):
 
 def test_bad_question_files_get_a_message_naming_the_line(md_index, tmp_path):
     cases = {
-        "not-json.jsonl": ('{"id": "a", "question": "x", "answers": ["y"]}\n{"id": \n', "line 2: not JSON"),
-        "number.jsonl": ("5\n", "line 1: every line needs an object with id (text), question (text) and answers"),
-        "answers.jsonl": ('{"id": "a", "question": "x", "answers": "y"}\n', "line 1: every line needs"),
-        "twice.jsonl": ('{"id": "a", "question": "x", "answers": []}\n' * 2, "line 2: id 'a' is used twice"),
+        "not-json.jsonl": ('{"id": "a", "question": "x", "answers": ["y"]}\n{"id": \n', ":2: not JSON"),
+        "number.jsonl": ("5\n", ":1: a number, not an object: each line is one JSON object"),
+        "answers.jsonl": ('{"id": "a", "question": "x", "answers": "y"}\n', ':1: "answers" is "y", not a list'),
+        "twice.jsonl": ('{"id": "a", "question": "x", "answers": []}\n' * 2, ":2: id 'a' is used twice"),
     }
     for name, (text, message) in cases.items():
         path = tmp_path / name
         path.write_text(text)
         done = run_cli("eval", "--index", md_index.path, "--questions", path, "--out", tmp_path / "out")
         assert done.returncode == 2 and "Traceback" not in done.stderr, name
-        assert f"{path}, {message}" in done.stderr, (name, done.stderr)
+        assert f"{path}{message}" in done.stderr, (name, done.stderr)
     missing = run_cli("eval", "--index", md_index.path, "--questions", tmp_path / "none.jsonl")
     assert missing.returncode == 2 and "cannot read benchmark questions" in missing.stderr
     # the known retriever before the unknown one runs first: over a few questions, not all of them
