@@ -138,11 +138,10 @@ def gold_cell(row: dict) -> str:
     return f"{where}: {said}" if said else where
 
 
-def questions_json(rows: list[dict], retriever: str, questions_file: str) -> str:
-    """The rows as one JSON object, a question to a line (so that a rerun's diff shows the questions that moved)."""
-    head = json.dumps({"retriever": retriever, "questions_file": questions_file}, ensure_ascii=False)[:-1]
-    body = ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
-    return f'{head}, "questions": [\n{body}\n]}}\n'
+def questions_jsonl(rows: list[dict], retriever: str) -> str:
+    """The rows as JSON Lines, a question to a line (a rerun's diff shows the questions that moved; a folder's
+    *.json stays the run's one summary, as tools that read it expect)."""
+    return "".join(json.dumps({"retriever": retriever, **r}, ensure_ascii=False) + "\n" for r in rows)
 
 
 def questions_markdown(rows: list[dict], retriever: str, title: str) -> str:

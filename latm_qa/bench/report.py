@@ -27,7 +27,7 @@ from .metrics import (
     with_typos,
 )
 from .output import export_beir, markdown_table, write_chart
-from .per_question import main_retriever, question_rows, questions_json, questions_markdown, worst_lines
+from .per_question import main_retriever, question_rows, questions_jsonl, questions_markdown, worst_lines
 
 PROJECT_QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"
 PROJECT_RESULTS = PROJECT_ROOT / "eval" / "results"  # the committed results: the project's own runs only
@@ -196,7 +196,7 @@ def evaluate_and_write(args, settings: Settings) -> int:
         questions_file=str(args.questions or "eval/questions.jsonl"),
         seconds=round(time.perf_counter() - began, 1),
         gold_check={"lines": len(numbered), "notes": notes},
-        per_question=f"{stem}-questions.json",
+        per_question={"file": f"{stem}-questions.jsonl", "table": f"{stem}-questions.md"},
     )
     out = results_dir(args.out, args.questions)
     out.mkdir(parents=True, exist_ok=True)
@@ -206,13 +206,13 @@ def evaluate_and_write(args, settings: Settings) -> int:
     write_chart(results, out / f"{stem}.png", title)
     main = main_retriever(runs)
     rows = question_rows(index, questions, runs, lines)
-    (out / f"{stem}-questions.json").write_text(questions_json(rows, main, results["questions_file"]), encoding="utf-8")
+    (out / f"{stem}-questions.jsonl").write_text(questions_jsonl(rows, main), encoding="utf-8")
     (out / f"{stem}-questions.md").write_text(questions_markdown(rows, main, title) + "\n", encoding="utf-8")
     if args.beir:
         export_beir(index, questions, Path(args.beir))
     print(table)
     print("\n".join(["", *worst_lines(rows, main)]))
-    print(f"\nWrote {out / stem}.json, .md and .png; question by question: {stem}-questions.md and .json")
+    print(f"\nWrote {out / stem}.json, .md and .png; question by question: {stem}-questions.md and .jsonl")
     if not args.out and out != PROJECT_RESULTS:
         print(f"  (your questions' results go to {out}/, not to eval/results/, which holds the project's own "
               "benchmark: pass --out DIR to choose)")

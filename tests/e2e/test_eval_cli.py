@@ -58,25 +58,26 @@ def test_a_users_questions_are_told_one_by_one_and_kept_out_of_the_projects_resu
 
     out = tmp_path / "eval-results" / "mine"
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        f"{STEM}{end}" for end in (".json", ".md", ".png", "-questions.json", "-questions.md"))
+        f"{STEM}{end}" for end in (".json", ".md", ".png", "-questions.jsonl", "-questions.md"))
     assert tree_hashes(RESULTS) == before  # the committed results are untouched
     assert f"eval-results/mine/{STEM}.json" in done.stdout and "not to eval/results/" in done.stdout
     assert "fused, question by question:" in done.stdout
 
     summary = json.loads((out / f"{STEM}.json").read_text())
     assert {"table", "by_kind", "manifest", "questions_file"} <= set(summary)  # the keys tools read, kept
-    assert summary["gold_check"] == {"lines": 4, "notes": []} and summary["per_question"] == f"{STEM}-questions.json"
+    assert summary["gold_check"] == {"lines": 4, "notes": []}
+    assert summary["per_question"] == {"file": f"{STEM}-questions.jsonl", "table": f"{STEM}-questions.md"}
 
-    table = json.loads((out / f"{STEM}-questions.json").read_text())
-    assert table["retriever"] == "fused" and [r["id"] for r in table["questions"]] == [q["id"] for q in asked]
-    assert [r["line"] for r in table["questions"]] == [1, 2, 3, 4]
-    for row in table["questions"]:  # the rank the run wrote is the rank the index gives this question
+    table = [json.loads(line) for line in (out / f"{STEM}-questions.jsonl").read_text().splitlines()]
+    assert {r["retriever"] for r in table} == {"fused"} and [r["id"] for r in table] == [q["id"] for q in asked]
+    assert [r["line"] for r in table] == [1, 2, 3, 4]
+    for row in table:  # the rank the run wrote is the rank the index gives this question
         hits = md_index.ask(row["question"], k=10, retriever="fused", keep_hits=True).hits
         ranks = [i for i, h in enumerate(hits, 1) if row["answers"] and is_relevant(h.passage.text, row["answers"])]
         assert row["rank"] == (ranks[0] if ranks else None), row["id"]
         assert row["top"]["passage_id"] == hits[0].passage.passage_id, row["id"]
         assert set(row["ranks"]) == {"bm25", "fused"} and row["ranks"]["fused"] == row["rank"]
-    by_id = {r["id"]: r for r in table["questions"]}
+    by_id = {r["id"]: r for r in table}
     gallin = by_id["q144"]  # "Who is chief executive of ...?": the case study's contact line, first
     assert gallin["rank"] == 1 and gallin["hit@1"] and gallin["outcome"] == "hit@1"
     assert gallin["top"]["citation"].startswith("§6.4 Case studies") and gallin["top"]["in_gold_section"]
