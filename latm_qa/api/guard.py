@@ -7,7 +7,10 @@ Here, per worker:
 * a connection with no request under way (new, or after a response) is closed after ``idle_seconds``;
 * a request must send its headers within ``read_seconds`` of its first byte, or gets 408 and is closed;
 * one remote address may hold ``max_client_connections`` open connections; one more gets 429 and is closed;
-* a request arriving while the worker holds over ``max_connections`` connections (or requests) gets 503.
+* the worker holds ``max_connections`` connections; one more gets 503 and is closed. A connection let in is
+  answered (its requests wait their turn for the index), so a burst is served up to the cap, not below it.
+
+A refused connection is answered at once, before its request is read, then closed after a short linger.
 
 Every refusal is JSON ``{"error": ...}`` naming what went wrong and what to do. The access log never shows a
 token sent in the query string (access_log.py).
@@ -43,7 +46,7 @@ class GuardedProtocol(H11Protocol):
             cls.limits = ApiLimits.from_env()
         self.guard: ApiLimits = cls.limits
         self.timeout_keep_alive = self.guard.idle_seconds  # uvicorn's own timer after a response
-        self.limit_concurrency = None  # checked in _guarded below, answered in JSON
+        self.limit_concurrency = None  # the cap is applied as a connection is made (connection_made), in JSON
         self.refused = False
         self._timer: asyncio.TimerHandle | None = None
         self._waiting = False  # no request under way: the idle timer runs (the read timer once bytes come)
@@ -61,13 +64,17 @@ class GuardedProtocol(H11Protocol):
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
         address = self.client[0] if self.client else None
-        cap = self.guard.max_client_connections
-        if address and cap:
-            held = sum(1 for c in self.connections if c is not self and _address(c) == address)
-            if held >= cap:
-                self._refuse(address, held, cap)
-                return
-        self._await_request()
+        others = [_address(c) for c in self.connections if c is not self and not getattr(c, "refused", False)]
+        cap, limit = self.guard.max_client_connections, self.guard.max_connections
+        if address and cap and (held := others.count(address)) >= cap:
+            self._refuse(429, "Too Many Requests", f"too many open connections from {address} ({held}; the limit "
+                         f"is {cap} per client): close idle ones or reuse one (keep-alive), then retry")
+        elif len(others) >= limit:
+            self._refuse(503, "Service Unavailable", f"the server is at capacity ({len(others)} open connections; "
+                         f"the limit is {limit} per worker): retry in a moment, or run it with more workers "
+                         "(latm-qa api --workers N) or a higher LATM_QA_API_MAX_CONNECTIONS")
+        else:
+            self._await_request()
 
     def data_received(self, data: bytes) -> None:
         if self.refused:
@@ -132,33 +139,18 @@ class GuardedProtocol(H11Protocol):
 
     # --- refusals ---
 
-    def _refuse(self, address: str, held: int, cap: int) -> None:
+    def _refuse(self, status: int, reason: str, message: str) -> None:
         self.refused = True
-        self._warn(f"refused a connection from {address}: it holds {held}, the limit per client is {cap}")
-        self.transport.write(error_response(
-            429, "Too Many Requests", f"too many open connections from {address} ({held}; the limit is {cap} per "
-            "client): close idle ones or reuse one (keep-alive), then retry", retry=True,
-        ))
+        self._warn(f"refused a connection from {self.client[0] if self.client else '?'}: {message.split(':')[0]}")
+        self.transport.write(error_response(status, reason, message, retry=True))
         if self.transport.can_write_eof():
             self.transport.write_eof()  # the answer and a FIN now; what the client still sends is read and dropped
         self._timer = self.loop.call_later(LINGER_SECONDS, self.transport.close)
 
-    def _busy(self) -> str | None:
-        limit = self.guard.max_connections
-        held = sum(1 for c in self.connections if not getattr(c, "refused", False))
-        if held <= limit and len(self.tasks) <= limit:
-            return None
-        self._warn(f"at capacity: {held} open connections, {len(self.tasks)} requests, limit {limit}")
-        return (f"the server is at capacity ({max(held, len(self.tasks))} open connections; the limit is {limit} "
-                "per worker): retry in a moment, or run it with more workers (latm-qa api --workers N) or a higher "
-                "LATM_QA_API_MAX_CONNECTIONS")
-
     def _guarded(self, app):
+        """The app, with uvicorn's plain-text 500 replaced by JSON when the app fails before it answers."""
+
         async def guarded(scope, receive, send) -> None:
-            busy = self._busy() if scope["type"] == "http" else None
-            if busy:
-                await send_error(send, 503, busy, retry=True)
-                return
             started = False
 
             async def tracked(message) -> None:
@@ -184,7 +176,5 @@ class GuardedProtocol(H11Protocol):
 
 
 def _address(connection: object) -> str | None:
-    if getattr(connection, "refused", False):
-        return None
     client = getattr(connection, "client", None)
     return client[0] if client else None

@@ -22,8 +22,8 @@ class ApiLimits:
     """Per worker process. ``max_client_connections`` 0 turns the per-client cap off (behind a proxy every
     client has the proxy's address)."""
 
-    max_connections: int = 64  # open connections beyond which a request gets 503
-    max_client_connections: int = 16  # open connections from one remote address beyond which it gets 429
+    max_connections: int = 64  # open connections a worker holds; one more is answered 503 and closed
+    max_client_connections: int = 16  # open connections one remote address holds; one more is answered 429
     idle_seconds: float = 5.0  # a connection with no request under way is closed after this
     read_seconds: float = 10.0  # a request's headers, and then its body, must arrive within this (else 408)
     max_body_bytes: int = MAX_BODY_BYTES  # a larger body gets 413
