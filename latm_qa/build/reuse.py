@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..codes import quantise
 from ..errors import LatmQaError
 from ..places.gazetteer import Gazetteer, case_study_councils
 from ..settings import Settings
@@ -37,6 +36,7 @@ from ..store.search_files import EMBEDDED, LEXICON, read_lexicons
 from ..types import Document, Passage, TokenVectors
 from .fingerprint import code_digest
 from .passages import EMBEDDING_TEXT, chunking, embedding_texts, passage_id, passage_key
+from .resume import EmbedCache, encode_resuming
 
 if TYPE_CHECKING:
     from ..embed.model import Embedder
@@ -51,9 +51,6 @@ def vector_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-ENCODE_CHUNK = 1024  # texts encoded at a time: their float32 word-piece vectors are kept only until quantised
-
-
 def embed_reusing(
     keys: list[str],
     texts: list[str],
@@ -64,10 +61,12 @@ def embed_reusing(
     progress: Callable[[str, int, int], None] | None,
     stage: str,
     old_tokens: dict[str, int] | None = None,
+    cache: EmbedCache | None = None,
 ) -> tuple[np.ndarray, list]:
     """Old vectors (by ``keys``, from ``old``) where the text is unchanged, fresh ones for the rows in
-    ``todo`` (``embedder`` is needed only when there are any). With ``old_tokens`` (passages: the old
-    passage of each key), also the word pieces: the old passage's number where reused, fresh int8
+    ``todo`` (``embedder`` is needed only when there are any; each distinct text is encoded once, and with
+    ``cache`` only those an interrupted run left unfinished: resume.py). With ``old_tokens`` (passages: the
+    old passage of each key), also the word pieces: the old passage's number where reused, fresh int8
     (codes, scales) computed in the same pass; ``settle_tokens`` makes them one TokenVectors."""
     out = np.zeros((len(keys), dim), dtype="float32")
     empty = (np.zeros((0, dim), "int8"), np.zeros(0, "float32"))
@@ -75,16 +74,13 @@ def embed_reusing(
     for i, key in enumerate(keys):
         if key in old:
             out[i] = old[key]
-    tick = (lambda n: progress(stage, n, len(todo))) if progress else None
     todo = sorted(todo, key=lambda i: len(texts[i]))  # like lengths together: less padding in each batch
-    for begin in range(0, len(todo), ENCODE_CHUNK):  # float32 word-piece vectors for one chunk at a time
-        chunk = todo[begin : begin + ENCODE_CHUNK]
-        fresh, fresh_tokens = embedder.encode_with_tokens(
-            [texts[i] for i in chunk], progress=tick, tokens=old_tokens is not None
-        )
-        out[chunk] = fresh
-        for i, matrix in zip(chunk, fresh_tokens, strict=False):
-            rows[i] = quantise(matrix)
+    fresh = encode_resuming([keys[i] for i in todo], [texts[i] for i in todo], embedder, progress, stage,
+                            old_tokens is not None, cache)
+    for i in todo:
+        out[i], piece = fresh[keys[i]]
+        if old_tokens is not None:
+            rows[i] = piece
     return out, rows
 
 

@@ -126,12 +126,13 @@ def token_manifest(tokens: TokenVectors, settings: Settings, approximate: bool =
     return stated
 
 
-def settle_sentences(keys: list[str], texts: list[str], todo: list[int], old, dim: int, embedder, progress
-                     ) -> TokenVectors:
+def settle_sentences(keys: list[str], texts: list[str], todo: list[int], old, dim: int, embedder, progress,
+                     cache=None) -> TokenVectors:
     """Every sentence's vector as one int8 row (segments as for word pieces): the old sentence's where
-    its text is unchanged (``old``: build/reuse.Previous), fresh for the sentences in ``todo``."""
+    its text is unchanged (``old``: build/reuse.Previous), fresh for the sentences in ``todo`` (those an
+    interrupted ingest finished from ``cache``, a resume.EmbedCache)."""
     fresh, _ = embed_reusing([keys[i] for i in todo], [texts[i] for i in todo], list(range(len(todo))), {}, dim,
-                             embedder, progress, "embedding sentences")  # only new ones: nothing to reuse here
+                             embedder, progress, "embedding sentences", cache=cache)  # only new ones here
     codes, scales = quantise(fresh)
     rows: list = [old.sentences.get(key) for key in keys]
     for j, i in enumerate(todo):

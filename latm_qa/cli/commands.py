@@ -22,19 +22,11 @@ def _settings(args: argparse.Namespace):
 
 
 def _progress():
-    """A tqdm bar per stage on stderr; silent when stderr is not a terminal."""
-    from tqdm import tqdm
+    """Progress on stderr (cli/progress.py): a tqdm bar per stage on a terminal, plain lines with rate and
+    time left every ~10 s otherwise; and the bars to close when the ingest ends."""
+    from .progress import progress_for
 
-    bars: dict[str, tqdm] = {}
-
-    def update(stage: str, n: int, total: int) -> None:
-        if stage not in bars:
-            bars[stage] = tqdm(
-                total=total, desc=stage, unit="", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False
-            )
-        bars[stage].update(n)
-
-    return update, bars
+    return progress_for(sys.stderr)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -190,4 +190,4 @@ def _publish(index_dir: Path, manifest: dict) -> None:
 
 
 def _is_ours(name: str) -> bool:
-    return name == LOCK or name.startswith((BUILDING, "v-", f".{MANIFEST}."))
+    return name in (LOCK, ".embedded") or name.startswith((BUILDING, "v-", f".{MANIFEST}."))  # build/resume.py
