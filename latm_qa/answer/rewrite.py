@@ -30,8 +30,11 @@ def clean_question(question: object, max_chars: int = 2000) -> tuple[str, bool]:
     text = _INVISIBLE.sub("", question)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = re.sub(r"\s+", " ", text).strip()
-    if not re.search(r"\w", text):
+    if not text:
         raise QueryError('the question is empty: type a question about the report, e.g. "What does it recommend?"')
+    if not re.search(r"\w", text):
+        raise QueryError('the question has no words (only symbols or emoji): ask in plain English, e.g. '
+                         '"What does the report recommend?"')
     cut = len(text) > max_chars
     if cut:
         text = text[:max_chars].rsplit(" ", 1)[0] or text[:max_chars]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import unicodedata
 from importlib import metadata
 from typing import Annotated
 
@@ -87,21 +86,9 @@ class TokenCheck:
             )
 
 
-def only_symbols(text: str) -> bool:
-    """Visible characters but no letter or digit (emoji, punctuation); a blank question is the engine's "empty"."""
-    visible = any(not ch.isspace() and unicodedata.category(ch)[0] != "C" for ch in text)
-    return visible and not any(ch.isalnum() for ch in text)
-
-
 def answer(live: LiveIndex, question: Question, abstain: bool) -> dict:
     """One question through the live index, checked first for what the engine would not refuse itself."""
     loaded = live.current()
-    if only_symbols(question.question):
-        raise ApiError(
-            422,
-            "the question has no words (only symbols/emoji): ask in plain English, e.g. "
-            '"What does the report recommend?"',
-        )
     limit = loaded.index.settings.max_question_chars
     if len(question.question) > limit:
         raise ApiError(

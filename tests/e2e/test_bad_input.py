@@ -213,13 +213,17 @@ def test_index_path_that_is_a_file_or_unwritable_is_refused(tmp_path):
 # --- questions ---
 
 EMPTY = "latm-qa: error: the question is empty: type a question about the report"
+NO_WORDS = "latm-qa: error: the question has no words (only symbols or emoji): ask in plain English"
 
 
-@pytest.mark.parametrize("question", ["", "   \t  ", "\x07\x1b\u202e\u200f", "💷🏛️", "?!"])
-def test_cli_refuses_empty_questions_in_one_line(question, index_dir):
+@pytest.mark.parametrize(("question", "message"), [
+    ("", EMPTY), ("   \t  ", EMPTY), ("\x07\x1b\u202e\u200f", EMPTY), ("💷🏛️", NO_WORDS), ("?!", NO_WORDS),
+    ("😀" * 500, NO_WORDS),
+])
+def test_cli_refuses_questions_with_no_words_in_one_line(question, message, index_dir):
     out = run_cli("search", question, "--index", index_dir, timeout=60)
     assert out.returncode == 2 and out.stdout == "" and "Traceback" not in out.stderr
-    assert len(out.stderr.splitlines()) == 1 and out.stderr.startswith(EMPTY)
+    assert len(out.stderr.splitlines()) == 1 and out.stderr.startswith(message)
 
 
 @pytest.mark.parametrize(("k", "message"), [("0", "0 passages shows nothing"), ("-3", "-3 passages shows nothing"),
@@ -274,8 +278,10 @@ def test_questions_that_are_long_odd_or_hostile_behave(md_index):
     one_word = md_index.ask("x" * 100_000, k=3)
     assert one_word.truncated and (one_word.abstained or one_word.hits)
 
-    for empty in ("", " \n\t ", "\x00\x01\u202e", "👍👍"):
+    for empty in ("", " \n\t ", "\x00\x01\u202e"):
         with pytest.raises(QueryError, match="the question is empty"):
             md_index.ask(empty)
+    with pytest.raises(QueryError, match=r"the question has no words \(only symbols or emoji\)"):
+        md_index.ask("👍👍")
     with pytest.raises(QueryError, match="the question must be text, got NoneType"):
         md_index.ask(None)  # type: ignore[arg-type]

@@ -166,7 +166,7 @@ def test_without_a_token_the_api_is_open(live):
         ({"question": "savings", "document": "other.pdf"}, "no document 'other.pdf' in this index"),
         ({"question": "savings", "part": "recipes"}, "no part 'recipes' in this index"),
         ({"question": " \u200b "}, "the question is empty"),
-        ({"question": "\U0001f600" * 500}, "the question has no words (only symbols/emoji): ask in plain English"),
+        ({"question": "\U0001f600" * 500}, "the question has no words (only symbols or emoji): ask in plain English"),
         ({"question": "?!? ... \u2014 \u00a3"}, "the question has no words"),
         ({"question": "savings", "retriever": "rerank"}, "needs a cross-encoder and this server has none"),
         ({"question": "word " * 500}, "the limit is 2000 (max_question_chars)"),
