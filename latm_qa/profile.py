@@ -1,13 +1,11 @@
 """Report knowledge as data: what is particular to a report, from the documents and an optional profile.
 
 Derived from the documents at ingest: the report's title, its chapters, its parts (sub-heading titles that
-repeat under two chapters or more, such as "Benefits" or "Checklist"), example questions built from its
-own headings. An optional TOML profile beside the reports adds what a maintainer knows: a title and
-publisher line, welcome text, example questions, a chapter's short label and the words that name it in
-a question, the words that ask for a part, and the place gazetteer to read place descriptions with. It
-is found as ``<stem>.toml`` beside ``<stem>.md`` (that report's), ``profile.toml`` in a report's folder
-(every report's there) or given with ``latm-qa ingest --profile FILE``. Both are stored in the index
-(``profile.json``) and read back as one Knowledge; with no profile everything is derived.
+repeat under two chapters or more, such as "Benefits"), example questions built from its own headings. An
+optional TOML profile (profile_file.py) adds what a maintainer knows: title and publisher line, welcome text,
+examples, a chapter's label and the words that name it, the words that ask for a part, the place gazetteer,
+search weights. Each document of a library has its own Knowledge, from its own profile; the Library holds
+them and the library's view of them all, stored in the index (``profile.json``).
 """
 
 from __future__ import annotations
@@ -16,14 +14,12 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from itertools import zip_longest
 
-from .errors import InputFileError
-from .profile_file import part_entry, read_profile  # noqa: F401 - read_profile is this module's to callers
+from .profile_file import find_profiles, merge_profiles, part_entry, read_profile  # noqa: F401 - callers' too
 from .text import QUESTION_STOP_WORDS, stem, strip_number
 from .types import Document
 
-PROFILE_FILE = "profile.toml"
 EXAMPLES = 6  # example questions offered on the page
 SHORT_TITLE = 8  # words: a title short enough to ask about in an example or list in the welcome text
 NAME_WORDS = 4  # words: a chapter title short enough to be a topic's name ("Shared services")
@@ -78,35 +74,72 @@ class Knowledge:
         return cls(**derived, profile=data.get("profile"))
 
 
-def find_profiles(sources: Sequence[Path], given: Path | None = None) -> list[Path]:
-    """The profile files for these source files: the one given, else each file's own ``<stem>.toml``
-    and its folder's ``profile.toml``, each once."""
-    if given is not None:
-        if not Path(given).is_file():
-            raise InputFileError(f"{given}: no such profile file; give a .toml profile (see docs/behaviour.md)")
-        return [Path(given)]
-    found: list[Path] = []
-    for source in sources:
-        for candidate in (source.with_suffix(".toml"), source.parent / PROFILE_FILE):
-            if candidate.is_file() and candidate not in found:
-                found.append(candidate)
-    return found
+@dataclass(frozen=True)
+class Library:
+    """The knowledge of an index: each document's own (``documents``: (doc_id, Knowledge), in the library's
+    order) and the library's view of them all (``knowledge``; for one document, that document's own)."""
+
+    knowledge: Knowledge
+    documents: tuple[tuple[str, Knowledge], ...] = ()
+
+    def of(self, doc_id: str) -> Knowledge | None:
+        return next((k for d, k in self.documents if d == doc_id), None)
+
+    @property
+    def placed(self) -> frozenset[str]:
+        """The documents whose own profile names the place gazetteer."""
+        return frozenset(d for d, k in self.documents if k.gazetteer)
+
+    def to_json(self) -> dict:
+        """profile.json: the library's Knowledge, plus each document's own under "documents" by its id."""
+        return {**self.knowledge.to_json(), "documents": {d: k.to_json() for d, k in self.documents}}
+
+    @classmethod
+    def from_json(cls, data: dict | None, documents: Sequence[Document]) -> Library:
+        """The library as stored. A version written before each document had its own (one Knowledge) applies
+        that to every document, as it did; one written before profiles is derived with the gazetteer it was
+        built with."""
+        knowledge = Knowledge.from_json(data) if data else derive(documents, {"places": {"gazetteer": "uk-councils"}})
+        own = (data or {}).get("documents")
+        if own is None:
+            return cls(knowledge, tuple((d.doc_id, knowledge) for d in documents))
+        return cls(knowledge, tuple(
+            (d.doc_id, Knowledge.from_json(own[d.doc_id]) if d.doc_id in own else derive([d], None)) for d in documents
+        ))
 
 
-def merge_profiles(profiles: Sequence[dict]) -> dict | None:
-    """One profile from several: later tables add to earlier ones; lists of examples join."""
-    if not profiles:
-        return None
-    out: dict = {}
-    for profile in profiles:
-        for table, values in profile.items():
-            merged = out.setdefault(table, {})
-            for key, value in values.items():
-                if key == "examples" and key in merged:
-                    merged[key] = [*merged[key], *value]
-                else:
-                    merged[key] = value
-    return out
+def derive_library(documents: Sequence[Document], tables: dict[str, dict | None]) -> Library:
+    """Each document's knowledge from its own profile tables (``tables``, by its path), and the library's: for
+    one document, its own; for several, a view of them all (``_library_view``)."""
+    own = tuple((d.doc_id, derive([d], tables.get(d.path))) for d in documents)
+    if len(own) != 1:
+        return Library(_library_view(documents, [k for _, k in own]) if own else derive(documents, None), own)
+    return Library(own[0][1], own)
+
+
+def _library_view(documents: Sequence[Document], own: list[Knowledge]) -> Knowledge:
+    """What the page says of several reports: a [report] title or publisher only if every document's is the
+    same ("Library of 3 reports" otherwise), the documents' titles, examples from each in turn, every part,
+    search weights and profile only if every document's are the same (else the defaults). A chapter belongs
+    to its document: the library has none of its own."""
+    titles, publishers = {(k.profile or {}).get("report", {}).get("title", "") for k in own}, {k.publisher for k in own}
+    named = [d.title for d in documents[:EXAMPLES]] + [f"{len(documents) - EXAMPLES} more"][: len(documents) > EXAMPLES]
+    intents: dict[str, str] = {}
+    for part, words in (pair for k in own for pair in k.part_intents):
+        intents.setdefault(part, words)
+    turns = zip_longest(*(k.examples for k in own))  # each document's first example, then each one's second...
+    return Knowledge(
+        title=titles.pop() if len(titles) == 1 and "" not in titles else f"Library of {len(own)} reports",
+        publisher=publishers.pop() if len(publishers) == 1 else "",
+        description=f"The library holds {', '.join(named[:-1])} and {named[-1]}.",
+        examples=tuple(dict.fromkeys(q for turn in turns for q in turn if q))[:EXAMPLES],
+        parts=tuple(dict.fromkeys(p for k in own for p in k.parts)),
+        part_intents=tuple(intents.items()),
+        topic_parts=tuple(dict.fromkeys(p for k in own for p in k.topic_parts)),
+        gazetteer=next((k.gazetteer for k in own if k.gazetteer), ""),
+        search=own[0].search if all(k.search == own[0].search for k in own) else (),
+        profile=own[0].profile if all(k.profile == own[0].profile for k in own) else None,
+    )
 
 
 def derive(documents: Sequence[Document], profile: dict | None) -> Knowledge:

@@ -40,7 +40,7 @@ MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 DOCUMENTS = "documents.jsonl"
 VECTORS = "vectors.faiss"
-PROFILE = "profile.json"  # the report knowledge (profile.Knowledge); an index from before it has none
+PROFILE = "profile.json"  # the report knowledge (profile.Library: each document's own); an index from before has none
 _VERSION_NAME = re.compile(r"^v-[0-9A-Za-z.\-]+$")
 # numpy reads a .npy header with ast.literal_eval, and CPython 3.11's AST conversion is not thread-safe
 # ("SystemError: AST constructor recursion depth mismatch" when two threads load at once): one at a time.
