@@ -176,8 +176,8 @@ def after_the_report_step(index: Index, query: Query) -> None:
 
 
 def off_topic_step(index: Index, query: Query) -> None:
-    if not query.ranked:
-        return
+    if not query.ranked or index.passages[query.ranked[0]].document not in index.facts.placed:
+        return  # (the gazetteer tells councils only in the reports whose profile names it)
     named = off_topic_councils(query.text, index.facts.about[query.ranked[0]], index.facts.places)
     if named:
         reason = f"the passages closest to it are not about {_either(named)}"

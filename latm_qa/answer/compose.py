@@ -21,7 +21,6 @@ from ..retrieve import QueryVectors
 from ..retrieve import score as score_corpus
 from ..retrieve.prior import has_figure
 from .kinds import answer_form, parts
-from .present import citation
 from .results import AnswerPoint, Hit
 from .select import answer_text, answering_scores
 
@@ -60,7 +59,7 @@ def _part_points(index: Index, query: Query, part: str, label: str) -> list[Answ
     the question's filters); that passage becomes a card of its own when it is not shown already."""
     vector, tokens, pieces = index.embedder.encode_query_tokens(part)
     vectors = QueryVectors(vector, tokens, pieces)
-    final = score_corpus(index.corpus, part, vectors, query.retriever, index.settings).final
+    final = score_corpus(index.corpus, part, vectors, query.retriever, index.search_settings(query.filters)).final
     mask = query.filters.mask(index.passages) if query.filters else np.ones(len(final), dtype=bool)
     if not mask.any():
         return []
@@ -114,4 +113,4 @@ def _one_per_card(index: Index, query: Query) -> list:
 def _point(index: Index, query: Query, rank: int, sentence: int, label: str) -> AnswerPoint:
     passage = index.passages[query.order[rank - 1]]
     found = index.corpus.sentences[sentence]
-    return AnswerPoint(answer_text(passage, found["start"], found["end"]), rank, citation(passage), label)
+    return AnswerPoint(answer_text(passage, found["start"], found["end"]), rank, index.cite(passage), label)

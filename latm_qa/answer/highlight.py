@@ -13,7 +13,6 @@ from ..retrieve.prior import CONTACT_INTENT, QUANTITY_INTENT, has_contact_detail
 from ..store.bm25 import Bm25
 from ..text import leading_rows, table_header_size
 from ..types import Passage
-from .present import citation
 from .results import Hit
 from .select import answer_span, answer_text, answering_scores
 
@@ -117,4 +116,4 @@ def short_answer(index: Index, query: Query) -> None:
     start, end = answer_span(query.answering, rows, corpus.sentences, index.settings.answer_join_margin)
     inside = [(s, e) for s, e in top.highlights if not (start <= s and e <= end)]
     query.hits[0] = replace(top, highlights=((start, end), *inside))
-    query.answer, query.answer_citation = answer_text(top.passage, start, end), citation(top.passage)
+    query.answer, query.answer_citation = answer_text(top.passage, start, end), index.cite(top.passage)

@@ -11,12 +11,13 @@ import numpy as np
 from ..build.passages import embedding_texts
 from ..errors import IndexMismatchError, ModelLoadError
 from ..places.gazetteer import case_study_councils
-from ..profile import Knowledge, derive
+from ..profile import Library
 from ..retrieve import Corpus, Filters
 from ..settings import Retriever, Settings, load_settings
 from ..store.files import data_dir, read_index_files, read_knowledge
 from ..store.search_files import read_search_files
-from ..types import Document
+from ..types import Document, Passage
+from .cite import citation
 from .highlight import Highlighter
 from .pipeline import Query, run
 from .report import ReportFacts
@@ -25,11 +26,9 @@ from .select import SentenceTokens
 from .spelling import Speller
 
 
-def load_knowledge(path: Path, manifest: dict, documents: list[Document]) -> Knowledge:
-    """The index's report knowledge as ingest stored it; for an index written before profiles, derived
-    from its documents with the gazetteer it was built with."""
-    stored = read_knowledge(path, manifest)
-    return Knowledge.from_json(stored) if stored else derive(documents, {"places": {"gazetteer": "uk-councils"}})
+def load_library(path: Path, manifest: dict, documents: list[Document]) -> Library:
+    """The index's report knowledge as ingest stored it, each document's own and the library's (profile.py)."""
+    return Library.from_json(read_knowledge(path, manifest), documents)
 
 
 @lru_cache(maxsize=1)
@@ -52,13 +51,16 @@ class Index:
         manifest, documents, passages, vectors, sentences, sentence_vectors, tokens = read_index_files(self.path)
         self.manifest, self.documents, self.passages = manifest, documents, passages
         self.model_name: str = manifest["model"]
-        self.knowledge = load_knowledge(self.path, manifest, documents)
+        self.library = load_library(self.path, manifest, documents)
+        self.knowledge = self.library.knowledge  # for one document, its own; for several, the library's view
         self.settings = replace(settings, **dict(self.knowledge.search))  # the report's own weights
         stored = read_search_files(data_dir(self.path, manifest), len(passages), len(sentences))
-        self.facts = ReportFacts.of(documents, passages, self.knowledge.gazetteer, stored.lexicons)
+        placed = self.library.placed  # the gazetteer only for the documents whose own profile names it
+        self.facts = ReportFacts.of(documents, passages, self.knowledge.gazetteer, stored.lexicons, placed)
         embedded = stored.embedded or self._embedded(manifest)
+        own = dict(self.library.documents) if len(documents) > 1 else None  # each document's own part intents
         self.corpus = Corpus(
-            passages, embedded, vectors, sentences, sentence_vectors, tokens, self.knowledge, stored.passages_bm25
+            passages, embedded, vectors, sentences, sentence_vectors, tokens, self.knowledge, stored.passages_bm25, own
         )
         self.highlighter = Highlighter(sentences, passages, stored.sentences_bm25)
         self.sentence_tokens = SentenceTokens(self)  # which token vectors make each sentence, when first needed
@@ -72,7 +74,8 @@ class Index:
         written = manifest.get("settings", {})
         # as the index was written: an index from before EMBEDDING_TEXT 2 has no councils in its headers
         named = self.facts.places.active and written.get("embedding_text", 1) >= 2
-        councils = case_study_councils(self.passages, self.facts.places) if named else {}
+        placed = [p for p in self.passages if p.document in self.facts.placed]
+        councils = case_study_councils(placed, self.facts.places) if named else {}
         return embedding_texts(self.passages, bool(written.get("embed_headings", True)), councils)
 
     @classmethod
@@ -86,6 +89,20 @@ class Index:
                 f"search without --model, or rebuild with `latm-qa ingest --model {model} --index {index.path}`"
             )
         return index
+
+    def cite(self, passage: Passage) -> str:
+        """A passage's citation, naming its document when the index holds several."""
+        return citation(passage, with_document=len(self.documents) > 1)
+
+    def search_settings(self, filters: Filters | None) -> Settings:
+        """The settings a question is scored with: a document's own [search] weights when the index holds it
+        alone (``settings``) or the question is asked of it alone (a document filter naming only it), else the
+        library's (the defaults, unless every document's profile sets the same)."""
+        if len(self.documents) < 2 or not filters or not filters.documents:
+            return self.settings
+        named = [d for d in self.documents if {d.doc_id, d.doc_id.split("#")[0]} & set(filters.documents)]
+        own = self.library.of(named[0].doc_id) if len(named) == 1 else None
+        return replace(self.settings, **dict(own.search)) if own else self.settings
 
     def ask(
         self,

@@ -72,7 +72,7 @@ class Query:
         """Whether hits are ranked and highlighted (no cross-encoder or highlighting time on hits not shown)."""
         return self.keep_hits or not self.abstained
 
-    def result(self) -> SearchResult:
+    def result(self, documents: int = 1) -> SearchResult:
         abstained = self.abstained
         return SearchResult(
             question=self.typed,
@@ -88,6 +88,7 @@ class Query:
             form=self.form,
             points=self.points,
             probability=self.probability,
+            documents=documents,
         )
 
 
@@ -134,4 +135,4 @@ def run(index: Index, query: Query) -> SearchResult:
     """Run the question through every step the index's settings name, in order."""
     for step in steps_for(index.settings):
         step(index, query)
-    return query.result()
+    return query.result(len(index.documents))

@@ -2,49 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
 
-from ..retrieve.prior import passage_part
 from ..types import Passage, PlaceReading
+from .cite import citation, pages_label, section_label, short_title  # noqa: F401 - this module's to callers too
 from .results import AnswerPoint, Check, Correction, Hit, SearchResult
 
 
-def section_label(passage: Passage) -> str:
-    """ "§4.4 Case studies — Kirklees Council (2013-Present)", "§2.2 Benefits", "About us"; in a
-    report without numbered headings, the heading path: "Shared services › Case studies — Rutland"."""
-    numbered = bool(re.match(r"\d", passage.section))
-    if passage.section_kind == "case_study":
-        part = passage_part(passage.heading_path, True)
-        where = f"§{passage.section} {part}" if numbered else " › ".join(passage.heading_path[:-1])
-        return f"{where} — {passage.section_title}"
-    if passage.section_kind == "subheading":  # "§1 Economic context and public finances — Growth"
-        where = f"§{passage.section} {passage_part(passage.heading_path, True)}" if numbered else ""
-        return f"{where} — {passage.section_title}" if where else " › ".join(passage.heading_path)
-    if passage.section_kind in ("chapter", "subsection"):
-        return f"§{passage.section} {passage.section_title}"
-    if passage.section_kind == "unnumbered":
-        return " › ".join(passage.heading_path)
-    return passage.section_title
-
-
-def pages_label(pages: tuple[int, ...]) -> str:
-    if not pages:
-        return ""
-    return f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}–{pages[-1]}"
-
-
-def citation(passage: Passage, with_document: bool = False) -> str:
-    """The full citation line of a passage, e.g. "§4.4 Case studies — Kirklees Council (2013-Present), p. 8"."""
-    parts = [section_label(passage)]
-    if passage.pages:
-        parts.append(pages_label(passage.pages))
-    text = ", ".join(parts)
-    return f"{text} · {passage.document_title}" if with_document else text
-
-
-def hit_to_json(hit: Hit) -> dict:
+def hit_to_json(hit: Hit, with_document: bool = False) -> dict:
+    """A hit as the JSON contract has it; its ``citation`` names the document with ``with_document`` (an index
+    of several reports)."""
     p = hit.passage
     return {
         "rank": hit.rank,
@@ -62,20 +30,21 @@ def hit_to_json(hit: Hit) -> dict:
         "case_study": p.section_title if p.section_kind == "case_study" else None,
         "chapter_title": p.chapter_title,
         "document_title": p.document_title,
-        "citation": citation(p),
+        "citation": citation(p, with_document),
         "fused_score": None if hit.fused_score is None else round(float(hit.fused_score), 6),
         "table_header": p.table_header,
         "probability": None if hit.probability is None else round(hit.probability, 4),
     }
 
 
-def suggestion_to_json(passage: Passage) -> dict:
+def suggestion_to_json(passage: Passage, with_document: bool = False) -> dict:
     return {
         "section": passage.section,
         "section_title": passage.section_title,
         "heading_path": list(passage.heading_path),
         "document": passage.document,
-        "citation": citation(passage),
+        "document_title": passage.document_title,
+        "citation": citation(passage, with_document),
     }
 
 
@@ -84,10 +53,10 @@ def result_to_json(result: SearchResult, question_id: object = None) -> dict:
         "id": question_id,
         "question": result.question,
         "abstained": result.abstained,
-        "hits": [hit_to_json(h) for h in result.hits],
+        "hits": [hit_to_json(h, result.documents > 1) for h in result.hits],
         "answer": result.answer,
         "answer_citation": result.answer_citation,
-        "suggestions": [suggestion_to_json(p) for p in result.suggestions],
+        "suggestions": [suggestion_to_json(p, result.documents > 1) for p in result.suggestions],
         "truncated": result.truncated,
         "confidence": round(result.confidence, 4),
         "not_in_report": list(result.not_in_report),
@@ -156,10 +125,11 @@ def format_plain(result: SearchResult) -> str:
     if result.abstained:
         why, meant = abstention_reason(result)
         because = f" ({why})" if why else ""
-        lines.append(f"The report does not seem to answer this question{because}." + (f" {meant}" if meant else ""))
+        nothing = "None of the reports seems" if result.documents > 1 else "The report does not seem"
+        lines.append(f"{nothing} to answer this question{because}." + (f" {meant}" if meant else ""))
         if result.suggestions:
             lines.append("Nearest sections:")
-            lines += [f"  - {citation(p)}" for p in result.suggestions]
+            lines += [f"  - {result.cite(p)}" for p in result.suggestions]
         return "\n".join(lines)
     if result.points:
         lines.append("Answer:")
@@ -168,7 +138,7 @@ def format_plain(result: SearchResult) -> str:
     elif result.answer:
         lines += [f"Answer: {result.answer}", f"        ({result.answer_citation})", ""]
     for hit in result.hits:
-        lines.append(f"[{hit.rank}] {citation(hit.passage)}   score {hit.score:.3f}")
+        lines.append(f"[{hit.rank}] {result.cite(hit.passage)}   score {hit.score:.3f}")
         lines += ["    " + line for line in hit.passage.shown_text.split("\n") if line.strip()]
         lines.append("")
     return "\n".join(lines).rstrip()

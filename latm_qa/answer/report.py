@@ -4,7 +4,7 @@ each passage is about."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from ..build.lexicon import lexicons, merged
@@ -23,6 +23,7 @@ class ReportFacts:
     places: Gazetteer  # the councils it names, and how place descriptions map onto them
     about: list[str]  # per passage: what it is about (heading path and text; a case study's whole text)
     repeated_titles: frozenset[str] = frozenset()  # titles heading several sections ("benefits"): parts
+    placed: frozenset[str] = frozenset()  # the documents the gazetteer reads places for (their profile names it)
 
     @classmethod
     def of(
@@ -31,10 +32,14 @@ class ReportFacts:
         passages: Sequence[Passage],
         gazetteer: str = "",
         stored: Sequence[dict] | None = None,
+        placed: Collection[str] | None = None,
     ) -> ReportFacts:
         """The facts of a library; ``stored`` its documents' lexicons as ingest stored them (lexicon.py),
-        else they are worked out here from the texts."""
-        texts = [d.text for d in documents]
+        else they are worked out here from the texts. The ``gazetteer`` reads places for the documents
+        ``placed`` (their ids; None: every document), narrowed to the councils they name."""
+        placed = frozenset(d.doc_id for d in documents) if placed is None else frozenset(placed)
+        placed = placed if gazetteer else frozenset()
+        texts = [d.text for d in documents if d.doc_id in placed]
         vocabulary, table, acronyms = merged(lexicons(documents, {s["sha256"]: s for s in stored or ()}))
         return cls(
             vocabulary=vocabulary,
@@ -42,9 +47,10 @@ class ReportFacts:
             acronym_table=table,
             acronyms=acronyms,
             acronym_words=frozenset(acronyms | set(table)),
-            places=Gazetteer.from_texts(texts) if gazetteer else Gazetteer.none(),
+            places=Gazetteer.from_texts(texts) if placed else Gazetteer.none(),
             about=about_texts(passages),
             repeated_titles=frozenset(repeated_titles(passages)),
+            placed=placed,
         )
 
 

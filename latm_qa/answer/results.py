@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..types import Passage, PlaceReading
+from .cite import citation
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,11 @@ class SearchResult:
     form: str = "single"  # the form of answer the question needs (kinds.answer_form)
     points: tuple[AnswerPoint, ...] = ()  # a composed answer's sentences, when the question needs several
     probability: float | None = None  # the calibrated chance that the first card holds the answer
+    documents: int = 1  # how many documents the index held: with several, every citation names its document
+
+    def cite(self, passage: Passage) -> str:
+        """A passage's citation as this answer gives it: naming its document when the index holds several."""
+        return citation(passage, with_document=self.documents > 1)
 
     @property
     def confidence_words(self) -> str:

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 def score(index: Index, query: Query) -> None:
     vector, tokens, pieces = index.embedder.encode_query_tokens(query.searched)
     query.vectors = QueryVectors(vector, tokens, pieces)
-    query.scores = score_corpus(index.corpus, query.searched, query.vectors, query.retriever, index.settings)
+    settings = index.search_settings(query.filters)  # a document's own weights when asked of it alone
+    query.scores = score_corpus(index.corpus, query.searched, query.vectors, query.retriever, settings)
 
 
 def rank(index: Index, query: Query) -> None:

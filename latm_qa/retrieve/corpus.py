@@ -33,6 +33,7 @@ class Corpus:
         tokens: TokenVectors,
         knowledge: Knowledge | None = None,
         bm25: Bm25 | None = None,
+        documents: dict[str, Knowledge] | None = None,  # each document's own knowledge, in a library of several
     ) -> None:
         self.passages = list(passages)
         self.embedded = embedded
@@ -47,7 +48,7 @@ class Corpus:
         self.sentence_starts = np.array(
             [rows[0] if rows else len(sentences) for rows in self.sentence_rows], dtype="int64"
         )
-        self.structure = Structure.of(self.passages, knowledge)
+        self.structure = Structure.of(self.passages, knowledge, documents)
         self.labels = Labels(self.passages)
 
     def __len__(self) -> int:

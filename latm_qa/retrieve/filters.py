@@ -53,7 +53,8 @@ class Filters:
 
     def check(self, passages: list[Passage]) -> None:
         """Refuse a document, chapter or part that no passage has: it would filter everything out and
-        read as "the report does not answer this"."""
+        read as "the report does not answer this". In a library, refuse a chapter that more than one of the
+        documents searched has (every report has a §1): the document filter must say whose."""
         wanted = [("document", "documents", v) for v in self.documents] + [
             ("chapter", "chapters", v) for v in self.chapters
         ] + [("part", "parts", v) for v in self.parts]
@@ -67,3 +68,18 @@ class Filters:
                     known = [_part_of(p).lower() for p in passages]
                 choices = ", ".join(f'"{k}"' for k in dict.fromkeys(known) if k)
                 raise QueryError(f"no {label} {value!r} in this index: choose from {choices}")
+            if field == "chapters":
+                _one_document(value, passages, Filters(documents=self.documents, chapters=(value,)).mask(passages))
+
+
+def _one_document(chapter: str, passages: list[Passage], keep: np.ndarray) -> None:
+    """Refuse a chapter that several documents have, naming them and the fix."""
+    found = list(dict.fromkeys(p.document for p, kept in zip(passages, keep, strict=True) if kept))
+    if len(found) > 1:
+        files = [d.split("#")[0] for d in found]
+        names = [f if files.count(f) == 1 else d for f, d in zip(files, found, strict=True)]
+        raise QueryError(
+            f"chapter {chapter!r} is in {len(found)} documents of this index ({', '.join(names)}): say which with a "
+            f"document filter (--document {names[0]}; `document` in the API; the page's Document filter), "
+            f"or ask without the chapter"
+        )

@@ -123,13 +123,20 @@ class Structure:
     topic_intents: dict[str, str]  # the same for the parts that point at a topic told elsewhere
 
     @classmethod
-    def of(cls, passages: list[Passage], knowledge: Knowledge | None = None) -> Structure:
+    def of(
+        cls, passages: list[Passage], knowledge: Knowledge | None = None, documents: dict[str, Knowledge] | None = None
+    ) -> Structure:
+        """``knowledge`` says which questions ask for which part; in a library of several reports, each
+        document's own (``documents``, by id) does for its passages only, so its parts are named with it."""
+        parts = [passage_part(p.heading_path, p.section_kind == "case_study") for p in passages]
         intents = dict(knowledge.part_intents) if knowledge else {}
         topics = set(knowledge.topic_parts) if knowledge else set()
+        if documents:
+            parts = [_own(p.document, part) for p, part in zip(passages, parts, strict=True)]
+            intents = {_own(d, part): words for d, k in documents.items() for part, words in k.part_intents}
+            topics = {_own(d, part) for d, k in documents.items() for part in k.topic_parts}
         return cls(
-            parts=np.array(
-                [passage_part(p.heading_path, p.section_kind == "case_study") for p in passages], dtype=object
-            ),
+            parts=np.array(parts, dtype=object),
             has_contact=np.array([has_contact_details(p.text) for p in passages], dtype=bool),
             about=np.array([about_the_report(p) for p in passages], dtype=bool),
             sections=np.array([" / ".join(p.heading_path) for p in passages], dtype=object),
@@ -169,6 +176,12 @@ class Structure:
         if not len(scores) or not asked.any():
             return np.zeros(len(scores), dtype="float32")
         return ((asked > 0) & self.on_topic(int(np.argmax(scores)), np.flatnonzero(asked))).astype("float32")
+
+
+def _own(document: str, part: str) -> str:
+    """A part as one document's ("Benefits" of report.md#1a2b): a question asking for it by that document's
+    words favours that document's passages of it, not another's of the same title."""
+    return f"{document}\x1f{part}"
 
 
 def asked_parts(question: str, parts: Sequence[str], has_contact: np.ndarray, intents: dict[str, str]) -> np.ndarray:
