@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from latm_qa.answer.index import Index
-from latm_qa.answer.present import citation, place_note, spelling_note
+from latm_qa.answer.present import place_note, spelling_note
 from latm_qa.app import chat, render
 from latm_qa.app.export import conversation_docx
 from latm_qa.app.feedback import REASONS, record_feedback
@@ -48,23 +48,30 @@ def render_build_panel(settings: Settings, problem: str = "") -> None:
 def render_sidebar_filters(index: Index, settings: Settings) -> tuple[chat.Filters, int]:
     with st.sidebar:
         st.header("Search options")
-        knowledge = index.knowledge
-        chapters = st.multiselect(
-            "Chapter",
-            chat.chapter_choices(knowledge),
-            format_func=lambda number: chat.chapter_choice_label(knowledge, number),
-            placeholder="All chapters",
-            key="chapters",
-        )
+        documents = []
+        if choices := chat.document_choices(index):  # a library: chapters are a document's
+            documents = st.multiselect("Document", choices, format_func=lambda d: chat.document_label(index, d),
+                                       placeholder="All documents", key="documents")
+        knowledge = chat.chapter_source(index, documents)
+        own = f"_{documents[0]}" if choices and knowledge else ""  # each document's choices kept apart
+        chapters = []
+        if knowledge is None:
+            st.caption("Choose one document to filter by chapter.")
+        else:
+            chapters = st.multiselect(
+                "Chapter", chat.chapter_choices(knowledge), placeholder="All chapters", key=f"chapters{own}",
+                format_func=lambda number: chat.chapter_choice_label(knowledge, number),
+            )
+        knowledge = knowledge or index.knowledge
         parts = []
         if knowledge.parts:
             parts = st.multiselect(
                 "Part of a chapter", [p.lower() for p in knowledge.parts], format_func=str.capitalize,
-                placeholder="All parts", key="parts",
+                placeholder="All parts", key=f"parts{own}",
             )
         k = st.slider("Passages to show", 1, 10, settings.k, key="k")
-        filters = chat.build_filters(knowledge, chapters, parts)
-        if chapters or parts:
+        filters = chat.build_filters(knowledge, chapters, parts, documents)
+        if documents or chapters or parts:
             matching = chat.count_matching(index, filters)
             st.caption(f"{matching} of {len(index.passages)} passages match these filters.")
             if not matching:
@@ -77,7 +84,8 @@ def render_sidebar_footer(index: Index, turns: list[chat.Turn]) -> None:
         st.divider()
         st.download_button(
             "Download conversation (.docx)",
-            conversation_docx(turns, index.manifest, knowledge=index.knowledge) if turns else b"",
+            conversation_docx(turns, index.manifest, knowledge=index.knowledge, documents=chat.document_titles(index))
+            if turns else b"",
             file_name="latm-conversation.docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             icon=":material/description:",
@@ -86,7 +94,8 @@ def render_sidebar_footer(index: Index, turns: list[chat.Turn]) -> None:
         )
         st.download_button(
             "Download conversation (.md)",
-            render.conversation_markdown(turns, index.manifest, knowledge=index.knowledge),
+            render.conversation_markdown(turns, index.manifest, knowledge=index.knowledge,
+                                         documents=chat.document_titles(index)),
             file_name="latm-conversation.md",
             mime="text/markdown",
             icon=":material/download:",
@@ -102,12 +111,14 @@ def clear_conversation() -> None:
     st.session_state["turns"] = []
 
 
-def render_welcome(knowledge, paged: bool) -> None:
-    chips = render.chips_html([c.title for c in knowledge.chapters if c.topic])
+def render_welcome(index: Index, paged: bool) -> None:
+    knowledge, titles = index.knowledge, chat.document_titles(index)  # a library's: its reports
+    chips = render.chips_html(titles or [c.title for c in knowledge.chapters if c.topic])
     cites = ("the section, named example and printed page, and shows the page" if paged
              else "the section and named example (page numbers come with a PDF of the report)")
+    quotes = "the reports and cites the report," if titles else "the report and cites"
     st.html(
-        f'<div class="latm-intro"><p>{render.welcome_html(knowledge)} Every answer quotes the report and cites '
+        f'<div class="latm-intro"><p>{render.welcome_html(knowledge, titles)} Every answer quotes {quotes} '
         f"{cites}.</p>"
         f'<div class="latm-chips">{chips}</div></div>'
     )
@@ -126,10 +137,11 @@ def save_vote(turn: chat.Turn, index: Index, settings: Settings) -> None:
     hits = result.hits if result else ()
     record_feedback(
         settings.feedback_dir, turn.question, [h.passage.passage_id for h in hits], vote,
-        turn_id=turn.turn_id, query=turn.query, citations=[citation(h.passage) for h in hits],
+        turn_id=turn.turn_id, query=turn.query, citations=[result.cite(h.passage) for h in hits],
         abstained=bool(result and result.abstained), filters={"chapters": list(turn.filters.chapters),
-        "parts": list(turn.filters.parts)}, k=turn.k, index_created=str(index.manifest.get("created", "")),
-        model=index.model_name, reason=reason or "", answer=result.answer_text if result else "",
+        "parts": list(turn.filters.parts), "documents": list(turn.filters.documents)}, k=turn.k,
+        index_created=str(index.manifest.get("created", "")), model=index.model_name, reason=reason or "",
+        answer=result.answer_text if result else "",
     )
     if vote == 0 and not reason:
         st.toast("Thanks. Say what was wrong below, if you can.", icon=":material/check:")
@@ -168,10 +180,10 @@ def render_feedback(turn: chat.Turn, index: Index, settings: Settings) -> None:
 
 def render_card(hit, turn: chat.Turn, index: Index) -> None:
     with st.container(border=True):
-        st.html(render.hit_html(hit, turn.turn_id))
+        st.html(render.hit_html(hit, turn.turn_id, turn.result.documents > 1))
         section = chat.section_passages(index.passages, hit.passage)
         with st.expander(f"Show the whole section ({len(section)} passage{'s' * (len(section) > 1)})"):
-            st.html(render.section_html(section, hit))
+            st.html(render.section_html(section, hit, turn.result.cite))
         source = pdf_source(hit.passage, index.document(hit.passage.document))
         if source is not None:
             page = hit.passage.pages[0]
@@ -195,8 +207,8 @@ def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
             button.button("Ask as typed", key=f"typed_{turn.turn_id}", on_click=ask_as_typed,
                           args=(turn.turn_id, index), help="Search your words alone, not as a follow-up")
         notes = []
-        if turn.filters.chapters or turn.filters.parts:
-            notes.append(f"Filtered to: {chat.describe_filters(index.knowledge, turn.filters)}")
+        if filtered := bool(turn.filters.documents or turn.filters.chapters or turn.filters.parts):
+            notes.append(f"Filtered to: {turn.described or chat.describe_filters(index.knowledge, turn.filters)}")
         if turn.result is not None:
             if pasted := turn.result.check("pasted"):
                 notes.append(pasted.reason[:1].upper() + pasted.reason[1:])
@@ -212,13 +224,12 @@ def render_turn(turn: chat.Turn, index: Index, settings: Settings) -> None:
         if result.truncated:
             st.info(f"Your question was long: only its first {settings.max_question_chars} characters were searched.")
         if result.abstained:
-            filtered = bool(turn.filters.chapters or turn.filters.parts)
             matching = chat.count_matching(index, turn.filters) if filtered else 1
             st.html(render.abstain_html(result, filtered, matching, index.knowledge.description))
             for passage in result.suggestions:
                 section = chat.section_passages(index.passages, passage)
-                with st.expander(f"Open {citation(passage)}"):
-                    st.html(render.section_html(section, passage))
+                with st.expander(f"Open {result.cite(passage)}"):
+                    st.html(render.section_html(section, passage, result.cite))
             render_feedback(turn, index, settings)
             return
         st.html(render.answer_html(result, turn.turn_id))
@@ -267,6 +278,6 @@ if not chat.is_blank(question):
             st.stop()
 render_sidebar_footer(index, turns)
 if not turns:
-    render_welcome(index.knowledge, any(p.pages for p in index.passages))
+    render_welcome(index, any(p.pages for p in index.passages))
 for turn in turns:
     render_turn(turn, index, settings)

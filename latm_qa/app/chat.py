@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..answer.index import Index
 from ..answer.pasted import asked_part
-from ..answer.present import citation, point_line
+from ..answer.present import citation, point_line, short_title
 from ..answer.results import SearchResult
 from ..errors import QueryError
 from ..profile import Knowledge
@@ -42,6 +42,7 @@ class Turn:
     error: str = ""
     reading: str = "standalone"  # how it was read: "standalone", "refers_back" or "ellipsis" (followup.py)
     subject: str = ""  # what it is about, for a follow-up to carry
+    described: str = ""  # its filters as the page says them ("<document> · <chapter label> · Case studies")
     turn_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     asked_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
@@ -71,7 +72,7 @@ def ask_turn(index: Index, question: str, previous: Turn | None, k: int, filters
     if not as_typed and not pasted and previous is not None and previous.result is not None:
         top = previous.result.hits[0].passage if previous.result.hits else None
         reading = read_question(question, index.facts.repeated_titles, previous.query, previous.subject, top)
-    query = reading.query
+    query, described = reading.query, describe_filters(index.knowledge, filters, index)
     try:
         result = index.ask(query, k=k, filters=filters)
         if query != question and not result.abstained:  # nonsense must not borrow the previous subject's answer
@@ -83,9 +84,10 @@ def ask_turn(index: Index, question: str, previous: Turn | None, k: int, filters
             if not own.abstained:
                 reading, result = Reading(question, subject=named_subject(question)), own
     except QueryError as exc:
-        return Turn(question=question, query=question, result=None, filters=filters, k=k, error=str(exc))
+        return Turn(question=question, query=question, result=None, filters=filters, k=k, error=str(exc),
+                    described=described)
     return Turn(question=question, query=reading.query, result=result, filters=filters, k=k,
-                reading=reading.kind, subject=reading.subject)
+                reading=reading.kind, subject=reading.subject, described=described)
 
 
 def _stems(text: str) -> set[str]:
@@ -100,17 +102,45 @@ def report_mentions(index: Index, question: str) -> bool:
 
 
 def build_filters(
-    knowledge: Knowledge, chapters: list[str] | tuple[str, ...] = (), parts: list[str] | tuple[str, ...] = ()
+    knowledge: Knowledge, chapters: list[str] | tuple[str, ...] = (), parts: list[str] | tuple[str, ...] = (),
+    documents: list[str] | tuple[str, ...] = (),
 ) -> Filters:
+    """The sidebar's choices as Filters; ``knowledge`` the report whose chapters were chosen (chapter_source)."""
     # a chapter's title also matches it, for a report typeset again without numbers
     titles = tuple(c.title for number in chapters if (c := knowledge.chapter(number)))
-    return Filters(chapters=tuple(chapters), parts=tuple(parts), chapter_titles=titles)
+    return Filters(documents=tuple(documents), chapters=tuple(chapters), parts=tuple(parts), chapter_titles=titles)
 
 
-def describe_filters(knowledge: Knowledge, filters: Filters) -> str:
-    """"<chapter label> · Case studies", or "" without filters."""
+def describe_filters(knowledge: Knowledge, filters: Filters, index: Index | None = None) -> str:
+    """"<chapter label> · Case studies", in a library "<document> · <chapter label> · …"; "" without filters."""
+    names = [document_label(index, d) for d in filters.documents] if index is not None else []
+    knowledge = (chapter_source(index, filters.documents) if index is not None else None) or knowledge
     labels = [c.label if (c := knowledge.chapter(n)) else n for n in filters.chapters]
-    return " · ".join(labels + [p.capitalize() for p in filters.parts])
+    return " · ".join(names + labels + [p.capitalize() for p in filters.parts])
+
+
+def document_choices(index: Index) -> list[str]:
+    """The documents the sidebar's Document filter offers (their ids, in the library's order); none for one."""
+    return [d.doc_id for d in index.documents] if len(index.documents) > 1 else []
+
+
+def document_titles(index: Index) -> list[str]:
+    """The titles of a library's reports as the page names them (none for an index of one)."""
+    return [document_label(index, d) for d in document_choices(index)]
+
+
+def document_label(index: Index, doc_id: str) -> str:
+    """A document as the page names it: its title as cited (short form)."""
+    document = index.document(doc_id)
+    return short_title(document.title) if document else doc_id
+
+
+def chapter_source(index: Index, documents: list[str] | tuple[str, ...] = ()) -> Knowledge | None:
+    """Whose chapters and parts the sidebar offers: the report's, in an index of one; in a library, the one
+    document chosen's, else None (every report has a chapter 1: a chapter filter needs its document)."""
+    if len(index.documents) < 2:
+        return index.knowledge
+    return index.library.of(documents[0]) if len(documents) == 1 else None
 
 
 def chapter_choices(knowledge: Knowledge) -> list[str]:
