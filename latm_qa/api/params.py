@@ -59,7 +59,8 @@ class Question(BaseModel):
         None, description="only these documents: ids or file names, comma-separated (or a JSON list)"
     )
     chapter: str | list[str] | None = Field(
-        None, description='only these chapters: numbers or unnumbered titles, comma-separated, e.g. "2,3"'
+        None, description='only these chapters: numbers or unnumbered titles, comma-separated, e.g. "2,3" (in a '
+        "library of reports, with `document` naming whose, when several have it)"
     )
     part: str | list[str] | None = Field(
         None, description="only these parts of a chapter (GET /sections shows them), e.g. benefits"

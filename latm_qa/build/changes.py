@@ -35,7 +35,9 @@ class IngestReport:
     previous_version: str = ""
     sentences_embedded: int = 0
     profiles: tuple[str, ...] = ()  # the profile files read (see profile.py)
-    mode: str = "add"  # "add" (the files given added or updated), "sync" (exactly them) or "remove" (library.py)
+    mode: str = "add"  # "add" (the files given added or updated), "sync" (exactly them), "remove" (library.py)
+    purged: bool = False  # no copy of text the index no longer holds is left on disk (older versions deleted)
+    versions_deleted: tuple[str, ...] = ()  # the versions a purge deleted
 
     def summary(self, limit: int = 12) -> list[str]:
         """The lines `latm-qa ingest` prints: what changed, then the next command."""
@@ -66,6 +68,11 @@ class IngestReport:
         ]
         lines += [f"  {path}: same content as {original}; ingested once" for path, original in self.duplicates]
         lines += [f"  note: {note}" for note in self.notes]
+        if self.purged:
+            deleted = ", ".join(self.versions_deleted) or "none were kept"
+            lines.append(f"  Purged: the word pieces and sentence vectors were written anew with only these passages' "
+                         f"rows, and every older version deleted ({deleted}): no copy of removed text is left in "
+                         f"{self.index_dir}. There is nothing to roll back to.")
         if self.previous_version:
             lines.append(f"  Previous version kept: `latm-qa ingest --rollback --index {self.index_dir}` restores it.")
         lines.append(f'Next: latm-qa search "your question" --index {self.index_dir}')

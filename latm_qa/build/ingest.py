@@ -13,17 +13,20 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
 from ..errors import InputFileError, LatmQaError
-from ..profile import derive, find_profiles, merge_profiles, read_profile
+from ..profile import derive_library
+from ..profile_file import ProfileChoice, document_profiles, stored_tables
 from ..settings import Settings
-from ..store.files import SCHEMA_VERSION, VersionFiles, readable_manifest
-from ..store.versions import lock_index, refresh_inputs, remove_stale, write_index
+from ..store.files import SCHEMA_VERSION, VersionFiles, read_knowledge, readable_manifest
+from ..store.versions import forget_previous, lock_index, refresh_inputs, remove_stale, write_index
 from .changes import IngestReport, compare_documents
 from .fingerprint import code_digest, inputs_digest, new_manifest, up_to_date
 from .lexicon import lexicons
 from .library import Mode, Plan, plan_for, stored_documents
 from .passages import chunking, embedding_texts, library_passages, split_sentences
+from .resume import EmbedCache, discard_cache
 from .reuse import Parsed, Previous, case_study_names, embed_reusing, vector_key
 from .sources import PROFILE_SUFFIX, Progress, collect_sources, distinct_titles, full_stop, read_sources
 from .tokens import settle_sentences, settle_tokens, token_manifest
@@ -36,13 +39,16 @@ def ingest(
     skip_bad: bool = False,
     profile: Path | dict | None = None,
     sync: bool = False,
+    purge: bool = False,
 ) -> IngestReport:
     """Add the given files and folders to the index in settings.index_dir, or update the documents read
     from the same paths; every other document stays (library.py). With ``sync``, the index becomes exactly
-    these files, and the report names what it dropped.
+    these files, and the report names what it dropped. With ``purge``, no copy of text the new version no
+    longer holds stays on disk: its word pieces are written anew and older versions deleted (no rollback).
 
-    The reports' profile (see profile.py) is ``profile`` (a file, or its tables already read), or a .toml
-    file among ``paths``, or each report's own ``<stem>.toml`` and its folder's ``profile.toml``."""
+    Each report given has its own profile (profile_file.py): ``profile`` (a file, or its tables already read)
+    or a .toml file among ``paths``, else its own ``<stem>.toml`` and its folder's ``profile.toml``; every
+    other document keeps the profile it was indexed with."""
     began = time.perf_counter()
     _check_limit(settings)
     paths = [Path(p) for p in paths]
@@ -53,37 +59,50 @@ def ingest(
             profile = _given_profile(paths, profile)
     except InputFileError as exc:
         raise InputFileError(f"{full_stop(str(exc))} The index was not changed.") from None
-    return _build(plan, settings, progress, skip_bad, profile, began, "sync" if sync else "add")
+    choice = ProfileChoice(tuple(given), profile)
+    return _build(plan, settings, progress, skip_bad, choice, began, "sync" if sync else "add", purge)
 
 
-def remove(names: Iterable[str], settings: Settings, progress: Progress | None = None) -> IngestReport:
-    """Drop the documents ``names`` stand for (each a path, file name, document id or title); the rest stay."""
+def remove(
+    names: Iterable[str], settings: Settings, progress: Progress | None = None, purge: bool = False
+) -> IngestReport:
+    """Drop the documents ``names`` stand for (each a path, file name, document id or title); the rest stay.
+    With ``purge``, as ``ingest``'s: no copy of them stays in any version on disk."""
     began = time.perf_counter()
     _check_limit(settings)
     from ..store.files import read_manifest
 
     read_manifest(settings.index_dir)  # a clear error when there is no index at all
     plan = plan_for(settings, [], "remove", tuple(names))
-    return _build(plan, settings, progress, False, None, began, "remove")
+    return _build(plan, settings, progress, False, None, began, "remove", purge)
+
+
+def purge(settings: Settings, progress: Progress | None = None) -> IngestReport:
+    """Leave no copy on disk of text the current version no longer holds: its word pieces and sentence
+    vectors written anew (only its own rows), every other version deleted. Nothing is embedded."""
+    began = time.perf_counter()
+    from ..store.files import read_manifest
+
+    read_manifest(settings.index_dir)
+    return _build(plan_for(settings, [], "add"), settings, progress, False, None, began, "purge", True)
 
 
 def _build(plan: Plan, settings: Settings, progress: Progress | None, skip_bad: bool,
-           profile: Path | dict | None, began: float, mode: Mode) -> IngestReport:
+           profile: ProfileChoice | None, began: float, mode: Mode | Literal["purge"], purge: bool = False
+           ) -> IngestReport:
     """The new version ``plan`` describes: read, split, embed what is new, write, swap (or nothing, when the
     index is already as the plan would make it)."""
     files = list(plan.read)
     try:
-        if isinstance(profile, dict):
-            profiles, merged = [], profile or None
-        else:
-            profiles = find_profiles(files, profile)
-            merged = merge_profiles([read_profile(path) for path in profiles])
+        previous = readable_manifest(settings.index_dir) or {}  # a document kept keeps its profile as stored
+        stored = stored_tables(previous and read_knowledge(settings.index_dir, previous), previous.get("sources", []))
+        profiles, tables = document_profiles([*files, *map(Path, plan.stored)], profile, stored)
     except InputFileError as exc:
         raise InputFileError(f"{full_stop(str(exc))} The index was not changed.") from None
     shape = {**chunking(settings), "schema": SCHEMA_VERSION, "compress_tokens_above": settings.compress_tokens_above,
              "approximate_above": settings.approximate_above}
-    digest = inputs_digest(files, merged, settings, skip_bad, shape, plan.stored, plan.order)
-    if digest and (settings.index_dir / "manifest.json").is_file():
+    digest = inputs_digest(files, tables, settings, skip_bad, shape, plan.stored, plan.order)
+    if digest and not purge and (settings.index_dir / "manifest.json").is_file():
         with lock_index(settings.index_dir):
             remove_stale(settings.index_dir)
             if known := up_to_date(settings, digest, began):
@@ -95,9 +114,10 @@ def _build(plan: Plan, settings: Settings, progress: Progress | None, skip_bad: 
     )
     by_path = {**stored, **{d.path: d for d in read}}
     documents = distinct_titles([by_path[path] for path in dict.fromkeys(plan.order) if path in by_path])
-    knowledge = derive(documents, merged)
+    knowledge = derive_library(documents, tables)
     passages = library_passages(documents, settings, parsed.split)
-    councils = case_study_names(documents, passages) if knowledge.gazetteer else {}
+    placed = [d for d in documents if d.doc_id in knowledge.placed]  # whose own profile names the gazetteer
+    councils = case_study_names(placed, [p for p in passages if p.document in knowledge.placed]) if placed else {}
     texts = embedding_texts(passages, settings.embed_headings, councils)
     keys = [vector_key(t) for t in texts]
     sentences = [
@@ -134,11 +154,12 @@ def _build(plan: Plan, settings: Settings, progress: Progress | None, skip_bad: 
         approximate = len(passages) > settings.approximate_above
         inputs = {"digest": digest, "per_document": list(per_doc), "skipped": skipped, "duplicates": duplicates,
                   "profiles": list(map(str, profiles)), "code": code_digest()}
-        if old.same_as(documents, passages, settings, knowledge.to_json()):
+        if not purge and old.same_as(documents, passages, settings, knowledge.to_json()):
             version = old.manifest.get("current", "") if old.manifest else ""
             stored = (old.manifest or {}).get("inputs") or {}
             if digest and stored.get("code") != inputs["code"]:  # the same index from new code: known next time
                 refresh_inputs(settings.index_dir, version, inputs)
+            discard_cache(settings.index_dir)  # what a killed run embedded is of no use now
             return replace(report, changed=False, version=version, seconds=round(time.perf_counter() - began, 2))
 
         todo = [i for i, key in enumerate(keys) if key not in old.vectors]
@@ -149,13 +170,16 @@ def _build(plan: Plan, settings: Settings, progress: Progress | None, skip_bad: 
 
             embedder = load_embedder(settings.model, settings.backend)
         dim = embedder.dim if embedder is not None else int(old.dimension or 0)
+        cache = EmbedCache.open(settings.index_dir, settings) if todo or sentence_todo else None  # resume.py
         vectors, token_rows = embed_reusing(
-            keys, texts, todo, old.vectors, dim, embedder, progress, "embedding passages", old_tokens=old.tokens
+            keys, texts, todo, old.vectors, dim, embedder, progress, "embedding passages", old_tokens=old.tokens,
+            cache=cache,
         )
-        tokens = settle_tokens(token_rows, dim, old.token_vectors, compress)
+        tokens = settle_tokens(token_rows, dim, old.token_vectors, compress, compact=purge)
         del token_rows
         sentence_vectors = settle_sentences(
-            sentence_keys, [s["text"] for s in sentences], sentence_todo, old, dim, embedder, progress
+            sentence_keys, [s["text"] for s in sentences], sentence_todo, old, dim, embedder, progress, cache=cache,
+            compact=purge,
         )
         sources = [
             {"path": d.path, "file": Path(d.path).name, "sha256": d.sha256, "document": d.doc_id, "title": d.title}
@@ -174,10 +198,13 @@ def _build(plan: Plan, settings: Settings, progress: Progress | None, skip_bad: 
             lexicons(documents, old.lexicons), old.data, approximate,
         )
         written = write_index(settings.index_dir, manifest, files, history)
+        discard_cache(settings.index_dir)  # the new version holds it all
+        deleted = forget_previous(settings.index_dir) if purge else []
     return replace(
         report, embedded=len(todo), kept=len(passages) - len(todo), sentences_embedded=len(sentence_todo),
-        version=written["current"], previous_version=written.get("previous") or "",
-        seconds=round(time.perf_counter() - began, 2),
+        version=written["current"], previous_version="" if purge else written.get("previous") or "",
+        seconds=round(time.perf_counter() - began, 2), purged=purge,
+        versions_deleted=tuple(name for name in deleted if name.startswith("v-")),
     )
 
 

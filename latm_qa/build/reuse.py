@@ -22,6 +22,7 @@ import numpy as np
 
 from ..errors import LatmQaError
 from ..places.gazetteer import Gazetteer, case_study_councils
+from ..profile import Library
 from ..settings import Settings
 from ..store.files import (
     SCHEMA_VERSION,
@@ -194,9 +195,10 @@ class Previous:
             return cls(reason=f"the existing index could not be read ({exc}), so everything is embedded again")
         written = manifest.get("settings", {}).get("embedding_text", 1)
         knowledge = read_knowledge(settings.index_dir, manifest)
-        # as it was written: with the gazetteer its profile named (before profiles, always)
-        gazetteer = knowledge["derived"]["gazetteer"] if knowledge else "uk-councils"
-        councils = case_study_names(documents, passages) if written >= 2 and gazetteer else {}
+        # as it was written: for the documents whose profile named the gazetteer (before profiles, every one)
+        placed = Library.from_json(knowledge, documents).placed if written >= 2 else frozenset()
+        named = [d for d in documents if d.doc_id in placed]
+        councils = case_study_names(named, [p for p in passages if p.document in placed]) if named else {}
         keys = [vector_key(t) for t in embedding_texts(passages, settings.embed_headings, councils)]
         old = cls(manifest=manifest, documents=documents, passages=passages, keys=keys, knowledge=knowledge)
         # a version written before ingest stored its BM25 indexes is written again (nothing embedded)

@@ -24,14 +24,17 @@ MAX_SEGMENTS = 32  # more, and an ingest writes every passage's word pieces into
 MIN_LIVE = 0.5  # the same when less than this share of the kept segments' rows is still used
 
 
-def settle_tokens(rows: list, dim: int, old: TokenVectors | None, compress: bool) -> TokenVectors:
+def settle_tokens(
+    rows: list, dim: int, old: TokenVectors | None, compress: bool, compact: bool = False
+) -> TokenVectors:
     """Every passage's word pieces (``rows``: an old passage's number, its rows kept as ``old`` stores
     them, or fresh int8 (codes, scales)) in one encoding: product-quantised when ``compress`` (under the
     old codebook when there is one, so reused codes stay as they are; else centroids learnt from a
     sample, if there are enough word pieces to learn from), else int8.
 
     Old segments still in use are kept as they are and the rest goes into one new segment, unless the
-    encoding changed, too little of the kept segments is still in use or there would be too many."""
+    encoding changed, too little of the kept segments is still in use, there would be too many, or
+    ``compact`` asks for one segment holding only these rows (a purge)."""
     codebook = old.codebook if old is not None else None
     compress = compress and divisible(dim)
     if compress and codebook is None:
@@ -40,7 +43,7 @@ def settle_tokens(rows: list, dim: int, old: TokenVectors | None, compress: bool
     target = codebook if compress else None
     kept: list[int] = []  # old segments kept
     stored_as = np.dtype("int8") if target is None else np.dtype("uint8")
-    if old is not None and (old.codebook is None) == (target is None):
+    if old is not None and not compact and (old.codebook is None) == (target is None):
         used = sorted({int(old.segment_of[r]) for r in rows if isinstance(r, int)})
         used = used if all(old.segments[k][0].dtype == stored_as for k in used) else []  # float16: written anew
         live = sum(int(old.counts[r]) for r in rows if isinstance(r, int))
@@ -127,7 +130,7 @@ def token_manifest(tokens: TokenVectors, settings: Settings, approximate: bool =
 
 
 def settle_sentences(keys: list[str], texts: list[str], todo: list[int], old, dim: int, embedder, progress,
-                     cache=None) -> TokenVectors:
+                     cache=None, compact: bool = False) -> TokenVectors:
     """Every sentence's vector as one int8 row (segments as for word pieces): the old sentence's where
     its text is unchanged (``old``: build/reuse.Previous), fresh for the sentences in ``todo`` (those an
     interrupted ingest finished from ``cache``, a resume.EmbedCache)."""
@@ -137,4 +140,4 @@ def settle_sentences(keys: list[str], texts: list[str], todo: list[int], old, di
     rows: list = [old.sentences.get(key) for key in keys]
     for j, i in enumerate(todo):
         rows[i] = (codes[j : j + 1], scales[j : j + 1])
-    return settle_tokens(rows, dim, old.sentence_vectors, compress=False)
+    return settle_tokens(rows, dim, old.sentence_vectors, compress=False, compact=compact)

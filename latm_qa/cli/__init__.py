@@ -1,4 +1,4 @@
-"""latm-qa command line: ingest | search | sections | eval | calibrate | serve | api. Imports stay lazy."""
+"""latm-qa command line: ingest | remove | purge | search | sections | eval | calibrate | serve | api (lazy imports)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import get_args
 
 from ..settings import Retriever
-from .commands import cmd_api, cmd_calibrate, cmd_eval, cmd_ingest, cmd_search, cmd_sections, cmd_serve
+from .commands import cmd_api, cmd_calibrate, cmd_eval, cmd_search, cmd_sections, cmd_serve
+from .library import cmd_ingest, cmd_purge, cmd_remove
 
 RERANKER_HELP = "folder of a cross-encoder to re-score the best passages (default: $LATM_QA_RERANKER; none)"
 
@@ -31,8 +32,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("ingest", help="build or update the index from report files or folders (default: ingest/)")
+    p = sub.add_parser(
+        "ingest", help="add report files or folders to the index, or update them (default: ingest/); nothing else "
+        "is dropped unless --sync",
+    )
     p.add_argument("paths", nargs="*", help=".md, .txt or .pdf files, or folders of them")
+    p.add_argument(
+        "--sync", action="store_true",
+        help="make the index exactly these files: drop every other document (the report names them)",
+    )
+    p.add_argument(
+        "--purge", action="store_true",
+        help="leave no copy of removed or changed text in any version on disk (deletes older versions: no rollback)",
+    )
+    p.add_argument(
+        "--if-missing", action="store_true",
+        help="build the index only if there is none; else write nothing and say how it stands against the files",
+    )
     p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
     p.add_argument("--model", help="embedding model name or local path (default: bundled all-MiniLM-L6-v2)")
     p.add_argument("--max-file-mb", type=float, help="refuse larger files (default: $LATM_QA_MAX_FILE_MB or 50)")
@@ -45,6 +61,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_ingest)
 
+    p = sub.add_parser("remove", help="drop documents from the index by path, file name, document id or title")
+    p.add_argument("documents", nargs="+", help="what to drop (`latm-qa sections` lists the documents)")
+    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
+    p.add_argument(
+        "--purge", action="store_true",
+        help="leave no copy of them in any version on disk (deletes older versions: no rollback)",
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser(
+        "purge", help="leave no copy on disk of text the index no longer holds (a redaction): rewrite the current "
+        "version's vectors with only its own rows and delete every older version",
+    )
+    p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_purge)
+
     p = sub.add_parser("search", help="ask a question; prints ranked, cited passages")
     p.add_argument("question", nargs="*", help="the question, in plain English")
     p.add_argument("--queries", help='JSONL file of {"id": ..., "question": ...} lines (batch mode)')
@@ -53,7 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", "--k", type=_passages, default=5, help="number of passages (default 5)")
     p.add_argument("--retriever", choices=get_args(Retriever), help="ranking method (default fused)")
     p.add_argument("--document", help="only these documents (ids or file names, comma-separated)")
-    p.add_argument("--chapter", help='only these chapters: numbers or unnumbered titles, e.g. "2,3"')
+    p.add_argument(
+        "--chapter", help='only these chapters: numbers or unnumbered titles, e.g. "2,3" (in a library of reports, '
+        "with --document naming whose, when several have it)",
+    )
     p.add_argument("--part", help="only these parts of a chapter (`latm-qa sections` shows them), e.g. benefits")
     p.add_argument("--json", action="store_true", help="print JSON (one line per question with --queries)")
     p.add_argument(
@@ -120,6 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="open the chat page (streamlit run app.py)")
     p.add_argument("--index", help="index directory (default: $LATM_QA_INDEX or index/)")
     p.add_argument("--port", type=int, help="port (default: Streamlit's, or STREAMLIT_SERVER_PORT)")
+    p.add_argument(
+        "--host", help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 publishes the page, "
+        "which has no login of its own: put it behind your sign-in)",
+    )
     p.add_argument("--reranker", help=RERANKER_HELP)
     p.set_defaults(func=cmd_serve)
 
@@ -144,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"latm-qa: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("latm-qa: interrupted; the index was not changed", file=sys.stderr)
+        resume = " (run the same ingest again: it resumes where it stopped)" if args.command == "ingest" else ""
+        print(f"latm-qa: interrupted; the index was not changed{resume}", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

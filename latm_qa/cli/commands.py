@@ -1,4 +1,5 @@
-"""The CLI's commands: ingest, search, sections, serve, eval. Each imports what it needs when it runs."""
+"""The CLI's commands: search, sections, serve, eval, calibrate, api (the index's are in library.py).
+Each imports what it needs when it runs."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 from pathlib import Path
 
 
-def _settings(args: argparse.Namespace):
+def settings_of(args: argparse.Namespace):
     from ..settings import load_settings
 
     return load_settings(
@@ -19,60 +20,6 @@ def _settings(args: argparse.Namespace):
         reranker=getattr(args, "reranker", None),
         correct_spelling=False if getattr(args, "as_typed", False) else None,
     )
-
-
-def _progress():
-    """Progress on stderr (cli/progress.py): a tqdm bar per stage on a terminal, plain lines with rate and
-    time left every ~10 s otherwise; and the bars to close when the ingest ends."""
-    from .progress import progress_for
-
-    return progress_for(sys.stderr)
-
-
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from ..build.ingest import ingest
-
-    settings = _settings(args)
-    if args.rollback:
-        from ..build.ingest import rollback
-        from ..errors import LatmQaError
-
-        if args.paths:
-            raise LatmQaError("--rollback takes no files: it restores the index version before the last ingest")
-        manifest = rollback(settings)
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "index_dir": str(settings.index_dir),
-                        "version": manifest["current"],
-                        "previous_version": manifest["previous"],
-                        "history": manifest["history"],
-                    },
-                    indent=2,
-                )
-            )
-            return 0
-        print(
-            f"Rolled back {settings.index_dir} to version {manifest['current']} (built {manifest['created']}: "
-            f"{manifest['documents']} document(s), {manifest['passages']} passages, model {manifest['model']})."
-        )
-        print(f"  `latm-qa ingest --rollback --index {settings.index_dir}` again returns to {manifest['previous']}.")
-        return 0
-    paths = [Path(p) for p in args.paths] or [settings.ingest_dir]
-    update, bars = _progress()
-    try:
-        report = ingest(paths, settings, progress=update, skip_bad=args.skip_bad, profile=args.profile)
-    finally:
-        for bar in bars.values():
-            bar.close()
-    for _path, reason in report.skipped:
-        print(f"latm-qa: skipped {reason}", file=sys.stderr)
-    if args.json:
-        print(json.dumps(report.__dict__, indent=2, default=list))
-        return 0
-    print("\n".join(report.summary()))
-    return 0
 
 
 def _filters(args: argparse.Namespace):
@@ -91,7 +38,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from ..answer.present import format_plain, result_to_json
     from ..errors import LatmQaError, QueryError
 
-    settings = _settings(args)
+    settings = settings_of(args)
     index = Index.load(settings.index_dir, model=args.model, settings=settings)
     filters = _filters(args)
     if args.queries:
@@ -159,7 +106,7 @@ def _read_queries(path: Path) -> list[dict]:
 def cmd_sections(args: argparse.Namespace) -> int:
     from ..answer.index import Index
 
-    settings = _settings(args)
+    settings = settings_of(args)
     index = Index.load(settings.index_dir, settings=settings)
     rows = index.sections()
     if args.json:
@@ -188,6 +135,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "streamlit", "run", str(app)]
     if args.port:
         command += ["--server.port", str(args.port)]
+    if args.host or not os.environ.get("STREAMLIT_SERVER_ADDRESS"):  # this machine only unless asked
+        command += ["--server.address", args.host or "127.0.0.1"]
     if args.index:
         os.environ["LATM_QA_INDEX"] = str(args.index)
     if args.reranker is not None:
@@ -203,7 +152,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.suite is None:
         if args.reports or args.formats or args.work or args.conversations:
             raise LatmQaError("--reports, --formats, --work and --conversations choose what a suite runs: add --suite")
-        return evaluate_and_write(args, _settings(args))
+        return evaluate_and_write(args, settings_of(args))
     from ..bench.suite import evaluate_suite
 
     clashing = [flag for flag, value in (("--index", args.index), ("--questions", args.questions),
@@ -211,17 +160,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if clashing:
         raise LatmQaError(f"{clashing[0]} does not go with --suite: the suite file names each report's "
                           "questions and sources, and each report gets its own index (see --work)")
-    return evaluate_suite(args, _settings(args))
+    return evaluate_suite(args, settings_of(args))
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from ..bench.calibrate import calibrate
 
-    return calibrate(args, _settings(args))
+    return calibrate(args, settings_of(args))
 
 
 def cmd_api(args: argparse.Namespace) -> int:
     """`latm-qa api`: the HTTP JSON API (latm_qa/api/); fastapi and uvicorn are imported only here."""
     from ..api.serve import run_api
 
-    return run_api(_settings(args), host=args.host, port=args.port, workers=args.workers)
+    return run_api(settings_of(args), host=args.host, port=args.port, workers=args.workers)

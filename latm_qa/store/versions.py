@@ -131,6 +131,18 @@ def rollback_index(index_dir: Path) -> dict:
     return restored
 
 
+def forget_previous(index_dir: Path) -> list[str]:
+    """Delete every version but the current one (a purge: no copy of text the current version no longer
+    holds stays on disk; rollback is then impossible). Call under lock_index. Returns what was deleted."""
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    previous = manifest.get("previous")
+    entry = {"version": manifest.get("current"), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "action": "purge",
+             "deleted": previous, **_counts(manifest)}
+    _publish(index_dir, {**manifest, "previous": None, "history": _history(manifest, entry)})
+    return remove_stale(index_dir)
+
+
 def remove_stale(index_dir: Path) -> list[str]:
     """Delete what killed runs left (temporary dirs and files) and versions older than the previous."""
     index_dir = Path(index_dir)

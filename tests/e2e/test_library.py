@@ -130,3 +130,49 @@ def test_a_document_whose_file_has_gone_stays_as_indexed_when_another_is_added(l
     assert out.returncode == 0, out.stderr
     assert "dwp-plan.md: kept as indexed (gone since)" in out.stdout
     assert _files(index_dir) == {HOME, "dwp-plan.md", "other.md"}
+
+
+def _files_holding(index_dir: Path, phrase: str) -> list[str]:
+    needle = phrase.encode("utf-8")
+    return [str(p.relative_to(index_dir)) for p in index_dir.rglob("*") if p.is_file() and needle in p.read_bytes()]
+
+
+def _dead_rows(index_dir: Path) -> int:
+    """Word-piece and sentence rows stored in the current version that no passage or sentence uses."""
+    from latm_qa.store.files import read_index_files
+
+    *_, sentence_vectors, tokens = read_index_files(index_dir)
+    return sum(
+        sum(len(codes) for codes, _ in vectors.segments) - int(vectors.counts.sum())
+        for vectors in (tokens, sentence_vectors)
+    )
+
+
+def test_purge_leaves_no_copy_of_redacted_text_in_any_version(library):
+    index_dir, dwp = library
+    secret = "supporting people to become self-employed (New Enterprise Allowance)"
+    text = dwp.read_text(encoding="utf-8")
+    assert secret in text
+    dwp.write_text(text.replace(f"- {secret}\n", ""), encoding="utf-8")
+    out = run_cli("ingest", dwp, "--index", index_dir)  # an update keeps the old text for rollback
+    assert out.returncode == 0, out.stderr
+    assert _files_holding(index_dir, "New Enterprise Allowance")  # in the previous version
+    assert _dead_rows(index_dir) > 0  # the dropped passage's word pieces, in a kept segment
+
+    out = run_cli("purge", "--index", index_dir)
+    assert out.returncode == 0, out.stderr
+    assert "no copy of removed text is left" in out.stdout and "There is nothing to roll back to" in out.stdout
+    assert _files_holding(index_dir, "New Enterprise Allowance") == []
+    assert _dead_rows(index_dir) == 0
+    assert [p.name for p in index_dir.iterdir() if p.name.startswith("v-")] == [
+        json.loads((index_dir / "manifest.json").read_text())["current"]
+    ]
+    out = run_cli("ingest", "--rollback", "--index", index_dir)
+    assert out.returncode == 2 and "no previous version" in out.stderr
+    index = Index.load(index_dir)
+    assert index.ask("What did Essex earn from traded services?", k=1).hits  # the library still answers
+
+    out = run_cli("remove", dwp.name, "--purge", "--index", index_dir)
+    assert out.returncode == 0, out.stderr
+    assert _files_holding(index_dir, "Universal Credit") == [] and _dead_rows(index_dir) == 0
+    assert _files(index_dir) == {HOME}
