@@ -145,14 +145,20 @@ def run_fused(index: Index, questions: list[dict], name: str, change: dict):
     return run
 
 
-def results_dir(out: str | None, questions: str | None) -> Path:
-    """Where a run writes: --out when given; eval/results/ for the project's own question set; a user's own
-    questions beside nothing of the project's, in eval-results/<their file's name>/ under the current folder."""
-    if out:
-        return Path(out)
-    if questions is None or Path(questions).resolve() == PROJECT_QUESTIONS.resolve():
+def results_dir(args) -> Path:
+    """Where a run writes: --out when given; eval/results/ for a whole run of the project's own question set
+    (every split, the default retrievers, no feedback); any other run in eval-results/<its name>/ under the
+    current folder, so that it never replaces the project's figures."""
+    if args.out:
+        return Path(args.out)
+    questions = getattr(args, "questions", None)
+    project = questions is None or Path(questions).resolve() == PROJECT_QUESTIONS.resolve()
+    partial = [f"{name}-{value}" for name, value in (("split", args.split if args.split != "all" else None),
+               ("retrievers", args.retrievers), ("feedback", args.feedback and "on")) if value]
+    if project and not partial:
         return PROJECT_RESULTS
-    return Path("eval-results") / Path(questions).stem
+    stem = Path(questions).stem if questions else PROJECT_QUESTIONS.stem
+    return Path("eval-results") / "-".join([stem, *partial]).replace(",", "+")
 
 
 def evaluate_and_write(args, settings: Settings) -> int:
@@ -198,7 +204,7 @@ def evaluate_and_write(args, settings: Settings) -> int:
         gold_check={"lines": len(numbered), "notes": notes},
         per_question={"file": f"{stem}-questions.jsonl", "table": f"{stem}-questions.md"},
     )
-    out = results_dir(args.out, args.questions)
+    out = results_dir(args)
     out.mkdir(parents=True, exist_ok=True)
     table = markdown_table(results, title)
     (out / f"{stem}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -214,6 +220,6 @@ def evaluate_and_write(args, settings: Settings) -> int:
     print("\n".join(["", *worst_lines(rows, main)]))
     print(f"\nWrote {out / stem}.json, .md and .png; question by question: {stem}-questions.md and .jsonl")
     if not args.out and out != PROJECT_RESULTS:
-        print(f"  (your questions' results go to {out}/, not to eval/results/, which holds the project's own "
-              "benchmark: pass --out DIR to choose)")
+        print(f"  (this run's results go to {out}/, not to eval/results/, which holds the project's whole "
+              "benchmark run: pass --out DIR to choose)")
     return 0

@@ -105,7 +105,7 @@ def run_report(report: SuiteReport, fmt: str, settings: Settings, work: Path, sp
     from .report import evaluate_index
 
     built = replace(settings, index_dir=work / f"{report.name}-{fmt}")
-    made = ingest([report.sources[fmt]], built, profile=report.profile)
+    made = ingest([report.sources[fmt]], built, profile=report.profile, sync=True)
     index = Index.load(built.index_dir, settings=built)
     numbered = [(n, q) for n, q in read_questions(report.questions) if q.get("document", report.name) == report.name]
     for note in check_gold(numbered, index.passages, report.questions):  # gold that cannot match is refused

@@ -150,10 +150,21 @@ def test_a_note_names_a_line_whose_answer_is_outside_its_gold_section(home, tmp_
 
 
 def test_a_users_questions_are_written_outside_the_projects_results(tmp_path):
-    assert results_dir(None, None) == PROJECT_RESULTS
-    assert results_dir(None, str(QUESTIONS)) == PROJECT_RESULTS  # the project's own set, however it is named
-    assert results_dir(None, str(tmp_path / "mine.jsonl")) == Path("eval-results") / "mine"
-    assert results_dir(str(tmp_path / "out"), None) == tmp_path / "out"  # --out always wins
+    from argparse import Namespace
+
+    def run(out=None, questions=None, split="all", retrievers=None, feedback=None):
+        return results_dir(Namespace(out=out, questions=questions, split=split, retrievers=retrievers,
+                                     feedback=feedback))
+
+    assert run() == PROJECT_RESULTS
+    assert run(questions=str(QUESTIONS)) == PROJECT_RESULTS  # the project's own set, however it is named
+    assert run(questions=str(tmp_path / "mine.jsonl")) == Path("eval-results") / "mine"
+    assert run(out=str(tmp_path / "out")) == tmp_path / "out"  # --out always wins
+    # a part of the project's run never replaces its whole-run figures
+    assert run(split="dev") == Path("eval-results") / "questions-split-dev"
+    partial = Path("eval-results") / "questions-split-dev-retrievers-fused+hybrid"
+    assert run(retrievers="fused,hybrid", split="dev") == partial
+    assert run(feedback="feedback/") == Path("eval-results") / "questions-feedback-on"
 
 
 def test_each_question_tells_the_rank_of_its_first_relevant_passage_and_the_worst_come_first():
