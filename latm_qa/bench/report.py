@@ -155,10 +155,11 @@ def results_dir(args) -> Path:
     project = questions is None or Path(questions).resolve() == PROJECT_QUESTIONS.resolve()
     partial = [f"{name}-{value}" for name, value in (("split", args.split if args.split != "all" else None),
                ("retrievers", args.retrievers), ("feedback", args.feedback and "on")) if value]
-    if project and not partial:
+    if not project:
+        return Path("eval-results") / Path(questions).stem
+    if not partial:
         return PROJECT_RESULTS
-    stem = Path(questions).stem if questions else PROJECT_QUESTIONS.stem
-    return Path("eval-results") / "-".join([stem, *partial]).replace(",", "+")
+    return Path("eval-results") / "-".join([PROJECT_QUESTIONS.stem, *partial]).replace(",", "+")
 
 
 def evaluate_and_write(args, settings: Settings) -> int:

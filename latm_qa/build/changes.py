@@ -43,8 +43,9 @@ class IngestReport:
         """The lines `latm-qa ingest` prints: what changed, then the next command."""
         size = f"{self.documents} document(s), {self.sections} sections, {self.passages} passages"
         if not self.changed:
-            return [f"Index at {self.index_dir} is up to date ({size}): nothing changed, nothing embedded, "
-                    f"nothing written ({self.seconds:.1f} s).", *(f"  note: {note}" for note in self.notes)]
+            head = (f"Index at {self.index_dir} is up to date ({size}): nothing changed, nothing embedded, "
+                    f"nothing written ({self.seconds:.1f} s).")
+            return [head, *self._duplicates(), *(f"  note: {note}" for note in self.notes)]
         lines = [f"Index at {self.index_dir} is now version {self.version} ({size}), in {self.seconds:.1f} s."]
         if self.full_rebuild_reason:
             lines.append(f"  Full rebuild: {self.full_rebuild_reason}.")
@@ -66,7 +67,7 @@ class IngestReport:
             f"  {r['file']}: {r['sections']} sections, {r['passages']} passages{_read_as(r.get('encoding', ''))}"
             for r in self.per_document
         ]
-        lines += [f"  {path}: same content as {original}; ingested once" for path, original in self.duplicates]
+        lines += self._duplicates()
         lines += [f"  note: {note}" for note in self.notes]
         if self.purged:
             deleted = ", ".join(self.versions_deleted) or "none were kept"
@@ -77,6 +78,9 @@ class IngestReport:
             lines.append(f"  Previous version kept: `latm-qa ingest --rollback --index {self.index_dir}` restores it.")
         lines.append(f'Next: latm-qa search "your question" --index {self.index_dir}')
         return lines
+
+    def _duplicates(self) -> list[str]:
+        return [f"  {path}: same content as {original}; ingested once" for path, original in self.duplicates]
 
 
 

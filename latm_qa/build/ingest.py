@@ -28,7 +28,15 @@ from .library import Mode, Plan, plan_for, stored_documents
 from .passages import chunking, embedding_texts, library_passages, split_sentences
 from .resume import EmbedCache, discard_cache
 from .reuse import Parsed, Previous, case_study_names, embed_reusing, vector_key
-from .sources import PROFILE_SUFFIX, Progress, collect_sources, distinct_titles, full_stop, read_sources
+from .sources import (
+    PROFILE_SUFFIX,
+    Progress,
+    collect_sources,
+    distinct_titles,
+    full_stop,
+    read_kept,
+    read_sources,
+)
 from .tokens import settle_sentences, settle_tokens, token_manifest
 
 
@@ -106,12 +114,16 @@ def _build(plan: Plan, settings: Settings, progress: Progress | None, skip_bad: 
         with lock_index(settings.index_dir):
             remove_stale(settings.index_dir)
             if known := up_to_date(settings, digest, began):
-                return replace(known, mode=mode, notes=_notes(plan, mode))
+                return replace(known, mode=mode, notes=plan.notes)
     parsed = Parsed.read(settings)  # unchanged files are not read or split again
-    stored = stored_documents(settings, plan.stored)
+    kept, unreadable = read_kept([p for p in files if str(p) not in plan.given], settings, parsed)
+    stored = stored_documents(settings, {**plan.stored, **{path: plan.kept[path] for path in unreadable}})
+    library = {d.sha256: d.path for d in [*kept, *stored.values()]}
+    named = [p for p in files if str(p) in plan.given]
     read, skipped, duplicates = (
-        read_sources(files, settings, skip_bad, progress, parsed) if files else ([], [], [])
+        read_sources(named, settings, skip_bad, progress, parsed, library) if named else ([], [], [])
     )
+    read += kept
     by_path = {**stored, **{d.path: d for d in read}}
     documents = distinct_titles([by_path[path] for path in dict.fromkeys(plan.order) if path in by_path])
     knowledge = derive_library(documents, tables)
@@ -148,7 +160,8 @@ def _build(plan: Plan, settings: Settings, progress: Progress | None, skip_bad: 
             sections=sum(len(d.sections) for d in documents), passages=len(passages), embedded=0,
             kept=len(passages), dropped=dropped, seconds=0.0, per_document=per_doc, skipped=tuple(skipped),
             duplicates=tuple(duplicates), full_rebuild_reason=old.reason, profiles=tuple(map(str, profiles)),
-            mode=mode, notes=_notes(plan, mode), **changes,
+            mode=mode, notes=(*plan.notes, *(f"{path}: kept as indexed (cannot be read now)" for path in unreadable)),
+            **changes,
         )
         compress = len(passages) > settings.compress_tokens_above
         approximate = len(passages) > settings.approximate_above
@@ -224,19 +237,6 @@ def _check_limit(settings: Settings) -> None:
             f"the file size limit must be a positive number of MB, got {settings.max_file_mb!r}: set --max-file-mb "
             "or LATM_QA_MAX_FILE_MB to e.g. 50. The index was not changed."
         )
-
-
-def _notes(plan: Plan, mode: Mode) -> tuple[str, ...]:
-    """What the maintainer should know of documents the plan kept without reading them from the files given."""
-    notes = list(plan.kept_as_indexed)
-    if mode == "add" and plan.not_given:
-        more = len(plan.not_given) - 5
-        names = ", ".join(plan.not_given[:5]) + (f" and {more} more" if more > 0 else "")
-        notes.append(
-            f"{len(plan.not_given)} other document(s) kept ({names}): `latm-qa remove FILE` drops one, "
-            "`latm-qa ingest --sync FILES` makes the index exactly those files"
-        )
-    return tuple(notes)
 
 
 def _given_profile(paths: list[Path], profile: Path | None) -> Path | None:

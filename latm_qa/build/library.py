@@ -35,11 +35,23 @@ class Plan:
 
     order: tuple[str, ...]  # each document's source path, in the library's order
     read: tuple[Path, ...]  # the files to read (given, or kept and unchanged on disk)
+    given: tuple[str, ...] = ()  # those of them named in this ingest (the rest: kept, read again when they can be)
+    kept: dict[str, str] = field(default_factory=dict)  # path -> SHA-256 of each kept document read again
     stored: dict[str, str] = field(default_factory=dict)  # path -> SHA-256 of a document kept as indexed
     removed: tuple[str, ...] = ()  # file names of the documents dropped on purpose (sync, remove)
     kept_as_indexed: tuple[str, ...] = ()  # notes: documents whose file has gone or changed since
     not_given: tuple[str, ...] = ()  # file names of documents kept although not among the files given
     based_on: str = ""  # the version the plan was made from: the ingest refuses to write over another
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the maintainer should know of the documents kept without being named."""
+        if not self.not_given:
+            return self.kept_as_indexed
+        more = len(self.not_given) - 5
+        names = ", ".join(self.not_given[:5]) + (f" and {more} more" if more > 0 else "")
+        return (*self.kept_as_indexed, f"{len(self.not_given)} other document(s) kept ({names}): `latm-qa remove "
+                "FILE` drops one, `latm-qa ingest --sync FILES` makes the index exactly those files")
 
 
 def plan_for(settings: Settings, given: list[Path], mode: Mode, names: tuple[str, ...] = ()) -> Plan:
@@ -57,7 +69,7 @@ def plan_library(given: list[Path], sources: list[dict], mode: Mode, names: tupl
         as_indexed = {_resolved(str(p)): p for p in replaced.values()}  # a file indexed before keeps its path
         read = tuple(as_indexed.get(_resolved(str(p)), p) for p in given)
         removed = tuple(s["file"] for s in sources if id(s) not in replaced)
-        return Plan(order=tuple(map(str, read)), read=read, removed=removed)
+        return Plan(order=tuple(map(str, read)), read=read, given=tuple(map(str, read)), removed=removed)
     dropped = select_documents(sources, names) if mode == "remove" else []
     if mode == "remove" and len(dropped) == len(sources):
         raise LatmQaError(
@@ -67,6 +79,8 @@ def plan_library(given: list[Path], sources: list[dict], mode: Mode, names: tupl
     replaced = _replacements(sources, given)
     order: list[str] = []
     read: list[Path] = []
+    named: list[str] = []
+    kept: dict[str, str] = {}
     stored: dict[str, str] = {}
     notes: list[str] = []
     not_given: list[str] = []
@@ -78,12 +92,14 @@ def plan_library(given: list[Path], sources: list[dict], mode: Mode, names: tupl
             path = replaced[id(source)]
             order.append(str(path))
             read.append(path)
+            named.append(str(path))
             continue
         order.append(source["path"])
         not_given.append(source["file"])
         state = _on_disk(Path(source["path"]), source.get("sha256", ""))
         if state == "unchanged":
             read.append(Path(source["path"]))
+            kept[source["path"]] = source.get("sha256", "")
         else:
             stored[source["path"]] = source.get("sha256", "")
             notes.append(f"{source['path']}: kept as indexed ({state} since); `latm-qa ingest FILE` updates it")
@@ -92,8 +108,10 @@ def plan_library(given: list[Path], sources: list[dict], mode: Mode, names: tupl
         if _resolved(str(path)) not in placed:
             order.append(str(path))
             read.append(path)
+            named.append(str(path))
     return Plan(
-        order=tuple(order), read=tuple(read), stored=stored, removed=tuple(s["file"] for s in dropped),
+        order=tuple(order), read=tuple(read), given=tuple(named), kept=kept, stored=stored,
+        removed=tuple(s["file"] for s in dropped),
         kept_as_indexed=tuple(notes), not_given=tuple(not_given) if mode == "add" else (),
     )
 

@@ -62,13 +62,29 @@ def distinct_titles(documents: list[Document]) -> list[Document]:
     return out
 
 
-def read_sources(files: list[Path], settings: Settings, skip_bad: bool, progress: Progress | None, parsed: Parsed):
+def read_kept(files: list[Path], settings: Settings, parsed: Parsed) -> tuple[list[Document], list[str]]:
+    """The documents a library keeps, read again from their unchanged files (``parsed`` gives them back as
+    indexed when the same code wrote them); and the paths of any that cannot be read now, which stay as
+    indexed: a file the maintainer did not name never stops an ingest."""
+    documents: list[Document] = []
+    failed: list[str] = []
+    for path in files:
+        try:
+            documents += read_sources([path], settings, False, None, parsed)[0]
+        except InputFileError:
+            failed.append(str(path))
+    return documents, failed
+
+
+def read_sources(files: list[Path], settings: Settings, skip_bad: bool, progress: Progress | None, parsed: Parsed,
+                 seen: dict[str, str] | None = None):
     """Read and check every file before anything else happens; refuse the batch if one is bad. A file the
-    index holds unchanged (``parsed``) is only checked and hashed, not read again."""
+    index holds unchanged (``parsed``) is only checked and hashed, not read again. ``seen``: the SHA-256 of
+    documents already in the library (a file of the same bytes is named a duplicate of it)."""
     documents: list[Document] = []
     skipped: list[tuple[str, str]] = []
     duplicates: list[tuple[str, str]] = []
-    seen: dict[str, str] = {}
+    seen = dict(seen or {})
     for path in files:
         if progress:
             progress("reading", 1, len(files))
@@ -87,12 +103,13 @@ def read_sources(files: list[Path], settings: Settings, skip_bad: bool, progress
         documents.append(known if known is not None else parse_sections(raw))
     errors = [reason for _, reason in skipped]
     unchanged = "The index was not changed."
-    if not documents and len(errors) == 1:
+    good_files = len(documents) + len(duplicates)  # a copy of a document already read is good, and read once
+    if not good_files and len(errors) == 1:
         raise InputFileError(f"{full_stop(errors[0])} {unchanged}")
-    if not documents:
+    if not good_files:
         raise InputFileError(f"None of the {len(files)} files can be ingested. {unchanged}\n  " + "\n  ".join(errors))
     if errors and not skip_bad:
-        good = f"pass --skip-bad to ingest the {_files(len(documents), 'good')}"
+        good = f"pass --skip-bad to ingest the {_files(good_files, 'good')}"
         if len(errors) == 1:
             raise InputFileError(
                 f"{full_stop(errors[0])} Nothing was ingested: fix or remove the file, or {good}. {unchanged}"

@@ -2,7 +2,8 @@
 lines otherwise (a log file, CI, a pipe), where a bar would print nothing or garble the log.
 
 The build reports ``progress(stage, n, total)``, ``n`` the items just finished (0 announces the stage).
-Lines come when a stage begins, at most every EVERY seconds while it runs, and when it ends::
+A stage that is over within QUIET seconds prints nothing (a small ingest, or a refusal, stays one line);
+a longer one prints a line once it has run that long, at most every EVERY seconds after, and when it ends::
 
     embedding passages: 0/986 (0 %)
     embedding passages: 320/986 (32 %), 5.1 passages/s, about 2 min 10 s left
@@ -20,6 +21,7 @@ from typing import TextIO
 
 Progress = Callable[[str, int, int], None]
 EVERY = 10.0  # seconds between two lines of one stage
+QUIET = 2.0  # seconds a stage runs before its first line: a quicker one prints nothing
 UNITS = {"reading": "files"}  # what a stage counts, where its name does not say ("embedding passages": passages)
 
 
@@ -55,26 +57,29 @@ class _Stage:
     began: float  # when its first report came
     base: int  # what was done by then (the rate counts what came after)
     done: int = 0
-    shown: float = 0.0  # when its last line was printed
+    shown: float | None = None  # when its last line was printed (None: not yet)
 
 
 class ProgressLines:
     """A progress callback that prints plain lines on ``stream`` (see the module's docstring)."""
 
-    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic, every: float = EVERY) -> None:
-        self.stream, self.clock, self.every = stream, clock, every
+    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic, every: float = EVERY,
+                 quiet: float = QUIET) -> None:
+        self.stream, self.clock, self.every, self.quiet = stream, clock, every, quiet
         self.stages: dict[str, _Stage] = {}
 
     def __call__(self, stage: str, n: int, total: int) -> None:
         now = self.clock()
         state = self.stages.get(stage)
         if state is None or state.done >= state.total:  # a new stage (or the same one run again)
-            state = self.stages[stage] = _Stage(total, now, n, done=min(n, total), shown=now)
-            if total > 0:
-                self._say(stage, state, now)
+            self.stages[stage] = _Stage(total, now, n, done=min(n, total))
             return
         state.done = min(state.done + n, state.total)
-        if state.done >= state.total or now - state.shown >= self.every:
+        if state.shown is None:
+            due = now - state.began >= self.quiet
+        else:
+            due = state.done >= state.total or now - state.shown >= self.every
+        if due:
             state.shown = now
             self._say(stage, state, now)
 

@@ -185,7 +185,7 @@ def test_skip_bad_ingests_only_the_good_files(tmp_path, md_index_copy):
         tmp_path / "reports",
         {"report.md": MARKDOWN.read_bytes(), "report.toml": PROFILE.read_bytes(), "scan.docx": b"PK", "bad.pdf": NOISE},
     )
-    out = run_cli("ingest", reports, "--skip-bad", "--index", md_index_copy, timeout=120)
+    out = run_cli("ingest", reports, "--skip-bad", "--sync", "--index", md_index_copy, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stderr.splitlines() == [
         f"latm-qa: skipped {reports / 'bad.pdf'}: not a PDF (no %PDF- header); is it another kind of file renamed "

@@ -176,3 +176,14 @@ def test_purge_leaves_no_copy_of_redacted_text_in_any_version(library):
     assert out.returncode == 0, out.stderr
     assert _files_holding(index_dir, "Universal Credit") == [] and _dead_rows(index_dir) == 0
     assert _files(index_dir) == {HOME}
+
+
+def test_a_copy_of_a_document_already_in_the_library_is_named_and_read_once(md_index_copy, tmp_path):
+    copy = tmp_path / "copy-of-home.md"
+    shutil.copy(MARKDOWN, copy)
+    before = tree_hashes(md_index_copy)
+    out = run_cli("ingest", copy, "--index", md_index_copy)
+    assert out.returncode == 0, out.stderr
+    assert f"{copy}: same content as {MARKDOWN}; ingested once" in out.stdout
+    assert _files(md_index_copy) == {HOME}
+    assert "is up to date" in out.stdout or tree_hashes(md_index_copy) != before  # nothing lost either way

@@ -159,6 +159,7 @@ def test_a_users_questions_are_written_outside_the_projects_results(tmp_path):
     assert run() == PROJECT_RESULTS
     assert run(questions=str(QUESTIONS)) == PROJECT_RESULTS  # the project's own set, however it is named
     assert run(questions=str(tmp_path / "mine.jsonl")) == Path("eval-results") / "mine"
+    assert run(questions=str(tmp_path / "mine.jsonl"), split="dev", retrievers="bm25") == Path("eval-results") / "mine"
     assert run(out=str(tmp_path / "out")) == tmp_path / "out"  # --out always wins
     # a part of the project's run never replaces its whole-run figures
     assert run(split="dev") == Path("eval-results") / "questions-split-dev"

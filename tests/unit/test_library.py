@@ -97,3 +97,16 @@ def test_one_name_for_two_documents_asks_for_the_path(tmp_path):
     with pytest.raises(LatmQaError, match="names 2 documents .*give its path"):
         select_documents(sources, ("report.md",))
     assert plan_library([], sources, "remove", (str(tmp_path / "y" / "report.md"),)).removed == ("report.md",)
+
+
+def test_the_plan_tells_the_files_named_from_the_documents_kept(library):
+    folder, sources = library
+    new = folder / "c.md"
+    new.write_text("# C\n\nNew.\n", encoding="utf-8")
+    plan = plan_library([new, folder / "a.md"], sources, "add")
+    assert plan.given == (str(folder / "a.md"), str(new))
+    assert plan.kept == {str(folder / "b.md"): sources[1]["sha256"]}
+    assert plan.notes == ("1 other document(s) kept (b.md): `latm-qa remove FILE` drops one, "
+                          "`latm-qa ingest --sync FILES` makes the index exactly those files",)
+    synced = plan_library([new], sources, "sync")
+    assert synced.given == (str(new),) and not synced.kept and not synced.notes

@@ -19,50 +19,51 @@ def lines_of(stream: io.StringIO) -> list[str]:
     return stream.getvalue().splitlines()
 
 
-def test_a_stage_prints_its_start_then_every_ten_seconds_then_its_end():
+def test_a_long_stage_prints_once_it_has_run_a_while_then_every_ten_seconds_then_its_end():
     clock, out = Clock(), io.StringIO()
     progress = ProgressLines(out, clock=clock)
-    progress("embedding passages", 0, 986)  # the stage begins
-    assert lines_of(out) == ["embedding passages: 0/986 (0 %)"]
+    progress("embedding passages", 0, 986)  # the stage begins: nothing yet (it may be over at once)
+    assert lines_of(out) == []
     for _ in range(10):  # a batch of 32 every 6.25 s: 5.12 passages/s
         clock.now += 6.25
         progress("embedding passages", 32, 986)
-    # 62.5 s in: a line at 12.5 s, 25 s, 37.5 s, 50 s and 62.5 s (each 10 s or more after the last), no more
-    assert len(lines_of(out)) == 6
-    assert lines_of(out)[-1] == "embedding passages: 320/986 (32 %), 5.1 passages/s, about 2 min 10 s left"
+    # a line at 6.25 s (past the quiet start), then 18.75, 31.25, 43.75, 56.25 (10 s or more after the last)
+    assert len(lines_of(out)) == 5
+    assert lines_of(out)[0] == "embedding passages: 32/986 (3 %), 5.1 passages/s, about 3 min 10 s left"
+    clock.now += 6.25
+    progress("embedding passages", 32, 986)
+    assert lines_of(out)[-1] == "embedding passages: 352/986 (35 %), 5.1 passages/s, about 2 min left"
     clock.now += 1.0
     progress("embedding passages", 32, 986)  # 1 s after the last line: quiet
     assert len(lines_of(out)) == 6
-    clock.now += 129.5
-    progress("embedding passages", 634, 986)  # the end is always shown, with the time it took
-    assert lines_of(out)[-1] == "embedding passages: 986/986 (100 %), 5.1 passages/s, took 3 min 13 s"
+    clock.now += 117.25
+    progress("embedding passages", 602, 986)  # the end is always shown, with the time it took
+    assert lines_of(out)[-1] == "embedding passages: 986/986 (100 %), 5.3 passages/s, took 3 min 7 s"
 
 
 def test_rate_and_time_left_count_from_the_first_report():
     clock, out = Clock(), io.StringIO()
     progress = ProgressLines(out, clock=clock, every=10)
-    progress("embedding sentences", 100, 1000)  # first report after a first batch: no rate yet
-    assert lines_of(out) == ["embedding sentences: 100/1000 (10 %)"]
+    progress("embedding sentences", 100, 1000)  # first report after a first batch: the rate counts from here
+    assert lines_of(out) == []
     clock.now += 10
     progress("embedding sentences", 200, 1000)  # 200 in 10 s since then: 20/s, 700 left: 35 s
-    assert lines_of(out)[-1] == "embedding sentences: 300/1000 (30 %), 20.0 sentences/s, about 35 s left"
+    assert lines_of(out) == ["embedding sentences: 300/1000 (30 %), 20.0 sentences/s, about 35 s left"]
 
 
-def test_stages_are_told_apart_and_a_stage_run_again_starts_over():
+def test_a_quick_stage_says_nothing_and_stages_are_told_apart():
     clock, out = Clock(), io.StringIO()
     progress = ProgressLines(out, clock=clock)
     progress("reading", 1, 2)
-    clock.now += 2
-    progress("reading", 1, 2)
+    clock.now += 0.5
+    progress("reading", 1, 2)  # over within the quiet start: nothing (a refusal stays one line)
+    assert lines_of(out) == []
     progress("embedding passages (resumed: 640 done before)", 0, 346)
     clock.now += 3
-    progress("reading", 1, 1)  # a second ingest in the same process
-    assert lines_of(out) == [
-        "reading: 1/2 (50 %)",
-        "reading: 2/2 (100 %), 0.50 files/s, took 2 s",
-        "embedding passages (resumed: 640 done before): 0/346 (0 %)",
-        "reading: 1/1 (100 %)",
-    ]
+    progress("embedding passages (resumed: 640 done before)", 10, 346)
+    progress("reading", 1, 1)  # a second ingest in the same process, over at once
+    assert lines_of(out) == ["embedding passages (resumed: 640 done before): 10/346 (2 %), 3.3 passages/s, "
+                             "about 1 min 40 s left"]
 
 
 def test_a_stage_with_nothing_to_do_says_nothing():
