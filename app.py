@@ -267,7 +267,7 @@ if built := st.session_state.pop("built", None):
     st.toast(built, icon=":material/check:")
 turns: list[chat.Turn] = st.session_state.setdefault("turns", [])
 filters, k = render_sidebar_filters(index, settings)
-question = st.chat_input("Ask a question about the report")
+question = st.chat_input("Ask a question about the report" if len(index.documents) == 1 else "Ask about the reports")
 question = question or st.session_state.pop("pending", None)
 if not chat.is_blank(question):
     with st.spinner("Searching the report…"):

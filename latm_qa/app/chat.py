@@ -203,7 +203,7 @@ def index_summary(manifest: dict, reranker: str = "") -> dict[str, str]:
     sources = manifest.get("sources", [])
     titles = sorted({s.get("title") or s.get("file", "") for s in sources})
     return {
-        "Report": "; ".join(titles) or "(none)",
+        ("Report" if len(titles) <= 1 else "Reports"): "; ".join(titles) or "(none)",
         "Files": ", ".join(str(s.get("file", "")) for s in sources),
         "Documents": str(manifest.get("documents", len(sources))),
         "Passages": str(manifest.get("passages", "")),

@@ -172,3 +172,12 @@ def test_feedback_round_trip_and_latest_vote(tmp_path):
 def test_an_ellipsis_swaps_what_it_stands_in_for(previous, subject, question, expected):
     reading = read_question(question, PARTS, previous, subject, None)
     assert (reading.kind, reading.query) == ("ellipsis", expected)
+
+
+def test_the_sidebar_names_one_report_or_the_reports_of_a_library():
+    from latm_qa.app.chat import index_summary
+
+    one = index_summary({"sources": [{"title": "A plan", "file": "a.md"}], "documents": 1})
+    assert one["Report"] == "A plan"
+    two = index_summary({"sources": [{"title": "B plan", "file": "b.md"}, {"title": "A plan", "file": "a.md"}]})
+    assert "Report" not in two and two["Reports"] == "A plan; B plan" and two["Documents"] == "2"
