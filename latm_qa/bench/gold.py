@@ -144,6 +144,9 @@ def row_problems(row: dict, every: str, sections: list[str], ids: set[str]) -> l
                        f"({json.dumps(str(section))})")
         elif section not in sections:
             out.append(section_problem(section, sections))
+    chapter = row.get("chapter")  # a top-level heading as the markdown prints it (metrics.cited_right): not
+    if chapter is not None and not isinstance(chapter, str):  # checked against the index, whose reading it judges
+        out.append(f"chapter {json.dumps(chapter)} is not a text: write the heading's number or title in quotes")
     if not answers and not row.get("relevant_ids") and row.get("section") is not None and not unanswerable:
         out.append(f'"answers" is empty, which marks a question the report does not answer, but section is '
                    f'{json.dumps(row["section"])}: give the answer strings, or set section to null')

@@ -42,6 +42,31 @@ def gold_sections(question: dict) -> tuple[str, ...]:
     return (question.get("section"), *question.get("also_sections", ()))
 
 
+_NUMBERED = re.compile(r"(\d+)(?:[.:\s]|$)")
+_NAMED_PART = re.compile(r"(part|chapter|section|annex|appendix|schedule)\s+(\w+)\b")
+
+
+def chapter_key(heading: str) -> str:
+    """A chapter as a question file names it and as a passage's first heading reads, made comparable: its
+    number ("4. Financial statements" -> "4"; "Part 4. Fraud" -> "part 4") or, unnumbered, its title."""
+    text = normalise(heading)
+    if match := _NUMBERED.match(text):
+        return match.group(1)
+    if match := _NAMED_PART.match(text):
+        return f"{match.group(1)} {match.group(2)}"
+    return text.rstrip(" .:")
+
+
+def cited_right(question: dict, section: str, chapter: str) -> bool:
+    """Whether a passage of ``section`` (its printed number) in ``chapter`` (chapter_key of its first heading)
+    is rightly cited for the question: by the gold ``chapter`` (a top-level heading: the number of a numbered
+    one or the title of an unnumbered one, the document's title for text before the first) where the question
+    names one, else by its gold sections; a question with neither takes any citation."""
+    if question.get("chapter") is not None:
+        return chapter == chapter_key(question["chapter"])
+    return question.get("section") is None or section in gold_sections(question)
+
+
 def answerable(question: dict) -> bool:
     return bool(question.get("answers") or question.get("relevant_ids"))
 
@@ -90,6 +115,7 @@ class RunResult:
     latency_ms: list[float] = field(default_factory=list)
     floor_ms: list[float] = field(default_factory=list)
     passage_words: list[int] = field(default_factory=list)
+    chapters: dict[str, str] = field(default_factory=dict)  # passage id -> chapter_key of its first heading
 
 
 def mistype(question: str, rng: random.Random) -> str:
@@ -127,6 +153,8 @@ def run_retriever(index: Index, questions: list[dict], retriever: str, k: int = 
         result = index.ask(q["question"], k=k, retriever=retriever, keep_hits=True)  # type: ignore[arg-type]
         out.latency_ms.append((time.perf_counter() - began) * 1000)
         out.ranked[q["id"]] = [(h.passage.passage_id, h.score, h.passage.section, h.passage.text) for h in result.hits]
+        out.chapters.update((h.passage.passage_id, chapter_key(h.passage.heading_path[0]) if h.passage.heading_path
+                             else "") for h in result.hits)
         out.confidence[q["id"]] = result.confidence
         out.abstained[q["id"]] = result.abstained
         out.answers[q["id"]] = "" if result.abstained else result.answer_text
@@ -171,9 +199,10 @@ def score_run(run: RunResult, questions: list[dict]) -> dict:
         for pid, _score, section, _text in ranked:
             if pid in rel:
                 relevant_hits += 1
-                cited += q.get("section") is None or section in gold_sections(q)
+                cited += cited_right(q, section, run.chapters.get(pid, chapter_key(section)))
         top_cited += bool(ranked) and (
-            q.get("section") is None and ranked[0][0] in rel or ranked[0][2] in gold_sections(q)
+            cited_right(q, ranked[0][2], run.chapters.get(ranked[0][0], chapter_key(ranked[0][2])))
+            if q.get("chapter") is not None or q.get("section") is not None else ranked[0][0] in rel
         )
     scores = evaluate(Qrels(qrels), Run(runs), METRICS, make_comparable=True) if answered else {}
     out = {m: round(float(scores.get(m, 0.0)), 4) for m in METRICS}
