@@ -184,3 +184,11 @@ def test_each_question_tells_the_rank_of_its_first_relevant_passage_and_the_wors
                                           "abstained (relevant at rank 2)", "answered, though not covered",
                                           "abstained, rightly"]
     assert [r["id"] for r in worst(rows)] == ["miss", "shy", "said", "low"]
+
+
+def test_another_reading_of_the_report_turns_what_cannot_match_into_notes(home, tmp_path):
+    path = write(tmp_path, [{"id": "q1", "question": "How much?", "answers": ["not in the report at all"],
+                             "section": None, "split": "dev"}])
+    notes = check_gold(read_questions(path), home, path, strict=False)
+    assert len(notes) == 1 and notes[0].startswith(f"{path}:1: answer")
+    assert notes[0].endswith("(in this reading of the report)")
