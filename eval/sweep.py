@@ -21,20 +21,12 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from latm_qa.answer.index import Index  # noqa: E402
+from latm_qa.bench.loo import CANDIDATES  # noqa: E402
 from latm_qa.bench.metrics import load_questions, score_run  # noqa: E402
 from latm_qa.bench.report import run_fused  # noqa: E402
 from latm_qa.bench.suite import SUITE_FILE, _chosen, read_suite  # noqa: E402
 from latm_qa.build.ingest import ingest  # noqa: E402
 from latm_qa.settings import PROJECT_ROOT, load_settings  # noqa: E402
-
-CANDIDATES = {
-    "late_weight": [0.0, 1.5, 3.0, 5.0, 8.0],
-    "bm25_weight": [0.0, 0.15, 0.3, 0.6, 1.0],
-    "sentence_weight": [0.0, 0.15, 0.3, 0.6],
-    "prior_weight": [0.0, 0.1, 0.2],
-    "topic_weight": [0.0, 0.25, 0.5, 1.0],
-    "label_weight": [0.0, 0.2, 0.4, 0.8],
-}
 
 
 def main() -> int:

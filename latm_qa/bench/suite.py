@@ -15,6 +15,7 @@ from ..answer.index import Index
 from ..errors import LatmQaError
 from ..settings import PROJECT_ROOT, Settings
 from .gold import check_gold, read_questions
+from .loo import loo_lines
 
 SUITE_FILE = PROJECT_ROOT / "eval" / "suite.toml"
 SUITE_RETRIEVERS = ["dense", "bm25", "hybrid", "late", "fused"]
@@ -199,6 +200,17 @@ def run_conversations(path: Path, pairs: list, settings: Settings, work: Path) -
     return out
 
 
+def run_leave_one_out(pairs: list, settings: Settings, work: Path) -> dict:
+    """Leave-one-report-out (loo.py) over the suite's built indexes, every split of each report's questions."""
+    from .loo import Loaded, leave_one_out
+
+    loaded = [Loaded(report.name, fmt, Index.load(work / f"{report.name}-{fmt}", settings=replace(
+        settings, index_dir=work / f"{report.name}-{fmt}")), [q for _, q in read_questions(report.questions)
+                                                              if q.get("document", report.name) == report.name])
+              for report, fmt in pairs]
+    return leave_one_out(loaded, settings, progress=lambda line: print(line, file=sys.stderr, flush=True))
+
+
 def evaluate_suite(args, settings: Settings) -> int:
     from .conversations import conversation_lines
 
@@ -230,12 +242,15 @@ def evaluate_suite(args, settings: Settings) -> int:
                     macro.append({"format": fmt, "retriever": name, "metrics": macro_average(group)})
         table[split] = {"rows": rows, "macro": macro}
     results = {"suite": str(suite), "table": table, "reports": per_report}
+    if getattr(args, "loo", False):
+        results["leave_one_out"] = run_leave_one_out(pairs, settings, work)
     if getattr(args, "conversations", None):
         results["conversations"] = run_conversations(Path(args.conversations), pairs, settings, work)
     results["seconds"] = round(time.perf_counter() - began, 1)
     out = Path(args.out or PROJECT_ROOT / "eval" / "results")
     out.mkdir(parents=True, exist_ok=True)
-    text = suite_table(results) + "".join(
+    text = suite_table(results) + "\n".join(["", *loo_lines(results["leave_one_out"])] if "leave_one_out" in results
+                                            else []) + "".join(
         "\n" + "\n".join(conversation_lines(r, fmt)) for fmt, r in results.get("conversations", {}).items())
     (out / "suite.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "suite.md").write_text(text + "\n", encoding="utf-8")

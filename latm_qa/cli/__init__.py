@@ -136,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
         "report, format and retriever plus the macro-average",
     )
     p.add_argument("--reports", help="with --suite: only these reports (comma-separated names)")
+    p.add_argument(
+        "--loo", action="store_true",
+        help="with --suite: also leave-one-report-out, each report scored with the weights its others' dev "
+        "questions choose",
+    )
     p.add_argument("--formats", help="with --suite: only these formats (comma-separated, e.g. md,pdf)")
     p.add_argument("--work", help="with --suite: where the reports' indexes are built (default eval/indexes)")
     p.add_argument(

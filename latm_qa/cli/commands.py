@@ -150,8 +150,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from ..errors import LatmQaError
 
     if args.suite is None:
-        if args.reports or args.formats or args.work or args.conversations:
-            raise LatmQaError("--reports, --formats, --work and --conversations choose what a suite runs: add --suite")
+        if args.reports or args.formats or args.work or args.conversations or args.loo:
+            raise LatmQaError(
+                "--reports, --formats, --work, --conversations and --loo choose what a suite runs: add --suite"
+            )
         return evaluate_and_write(args, settings_of(args))
     from ..bench.suite import evaluate_suite
 
