@@ -81,7 +81,39 @@ def leave_one_out(loaded: Sequence[Loaded], settings: Settings, progress=None) -
                 "test": _shown(score_run(run_fused(item.index, test, "fused", configs[best]), test)),
                 "dev_defaults": _shown(grid[(report, item.format)][0]),
             })
-    return {"configurations": len(configs), "rows": rows, "macro": _macro_rows(rows)}
+    return {"configurations": len(configs), "rows": rows, "macro": _macro_rows(rows),
+            "calibration": calibration_loo(loaded, progress)}
+
+
+def calibration_loo(loaded: Sequence[Loaded], progress=None) -> dict:
+    """The answer's confidence model (answer/confidence.py) fitted on the other reports' dev questions, judged
+    on each report's test and dev questions: the calibration error (ECE) a report nobody fitted it on gets."""
+    import numpy as np
+
+    from .calibrate import card_rows, fit_logistic, reliability
+
+    firsts: dict[tuple[str, str, str], tuple] = {}
+    for item in loaded:
+        if progress:
+            progress(f"leave-one-out: confidence features of {item.report} ({item.format})")
+        for split in ("dev", "test"):
+            x, y, first = card_rows(item.index, item.split(split))
+            firsts[(item.report, item.format, split)] = (x[first], y[first])
+    from ..answer.confidence import Calibration
+
+    rows = []
+    for report in dict.fromkeys(item.report for item in loaded):
+        train = [v for (r, _, split), v in firsts.items() if r != report and split == "dev" and len(v[1])]
+        model = Calibration(fit_logistic(np.vstack([x for x, _ in train]), np.concatenate([y for _, y in train])),
+                            f"dev split of every report but {report}")
+        for item in (x for x in loaded if x.report == report):
+            row = {"report": report, "format": item.format}
+            for split in ("dev", "test"):
+                x, y = firsts[(report, item.format, split)]
+                row[split] = reliability(list(model.probability(x)), list(y.astype(bool)))[1] if len(y) else None
+            rows.append(row)
+    return {"rows": rows, "macro": {split: round(statistics.mean(r[split] for r in rows if r[split] is not None), 4)
+                                    for split in ("dev", "test")}}
 
 
 def _macro_objective(grid: dict, reports: list[str], left_out: str, i: int) -> float:
@@ -129,4 +161,16 @@ def loo_lines(result: dict) -> list[str]:
         lines.append(f"| **macro** over {row['reports']} reports{lowest} | {row['format']} | | "
                      f"{row['dev']['hit_rate@1']:.3f} | {t['hit_rate@1']:.3f} | {t['hit_rate@5']:.3f} | "
                      f"{t['mrr@10']:.3f} | {t['citation_accuracy']:.3f} | {t['false_abstention_rate']:.3f} |")
+    calibration = result.get("calibration")
+    if calibration:
+        lines += ["", "answer confidence fitted on the other reports' dev questions: calibration error (ECE)", "",
+                  "| report | format | dev ECE | test ECE |", "|---|---|---:|---:|"]
+        lines += [f"| {r['report']} | {r['format']} | {_ece(r['dev'])} | {_ece(r['test'])} |"
+                  for r in calibration["rows"]]
+        macro = calibration["macro"]
+        lines.append(f"| **macro** | all | {_ece(macro['dev'])} | {_ece(macro['test'])} |")
     return [*lines, ""]
+
+
+def _ece(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
