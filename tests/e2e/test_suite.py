@@ -57,3 +57,34 @@ def test_suite_names_a_missing_source_and_how_to_leave_it_out(tmp_path):
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert "nowhere/report.md" in done.stderr and "--reports" in done.stderr
     assert not (tmp_path / "w").exists()
+
+
+def test_leave_one_report_out_scores_each_report_with_the_weights_its_others_choose(tmp_path):
+    """Two reports, a few questions each: every report gets a row with the weights the other chose, and the
+    confidence model fitted without it."""
+    suite, names = "", []
+    for name, folder in (("dwp", DWP), ("curriculum", DWP.parent / "national-curriculum-maths")):
+        rows = [json.loads(line) for line in (ROOT / "eval" / "reports" / f"{folder.name}.jsonl").read_text()
+                .splitlines()]
+        taken: dict[tuple, dict] = {}
+        for row in rows:
+            taken.setdefault((row["kind"], row["split"]), row)
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps({**r, "document": name}) + "\n"
+                                                         for r in taken.values()))
+        suite += (f'[reports.{name}]\nquestions = "{name}.jsonl"\n'
+                  f'[reports.{name}.sources]\nmd = "{folder / "report.md"}"\n')
+        names.append(name)
+    (tmp_path / "suite.toml").write_text(suite)
+    out = tmp_path / "out"
+    done = run_cli("eval", "--suite", tmp_path / "suite.toml", "--loo", "--work", tmp_path / "work", "--out", out,
+                   "--retrievers", "fused", timeout=EVAL_TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    loo = json.loads((out / "suite.json").read_text())["leave_one_out"]
+    assert loo["configurations"] == 20
+    assert [(r["report"], r["format"]) for r in loo["rows"]] == [(n, "md") for n in names]
+    assert all(0 <= r["test"]["hit_rate@1"] <= 1 and isinstance(r["chosen"], dict) for r in loo["rows"])
+    assert {r["format"] for r in loo["macro"]} == {"md", "all"}
+    assert [r["report"] for r in loo["calibration"]["rows"]] == names
+    assert all(0 <= r["test"] <= 1 for r in loo["calibration"]["rows"])
+    table = (out / "suite.md").read_text()
+    assert "### leave-one-report-out" in table and "| dwp | md |" in table and "calibration error (ECE)" in table
