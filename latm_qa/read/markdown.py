@@ -47,9 +47,13 @@ def clean_inline(text: str) -> str:
 
 def markdown_blocks(text: str) -> list[Block]:
     """The blocks of a markdown text: its pipe tables as tables, the text between them as below."""
+    lines = [_unquoted(line) for line in text.split("\n")]
+    # in a text that marks its headings with "#", a bold line is a sub-heading of the section it sits in (a
+    # person's name and post under "#### Executive management"): one level deeper than the "#" heading above it
+    depth = [6] if any(_HEADING.match(line) for line in lines) else []
     blocks: list[Block] = []
-    for part in split_tables([_unquoted(line) for line in text.split("\n")], clean_inline):
-        blocks += [part] if isinstance(part, Block) else _text_blocks(part)
+    for part in split_tables(lines, clean_inline):
+        blocks += [part] if isinstance(part, Block) else _text_blocks(part, depth)
     return blocks
 
 
@@ -59,7 +63,8 @@ def _unquoted(line: str) -> str:
     return line
 
 
-def _text_blocks(lines: list[str]) -> list[Block]:
+def _text_blocks(lines: list[str], depth: list[int]) -> list[Block]:
+    """``depth``: the "#" depth of the last heading, in a text that marks its headings so (else empty)."""
     blocks: list[Block] = []
     para: list[str] = []
     kind = "paragraph"
@@ -84,17 +89,20 @@ def _text_blocks(lines: list[str]) -> list[Block]:
         if heading:
             flush()
             title = clean_inline(_ATTRIBUTES.sub("", heading.group(2)))
+            depth[:] = [len(heading.group(1))] if depth else []
             if title:
                 blocks.append(Block(kind="heading", text=title, heading_hint=len(heading.group(1))))
         elif setext and len(para) == 1 and kind == "paragraph":  # "Title" underlined with === or ---
-            title, para = clean_inline(para[0]), []
+            title, para, level = clean_inline(para[0]), [], 1 if setext.group(1)[0] == "=" else 2
+            depth[:] = [level] if depth else []
             if title:
-                blocks.append(Block(kind="heading", text=title, heading_hint=1 if setext.group(1)[0] == "=" else 2))
+                blocks.append(Block(kind="heading", text=title, heading_hint=level))
         elif _RULE.match(line) or not line.strip():
             flush()
         elif not para and _BOLD_LINE.match(line) and looks_like_heading(title := clean_inline(line)):
             # a converter that sets headings as bold lines: as weak a heading as a lone line of plain text
-            blocks.append(Block(kind="heading", text=title, heading_hint=text_heading_hint(title)))
+            hint = depth[0] + 1 if depth else text_heading_hint(title)
+            blocks.append(Block(kind="heading", text=title, heading_hint=hint))
         elif item:
             flush()
             kind, para = "item", [item.group(1)]

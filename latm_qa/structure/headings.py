@@ -21,10 +21,14 @@ CASE_STUDIES_TITLE = re.compile(r"case stud", re.I)
 # Back matter, which belongs to no chapter however deep a converter set its heading ("About the Authors",
 # "Annex B", "References"): a report's own part, as a numbered chapter is.
 BACK_MATTER = re.compile(
-    r"(about\b|acknowledge?ments?\b|annex(es)?\b|appendi(x|ces)\b|bibliography\b|endnotes\b|glossary\b|"
+    r"(about\b|acknowledge?ments?\b|annex(es|ure)?\b|appendi(x|ces)\b|bibliography\b|endnotes\b|glossary\b|"
     r"references\b|further information\b)",
     re.IGNORECASE,
 )
+# A part of its own whose numbered items are its own ("Annexure: specimen clauses", then "1. Warranties").
+ANNEX = re.compile(r"^(annex(es|ure)?|appendi(x|ces)|schedule)\b", re.IGNORECASE)
+# "21 October 2016": a date on a line of its own, not chapter 21
+_DATE = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b", re.IGNORECASE)
 PARAGRAPH_WORDS = 8  # a numbered line of this many words or more that ends a sentence is a paragraph
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 
@@ -69,7 +73,7 @@ def heading_number(text: str) -> Number | None:
     if reads_as_paragraph(text):
         return None
     match = _NUMBERED.match(text)
-    if match and match.group(3)[:1].isupper():
+    if match and match.group(3)[:1].isupper() and not (match.group(2) is None and _DATE.match(match.group(3))):
         return Number(match.group(3).strip(), int(match.group(1)), int(match.group(2)) if match.group(2) else None)
     named = _NAMED.match(text)
     if named:

@@ -2,8 +2,10 @@
 a lettered part whose own parts are "A.1", "A.2"; a number that does not continue the numbering is text.
 Under a part titled as case studies, a strong or dated heading is a named example (a case study), as is a
 boxed example anywhere ("Box 1.A: ..."); an unnumbered heading set deeper than its chapter's heading sits
-inside it, and one no deeper is a chapter of its own ("About the Authors"). Headings before the first
-number (a foreword, an executive summary) nest by their level."""
+inside it, and one no deeper is a chapter of its own ("About the Authors", where no chapter follows it).
+"Part 4. Fraud" is chapter 4 where the report has no other; numbers restarting in an annex, set deeper
+than its heading, are its own items. Headings before the first number (a foreword, an executive summary)
+nest by their level."""
 
 from __future__ import annotations
 
@@ -11,15 +13,36 @@ import re
 
 from ..text import DATED
 from ..types import Block
-from .headings import BACK_MATTER, CASE_STUDIES_TITLE, Number, heading_number, is_named_example
+from .headings import ANNEX, BACK_MATTER, CASE_STUDIES_TITLE, Number, heading_number, is_named_example
 from .levels import front_section
+
+_PART = re.compile(r"^part\s+\d+\b\.?\s*[:.–—-]?\s*", re.IGNORECASE)
 
 
 def is_numbered(blocks: list[Block]) -> bool:
-    """Whether the report numbers its headings ("1. Introduction", "2.1 Key features", "Chapter 3")."""
-    headings = [re.sub(r"\s+", " ", b.text).strip() for b in blocks if b.kind == "heading"]
-    numbers = [heading_number(text) for text in headings]
+    """Whether the report numbers its headings ("1. Introduction", "2.1 Key features", "Chapter 3"), before any
+    annex: the numbers restarting in one ("Annexure: specimen clauses", "1. Warranties") are its own items."""
+    headings = _heading_texts(blocks)
+    annex = next((i for i, text in enumerate(headings) if ANNEX.match(text)), len(headings))
+    numbers = [heading_number(text) for text in headings[:annex]]
     return sum(n is not None and not n.name and not n.letter for n in numbers) >= 2
+
+
+def _heading_texts(blocks: list[Block]) -> list[str]:
+    return [re.sub(r"\s+", " ", b.text).strip() for b in blocks if b.kind == "heading"]
+
+
+def _chapter_of(number: Number | None, plain: set[int]) -> Number | None:
+    """A chapter's number: "2." or "Chapter 2", or "Part 4. Fraud" where the report has no other chapter 4
+    (its "4.1" nests under it); None for any other heading."""
+    if number is None or number.letter or number.sub is not None:
+        return None
+    if not number.name:
+        return number
+    kind, _, mark = number.name.partition(" ")
+    if kind == "Part" and mark.isdigit() and int(mark) not in plain:
+        return Number(_PART.sub("", number.title) or number.title, int(mark))
+    return None
 
 
 def _section(number: str, title: str, kind: str, path: list[str], chapter_title: str) -> dict:
@@ -37,7 +60,16 @@ def _section(number: str, title: str, kind: str, path: list[str], chapter_title:
 class Numbering:
     """Tracks the section numbering seen so far and accepts only headings that continue it."""
 
-    def __init__(self) -> None:
+    def __init__(self, blocks: list[Block] | None = None) -> None:
+        numbers = [heading_number(text) for text in _heading_texts(blocks or [])]
+        self.plain = {n.chapter for n in numbers if n is not None and not n.name and not n.letter and n.sub is None}
+        # the highest chapter number set after each heading: back matter with chapters after it is no back matter
+        self.later = [0] * len(numbers)
+        for i in range(len(numbers) - 2, -1, -1):
+            chapter = _chapter_of(numbers[i + 1], self.plain)
+            self.later[i] = max(self.later[i + 1], chapter.chapter if chapter else 0)
+        self.seen = 0  # headings classified so far
+        self.annex = False  # the open chapter is an annex, whose numbered items are its own
         self.chapter = 0
         self.sub = 0
         self.letter = ""  # the open lettered part's letter ("A" of "Annex A"), whose parts are "A.1", "A.2"
@@ -60,7 +92,13 @@ class Numbering:
         hint, bare = block.heading_hint, self.bare if follows_heading else 0
         self.bare = 0
         number = heading_number(text)
+        later = self.later[self.seen] if self.seen < len(self.later) else 0
+        self.seen += 1
+        if (chapter := _chapter_of(number, self.plain)) is not None and number.name:
+            number = chapter  # "Part 4. Fraud", chapter 4
         if number is not None and not number.letter:
+            if self.annex and not number.name and self.chapter_hint and hint > self.chapter_hint:
+                return self._inner_heading(text, hint)  # an annex's own numbered item ("1. Warranties")
             if number.name:
                 return self._named(number, text, hint)
             return self._numbered(number, text, hint)
@@ -77,10 +115,12 @@ class Numbering:
             return None
         if example:  # a boxed example sits in the section it is set in, however strong its heading
             return self._inner_heading(text, max(hint, self.chapter_hint + 1), "case_study")
-        if bare and hint == bare and not BACK_MATTER.match(text):
+        back = BACK_MATTER.match(text) and later <= self.chapter  # back matter: no chapter follows it
+        if bare and hint == bare and not back:
             self._widen()
-        if self.chapter_hint and hint > self.chapter_hint and not BACK_MATTER.match(text):
+        if self.chapter_hint and hint > self.chapter_hint and not back:
             return self._inner_heading(text, hint)
+        self.annex = bool(ANNEX.match(text))
         return self._chapter(text, text, text, text, hint, "unnumbered")
 
     def _widen(self) -> None:
@@ -102,6 +142,7 @@ class Numbering:
         chapter, sub, title = number.chapter, number.sub, number.title
         if sub is None and chapter > self.chapter:
             self.chapter, self.sub, self.seen_numbered, self.letter, self.bare = chapter, 0, True, "", hint
+            self.annex = False
             return self._chapter(str(chapter), title, text, title, hint, "chapter")
         if sub is not None and (chapter == self.chapter and sub > self.sub or chapter > self.chapter):
             if chapter != self.chapter:  # the chapter heading itself was not found
@@ -116,7 +157,7 @@ class Numbering:
         deeper than the open chapter's heading is a heading inside that chapter."""
         if number.name.startswith("Part") and self.chapter_hint and hint > self.chapter_hint:
             return self._inner_heading(text, hint)
-        self.seen_numbered, self.sub = True, 0
+        self.seen_numbered, self.sub, self.annex = True, 0, bool(ANNEX.match(text))
         self.letter = number.name.split()[-1] if number.name[-1].isalpha() else ""
         return self._chapter(number.name, text, text, text, hint, "unnumbered")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..text import NUMBERED, ends_sentence
 from ..types import Block, Document, RawDocument, Section
-from .levels import HeadingLevels, front_section
+from .levels import HeadingLevels, front_section, title_heading
 from .numbering import Numbering, is_numbered
 
 SEPARATOR = "\n\n"
@@ -32,7 +32,7 @@ def parse_sections(raw: RawDocument) -> Document:
     open_section: dict | None = None
     finished: list[dict] = []
     pending_footnotes: list[Block] = []
-    state: Numbering | HeadingLevels = Numbering() if is_numbered(blocks) else HeadingLevels()
+    state = Numbering(blocks) if is_numbered(blocks) else HeadingLevels(title_heading(blocks))
 
     def append(block: Block) -> int:
         nonlocal offset
