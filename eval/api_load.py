@@ -198,6 +198,14 @@ def idle_case(index: Path, sockets: int, asks: int, questions: list[dict]) -> di
     }
 
 
+def timed_pool(task, requests: int, threads: int) -> tuple[list, float]:
+    """``task(i)`` for every i below ``requests`` on ``threads`` threads: the results, and the wall time."""
+    began = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        results = list(pool.map(task, range(requests)))
+    return results, time.perf_counter() - began
+
+
 def burst_case(index: Path, requests: int, spread: bool, questions: list[dict]) -> dict:
     """``requests`` asks released at once, each from its own loopback address (spread) or all from one."""
     process, url, health = start(index, 1)
@@ -211,10 +219,7 @@ def burst_case(index: Path, requests: int, spread: bool, questions: list[dict]) 
             gate.wait()
             return ask_from(url, {"question": questions[i % len(questions)]["question"]}, source)
 
-        began = time.perf_counter()
-        with ThreadPoolExecutor(requests) as pool:
-            results = list(pool.map(one, range(requests)))
-        wall = time.perf_counter() - began
+        results, wall = timed_pool(one, requests, requests)
     finally:
         stop(process)
     answered = [seconds for status, seconds in results if status == 200]
@@ -243,10 +248,7 @@ def run(index: Path, workers: int, clients: int, requests: int, endpoint: str, q
             status = post(target, {"question": row["question"], "id": row.get("id")})
             return time.perf_counter() - began, status
 
-        began = time.perf_counter()
-        with ThreadPoolExecutor(clients) as pool:
-            results = list(pool.map(timed, range(requests)))
-        wall = time.perf_counter() - began
+        results, wall = timed_pool(timed, requests, clients)
     finally:
         stop(process)
     latencies = [seconds * 1000 for seconds, _ in results]

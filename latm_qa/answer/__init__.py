@@ -5,6 +5,7 @@ rewrite (rewrite.py) -> score and rank (score.py) -> checks (checks.py) -> highl
 from __future__ import annotations
 
 from .index import Index
-from .pipeline import STEPS, Query, run
+from .pipeline import STEPS, run
+from .query import Query
 
 __all__ = ["STEPS", "Index", "Query", "run"]

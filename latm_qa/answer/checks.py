@@ -29,7 +29,7 @@ from .results import Check
 
 if TYPE_CHECKING:
     from .index import Index
-    from .pipeline import Query
+    from .query import Query
 
 NAME_DEPTH = 3  # a name the report lacks is told apart from one it may call otherwise by this many best passages
 

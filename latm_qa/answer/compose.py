@@ -26,7 +26,7 @@ from .select import answer_text, answering_scores
 
 if TYPE_CHECKING:
     from .index import Index
-    from .pipeline import Query
+    from .query import Query
 
 MAX_POINTS = 5
 PER_PART = 2  # sentences for each side or thing compared

@@ -37,7 +37,7 @@ from .select import sentence_late
 
 if TYPE_CHECKING:
     from .index import Index
-    from .pipeline import Query
+    from .query import Query
 
 CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "data" / "calibration.json"
 FEATURES = ("dense", "sentence_late", "below_first", "lead_over_next", "dense_rank", "dense_gap", "composed")

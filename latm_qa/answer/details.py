@@ -21,7 +21,7 @@ from .results import Check
 
 if TYPE_CHECKING:
     from .index import Index
-    from .pipeline import Query
+    from .query import Query
 
 COUNT_DEPTH = 5  # "how many" is answered only if one of this many best passages counts the thing asked
 SAME_THING = 0.6  # word cosine from which two words name the same thing ("staff", "employees": 0.72)

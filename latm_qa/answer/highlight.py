@@ -18,7 +18,7 @@ from .select import answer_span, answer_text, answering_scores
 
 if TYPE_CHECKING:
     from .index import Index
-    from .pipeline import Query
+    from .query import Query
 
 
 class Highlighter:

@@ -19,7 +19,8 @@ from ..store.search_files import read_search_files
 from ..types import Document, Passage
 from .cite import citation
 from .highlight import Highlighter
-from .pipeline import Query, run
+from .pipeline import run
+from .query import Query
 from .report import ReportFacts
 from .results import Hit, SearchResult
 from .select import SentenceTokens

@@ -11,7 +11,7 @@ from ..retrieve import score as score_corpus
 
 if TYPE_CHECKING:
     from .index import Index
-    from .pipeline import Query
+    from .query import Query
 
 
 def score(index: Index, query: Query) -> None:

@@ -29,7 +29,7 @@ from .kinds import answer_kind
 
 if TYPE_CHECKING:
     from .index import Index
-    from .pipeline import Query
+    from .query import Query
 
 _MONTH = r"January|February|March|April|May|June|July|August|September|October|November|December"
 _WHEN = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTH})\b|\b(?:spring|summer|autumn|winter)\b", re.I)

@@ -12,7 +12,8 @@ import numpy as np
 
 from ..answer.confidence import CALIBRATION_FILE, FEATURES, Calibration
 from ..answer.index import Index
-from ..answer.pipeline import Query, steps_for
+from ..answer.pipeline import steps_for
+from ..answer.query import Query
 from ..settings import PROJECT_ROOT, Settings
 from .metrics import answerable, judged, load_questions
 from .suite import _chosen, read_suite

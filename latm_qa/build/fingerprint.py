@@ -30,6 +30,14 @@ BUILD_CODE = ("read", "structure", "build", "embed", "store", "places", "data", 
 
 
 def file_digest(path: Path) -> str:
+    """A file's SHA-256, hashed once per process while its size and modification time are unchanged (an
+    ingest's plan and its inputs' digest both ask for every file of the library)."""
+    found = os.stat(path)
+    return _digest(str(Path(path).resolve()), found.st_size, found.st_mtime_ns)
+
+
+@lru_cache(maxsize=65536)
+def _digest(path: str, size: int, modified_ns: int) -> str:
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 

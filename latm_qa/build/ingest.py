@@ -117,7 +117,8 @@ def _build(plan: Plan, settings: Settings, progress: Progress | None, skip_bad: 
                 return replace(known, mode=mode, notes=plan.notes)
     parsed = Parsed.read(settings)  # unchanged files are not read or split again
     kept, unreadable = read_kept([p for p in files if str(p) not in plan.given], settings, parsed)
-    stored = stored_documents(settings, {**plan.stored, **{path: plan.kept[path] for path in unreadable}})
+    stored = stored_documents(settings, {**plan.stored, **{path: plan.kept[path] for path in unreadable}},
+                              parsed.documents if parsed.version == plan.based_on else None)
     library = {d.sha256: d.path for d in [*kept, *stored.values()]}
     named = [p for p in files if str(p) in plan.given]
     read, skipped, duplicates = (

@@ -162,13 +162,15 @@ def select_documents(sources: list[dict], names: tuple[str, ...]) -> list[dict]:
     return chosen
 
 
-def stored_documents(settings: Settings, stored: dict[str, str]) -> dict[str, Document]:
-    """The current version's documents kept as indexed (``Plan.stored``), by path."""
+def stored_documents(settings: Settings, stored: dict[str, str], indexed: list[Document] | None = None
+                     ) -> dict[str, Document]:
+    """The current version's documents kept as indexed (``Plan.stored``), by path; ``indexed``: that
+    version's documents when already read (reuse.Parsed), else they are read here."""
     if not stored:
         return {}
     manifest = readable_manifest(settings.index_dir)
     try:
-        documents, _ = read_texts(data_dir(settings.index_dir, manifest or {}))
+        documents = indexed if indexed else read_texts(data_dir(settings.index_dir, manifest or {}))[0]
     except (OSError, ValueError, KeyError, TypeError, LatmQaError) as exc:
         first = next(iter(stored))
         raise InputFileError(
