@@ -30,10 +30,15 @@ BUILD_CODE = ("read", "structure", "build", "embed", "store", "places", "data", 
 
 
 def file_digest(path: Path) -> str:
-    """A file's SHA-256, hashed once per process while its size and modification time are unchanged (an
-    ingest's plan and its inputs' digest both ask for every file of the library)."""
+    """A file's SHA-256, hashed once per ingest while its size and modification time are unchanged (its plan
+    and its inputs' digest both ask for every file of the library); ``forget_digests`` starts each ingest."""
     found = os.stat(path)
     return _digest(str(Path(path).resolve()), found.st_size, found.st_mtime_ns)
+
+
+def forget_digests() -> None:
+    """Hash files anew (a file rewritten within one tick of the clock keeps its modification time)."""
+    _digest.cache_clear()
 
 
 @lru_cache(maxsize=65536)

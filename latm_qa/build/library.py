@@ -24,7 +24,7 @@ from ..errors import InputFileError, LatmQaError
 from ..settings import Settings
 from ..store.files import data_dir, read_texts, readable_manifest
 from ..types import Document
-from .fingerprint import file_digest
+from .fingerprint import file_digest, forget_digests
 
 Mode = Literal["add", "sync", "remove"]
 
@@ -56,6 +56,7 @@ class Plan:
 
 def plan_for(settings: Settings, given: list[Path], mode: Mode, names: tuple[str, ...] = ()) -> Plan:
     """``plan_library`` for the index in ``settings.index_dir`` as it is now."""
+    forget_digests()  # each ingest hashes the files as they are now, once
     manifest = readable_manifest(settings.index_dir) or {}
     plan = plan_library(given, list(manifest.get("sources") or []), mode, names)
     return replace(plan, based_on=str(manifest.get("current") or ""))
