@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from ..answer.index import Index
 from ..settings import Settings
@@ -43,6 +44,16 @@ class Loaded:
 
     def split(self, name: str) -> list[dict]:
         return [q for q in self.questions if q.get("split") == name]
+
+
+def load_suite(pairs: list, settings: Settings, work: Path) -> list[Loaded]:
+    """The suite's built indexes (``work``/<report>-<format>), each with every split of its report's questions."""
+    from .gold import read_questions
+
+    return [Loaded(report.name, fmt, Index.load(work / f"{report.name}-{fmt}", settings=replace(
+        settings, index_dir=work / f"{report.name}-{fmt}")), [q for _, q in read_questions(report.questions)
+                                                              if q.get("document", report.name) == report.name])
+            for report, fmt in pairs]
 
 
 def configurations(settings: Settings) -> list[dict]:

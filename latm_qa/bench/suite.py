@@ -14,8 +14,9 @@ from pathlib import Path
 from ..answer.index import Index
 from ..errors import LatmQaError
 from ..settings import PROJECT_ROOT, Settings
+from .ablation import ablation, ablation_lines
 from .gold import check_gold, read_questions
-from .loo import loo_lines
+from .loo import leave_one_out, load_suite, loo_lines
 
 SUITE_FILE = PROJECT_ROOT / "eval" / "suite.toml"
 SUITE_RETRIEVERS = ["dense", "bm25", "hybrid", "late", "fused"]
@@ -200,15 +201,8 @@ def run_conversations(path: Path, pairs: list, settings: Settings, work: Path) -
     return out
 
 
-def run_leave_one_out(pairs: list, settings: Settings, work: Path) -> dict:
-    """Leave-one-report-out (loo.py) over the suite's built indexes, every split of each report's questions."""
-    from .loo import Loaded, leave_one_out
-
-    loaded = [Loaded(report.name, fmt, Index.load(work / f"{report.name}-{fmt}", settings=replace(
-        settings, index_dir=work / f"{report.name}-{fmt}")), [q for _, q in read_questions(report.questions)
-                                                              if q.get("document", report.name) == report.name])
-              for report, fmt in pairs]
-    return leave_one_out(loaded, settings, progress=lambda line: print(line, file=sys.stderr, flush=True))
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def evaluate_suite(args, settings: Settings) -> int:
@@ -243,15 +237,19 @@ def evaluate_suite(args, settings: Settings) -> int:
         table[split] = {"rows": rows, "macro": macro}
     results = {"suite": str(suite), "table": table, "reports": per_report}
     if getattr(args, "loo", False):
-        results["leave_one_out"] = run_leave_one_out(pairs, settings, work)
+        results["leave_one_out"] = leave_one_out(load_suite(pairs, settings, work), settings, _progress)
+    if getattr(args, "ablations", False):
+        results["ablations"] = ablation(load_suite(pairs, settings, work), settings, _progress)
     if getattr(args, "conversations", None):
         results["conversations"] = run_conversations(Path(args.conversations), pairs, settings, work)
     results["seconds"] = round(time.perf_counter() - began, 1)
     out = Path(args.out or PROJECT_ROOT / "eval" / "results")
     out.mkdir(parents=True, exist_ok=True)
-    text = suite_table(results) + "\n".join(["", *loo_lines(results["leave_one_out"])] if "leave_one_out" in results
-                                            else []) + "".join(
-        "\n" + "\n".join(conversation_lines(r, fmt)) for fmt, r in results.get("conversations", {}).items())
+    parts = [suite_table(results)]
+    parts += [["", *loo_lines(results["leave_one_out"])]] if "leave_one_out" in results else []
+    parts += [["", *ablation_lines(results["ablations"])]] if "ablations" in results else []
+    parts += [["", *conversation_lines(r, fmt)] for fmt, r in results.get("conversations", {}).items()]
+    text = "\n".join(p if isinstance(p, str) else "\n".join(p) for p in parts)
     (out / "suite.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "suite.md").write_text(text + "\n", encoding="utf-8")
     print(text)

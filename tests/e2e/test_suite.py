@@ -8,6 +8,8 @@ from pathlib import Path
 
 from conftest import run_cli
 
+from latm_qa.bench.ablation import LAYERS
+
 ROOT = Path(__file__).resolve().parents[2]
 DWP = ROOT.parent / "shared" / "reports" / "more" / "dwp-single-departmental-plan"
 QUESTIONS = ROOT / "eval" / "reports" / "dwp-single-departmental-plan.jsonl"
@@ -61,7 +63,7 @@ def test_suite_names_a_missing_source_and_how_to_leave_it_out(tmp_path):
 
 def test_leave_one_report_out_scores_each_report_with_the_weights_its_others_choose(tmp_path):
     """Two reports, a few questions each: every report gets a row with the weights the other chose, and the
-    confidence model fitted without it."""
+    confidence model fitted without it; and every layer's worth over both (--ablations) with its verdict."""
     suite, names = "", []
     for name, folder in (("dwp", DWP), ("curriculum", DWP.parent / "national-curriculum-maths")):
         rows = [json.loads(line) for line in (ROOT / "eval" / "reports" / f"{folder.name}.jsonl").read_text()
@@ -76,8 +78,8 @@ def test_leave_one_report_out_scores_each_report_with_the_weights_its_others_cho
         names.append(name)
     (tmp_path / "suite.toml").write_text(suite)
     out = tmp_path / "out"
-    done = run_cli("eval", "--suite", tmp_path / "suite.toml", "--loo", "--work", tmp_path / "work", "--out", out,
-                   "--retrievers", "fused", timeout=EVAL_TIMEOUT)
+    done = run_cli("eval", "--suite", tmp_path / "suite.toml", "--loo", "--ablations", "--work", tmp_path / "work",
+                   "--out", out, "--retrievers", "fused", timeout=EVAL_TIMEOUT)
     assert done.returncode == 0, done.stderr
     loo = json.loads((out / "suite.json").read_text())["leave_one_out"]
     assert loo["configurations"] == 20
@@ -88,3 +90,10 @@ def test_leave_one_report_out_scores_each_report_with_the_weights_its_others_cho
     assert all(0 <= r["test"] <= 1 for r in loo["calibration"]["rows"])
     table = (out / "suite.md").read_text()
     assert "### leave-one-report-out" in table and "| dwp | md |" in table and "calibration error (ECE)" in table
+    ablations = json.loads((out / "suite.json").read_text())["ablations"]
+    assert [r["layer"] for r in ablations["rows"]] == ["late interaction alone", *(name for name, *_ in LAYERS)]
+    for row in ablations["rows"]:
+        assert -1 <= row["dev"]["worth_hit@1"] <= 1 and row["dev"]["worst"][1] in names
+        assert set(row["figures"]["dev"]) == set(names)
+        assert row["verdict"].startswith(("keeps its place", "does not pay", "stays off", "pays", "the default"))
+    assert "### every layer earns its place" in table and "| numbered-part labels |" in table
