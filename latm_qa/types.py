@@ -109,6 +109,8 @@ class Passage:
 
     ``table_header``: for a passage that continues a table, the table's header rows (and the row naming
     the group of rows it continues), which it is read, shown and embedded after; "" otherwise.
+    ``paragraphs``: in a report that numbers its paragraphs, the numbers of those the passage holds ("8.14",
+    the one it opens inside first); ``paragraph_items`` their lettered items it holds ("8.14(d)").
     """
 
     passage_id: str
@@ -125,6 +127,8 @@ class Passage:
     section_kind: SectionKind = "subsection"
     ordinal: int = 0
     table_header: str = ""
+    paragraphs: tuple[str, ...] = ()
+    paragraph_items: tuple[str, ...] = ()
 
     @property
     def shown_text(self) -> str:
@@ -135,6 +139,8 @@ class Passage:
         data = dict(vars(self))  # every field is a plain value or a tuple of them: no deep copy needed
         data["heading_path"] = list(self.heading_path)
         data["pages"] = list(self.pages)
+        data["paragraphs"] = list(self.paragraphs)
+        data["paragraph_items"] = list(self.paragraph_items)
         return data
 
     @classmethod
@@ -144,6 +150,8 @@ class Passage:
                 **data,
                 "heading_path": tuple(data["heading_path"]),
                 "pages": tuple(data["pages"]),
+                "paragraphs": tuple(data.get("paragraphs", ())),
+                "paragraph_items": tuple(data.get("paragraph_items", ())),
             }
         )
 

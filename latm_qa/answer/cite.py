@@ -29,6 +29,13 @@ def section_label(passage: Passage) -> str:
     return passage.section_title
 
 
+def paragraphs_label(paragraphs: tuple[str, ...]) -> str:
+    """The numbered paragraphs a passage holds: "para 8.14", "paras 13–15"; "" for none."""
+    if not paragraphs:
+        return ""
+    return f"para {paragraphs[0]}" if len(paragraphs) == 1 else f"paras {paragraphs[0]}–{paragraphs[-1]}"
+
+
 def pages_label(pages: tuple[int, ...]) -> str:
     if not pages:
         return ""
@@ -47,9 +54,12 @@ def short_title(title: str, limit: int = SHORT_TITLE) -> str:
 
 
 def citation(passage: Passage, with_document: bool = False) -> str:
-    """The full citation line of a passage, e.g. "§4.4 Case studies — Kirklees Council (2013-Present), p. 8";
+    """The full citation line of a passage, e.g. "§4.4 Case studies — Kirklees Council (2013-Present), p. 8",
+    "§1.1 About the Code, paras 2–3, p. 4" (the numbered paragraphs it holds, in a report that numbers them);
     ``with_document`` (an index of several reports): then " · " and the document's title (short form)."""
     parts = [section_label(passage)]
+    if passage.paragraphs:
+        parts.append(paragraphs_label(passage.paragraphs))
     if passage.pages:
         parts.append(pages_label(passage.pages))
     text = ", ".join(parts)

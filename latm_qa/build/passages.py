@@ -10,13 +10,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..settings import Settings
+from ..structure.paragraphs import held, item_starts, note_starts, paragraph_starts
 from ..text import LEANS_BACK, SENTENCE_BREAK, TABLE_ROW, row_cells, strip_number, table_header_size, word_count
 from ..types import Document, Passage, Section
 
 
 def split_passages(doc: Document, max_words: int = 120, min_words: int = 40) -> list[Passage]:
-    """All passages of a document, in reading order."""
+    """All passages of a document, in reading order, each with the numbered paragraphs it holds."""
     passages: list[Passage] = []
+    bodies = [(section.start, section.end) for section in doc.sections]
+    starts = paragraph_starts(doc.text, bodies)
+    items = item_starts(doc.text, starts, bodies)
+    fresh = ({at for at, _ in starts} | note_starts(doc.text, bodies)) if starts else set()
     for section in doc.sections:
         seen: dict[str, int] = {}
         for start, end, lead in _section_spans(doc.text, section, max_words, min_words):
@@ -39,6 +44,8 @@ def split_passages(doc: Document, max_words: int = 120, min_words: int = 40) -> 
                     section_kind=section.kind,
                     ordinal=len(passages),
                     table_header=lead,
+                    paragraphs=held(starts, start, end, section.start, fresh),
+                    paragraph_items=held(items, start, end, section.start, fresh | {at for at, _ in items}),
                 )
             )
     return passages

@@ -20,12 +20,14 @@ _LABEL_LINES = 6  # lines below a body-font title within which its text must end
 _WRAP = 1.75  # in font sizes: the farthest a heading's wrapped line sits below its first
 _LARGER, _BOLD_LARGER = 1.08, 1.03  # in body sizes: a heading's font, in the body's weight or in bold
 _BOLD_LINES = 3  # the most lines a title set in bold alone wraps over
+_CLAUSE_GOES_ON = ",;)]"  # punctuation a run-in title's paragraph never opens with
 
 
 def split_run_in_headings(lines: list[Line]) -> list[Line]:
     """A heading run in to its paragraph (LaTeX's \\paragraph: "**Kirklees Council (2011-Present)** The
     Kirklees Model ...") as a bold line of its own, then the paragraph: a bold start that is a dated
-    case-study title or a short numbered one. A bold lead-in ("**Efficiency savings:** Across ...") stays."""
+    case-study title or a short numbered one. A bold lead-in ("**Efficiency savings:** Across ...") stays, as
+    does a bold start the line's sentence goes on from ("4.0 International licence; and")."""
     out: list[Line] = []
     for line in lines:
         lead = line.lead
@@ -38,7 +40,8 @@ def split_run_in_headings(lines: list[Line]) -> list[Line]:
         title = " ".join([*(ln.text for ln in above), lead])
         titled = bool(DATED.search(lead) or NUMBERED.match(title)) and looks_like_heading(title) and len(title) < 250
         rest = line.text[len(lead) :].strip()
-        if not titled or not rest:
+        # the rest of a sentence ("4.0 International licence; and"): what follows a title opens no clause
+        if not titled or not rest or rest[:1] in _CLAUSE_GOES_ON:
             out.append(line)
             continue
         out.append(replace(line, text=lead, bold=True, lead=""))
@@ -126,10 +129,12 @@ def mark_headings(lines: list[Line], body: float, outline: tuple[OutlineEntry, .
 def _mark_bold_titles(lines: list[Line], body: float, key: int) -> int:
     """A title set in bold alone, at the body's size or larger: up to three wholly bold lines, one below the
     other, that end no sentence and are followed by text not in bold ("Box 1.A: The long-term fiscal
-    outlook", "Key questions"); a bold sentence or paragraph, a table's bold row of figures is not one."""
+    outlook", "Key questions"); a bold sentence or paragraph, a table's bold row of figures or header row (its
+    cells far apart on the line) is not one."""
     run: list[Line] = []
     for line in [*lines, None]:
         fits = line is not None and line.bold and not line.heading and not line.bullet and not line.footnote
+        fits = fits and not line.spread  # a table's header row, its cells far apart, is no title
         if fits and line.size > body - 0.5 and (not run or _close_below(run[-1], line)):
             run.append(line)
             continue

@@ -34,6 +34,7 @@ class Line:
     lead: str = ""  # the bold start of a line that goes on in the body's weight (a run-in heading, a lead-in)
     tag: TaggedHeading | None = None  # the heading a tagged PDF's structure tree says this line belongs to
     cell: TaggedCell | None = None  # the table cell it says this line's text is in (a line per cell)
+    spread: bool = False  # its text stands in parts far apart on its baseline, as a table's row's cells do
 
 
 def _mult(a: list[float], b: list[float]) -> list[float]:
@@ -76,6 +77,7 @@ def page_lines(
     lines: list[Line] = []
     bullets: list[tuple[float, float]] = []
     footnote_mark = ""
+    prev_x, prev_text = 0.0, ""  # the last fragment set on a line
     for x, y, size, bold, text, tag, cell in frags:
         stripped = text.strip()
         last = lines[-1] if lines else None
@@ -92,6 +94,8 @@ def page_lines(
         if last is not None and abs(last.y - y) < 0.35 * max(size, 1.0) and (last.cell == cell or not stripped):
             if stripped and last.bold and not bold and not last.lead:
                 last.lead = last.text
+            last.spread = last.spread or bool(stripped) and _apart(prev_x, prev_text, x, size)
+            prev_x, prev_text = (x, text) if stripped else (prev_x, prev_text + text)
             last.text += text
             if stripped:
                 last.bold = last.bold and bold
@@ -101,6 +105,7 @@ def page_lines(
         if not stripped:
             continue
         line = Line(page=number, x=x, y=y, size=size, bold=bold, text=text, tag=tag, cell=cell)
+        prev_x, prev_text = x, text
         if footnote_mark and size < 1.08 * page_size:  # a note is never set larger than the text: a mark
             line.footnote, line.text = True, f"[{footnote_mark}] {text}"  # before a heading is no note's number
         footnote_mark = ""
@@ -117,6 +122,14 @@ def page_lines(
         if line.text:
             out.append(line)
     return out
+
+
+def _apart(prev_x: float, prev_text: str, x: float, size: float) -> bool:
+    """Whether a fragment at ``x`` starts well beyond where the one before it on its baseline ends, as a table's
+    next column does: by a font size and 0.3 of that one's width (guessed from its letters, to within about a
+    quarter), far more than a word's space."""
+    width = size * sum(0.7 if ch.isupper() else 0.3 if ch == " " else 0.5 for ch in prev_text.strip())
+    return x - (prev_x + width) > size + 0.3 * width
 
 
 def _plain(text: str) -> str:

@@ -8,6 +8,7 @@ from ..text import NUMBERED, ends_sentence
 from ..types import Block, Document, RawDocument, Section
 from .levels import HeadingLevels, front_section, title_heading
 from .numbering import Numbering, is_numbered
+from .paragraphs import demote_paragraph_headings, opens_item, paragraph_number
 
 SEPARATOR = "\n\n"
 # words a sentence goes on from but no title ends with
@@ -24,7 +25,7 @@ def document_id(path: str, sha256: str) -> str:
 def parse_sections(raw: RawDocument) -> Document:
     """Turn a reader's blocks into a Document: cleaned text plus numbered sections and case studies
     (or, in a report without numbered headings, sections nested by heading level)."""
-    blocks = _rejoin_interrupted(list(raw.blocks))
+    blocks = _rejoin_interrupted(demote_paragraph_headings(list(raw.blocks)))
     doc_id = document_id(raw.path, raw.sha256)
     text_parts: list[str] = []
     page_marks: list[tuple[int, int]] = []
@@ -115,14 +116,16 @@ def _rejoin_interrupted(blocks: list[Block]) -> list[Block]:
     the" ... "1000 Club"): a block that opens as no sentence does runs on from one that ends no sentence,
     but a list item never runs on from the item before it (lists of lower-case items end no sentence).
     A numbered paragraph whose first line was read as a heading ("1.27 The Government will raise the" ...
-    "personal allowance") is one paragraph again."""
+    "personal allowance") is one paragraph again. A numbered paragraph ("33. This part sets out ...") or a
+    lettered item ("b. sharealike licences ...") never runs on from the block before it."""
     out: list[Block] = []
     for block in blocks:
         target = next((i for i in range(len(out) - 1, -1, -1) if out[i].kind != "footnote"), None)
         prev = out[target] if target is not None else None
-        if prev is not None and block.kind in ("paragraph", "item") and _continues(prev, block.text) and not (
-            block.kind == prev.kind == "item"  # a list's next item is its own ("count to 100" / "read numbers")
-        ):
+        joins = prev is not None and block.kind in ("paragraph", "item") and _continues(prev, block.text)
+        # a list's next item is its own ("count to 100" / "read numbers"), as are a numbered paragraph and
+        # a paragraph's lettered item ("a. more permissive licences ...; and" / "b. sharealike licences")
+        if joins and not (block.kind == prev.kind == "item" or paragraph_number(block.text) or opens_item(block.text)):
             glue = "" if prev.text.endswith("-") else " "
             shift = len(prev.text) + len(glue)
             out[target] = Block(
