@@ -12,6 +12,8 @@ in turn:
 - late interaction alone;
 - late interaction with each question word piece weighted by its rarity in the report (inverse document
   frequency over the report's passages), alone and in the default fusion;
+- late interaction sentence by sentence (a passage's best sentence: answer/select.py's sentence scores)
+  added to the default fusion;
 - a LightGBM LambdaMART ranker over the scorers' scores and structure features (heading and body word
   overlap, depth, position, length, figures, tables, section kind, kind of answer asked) of the best
   --depth passages, trained on the *other* reports' dev questions (each report's questions weighted to
@@ -40,11 +42,13 @@ from latm_qa.answer.index import Index  # noqa: E402
 from latm_qa.answer.kinds import answer_kind  # noqa: E402
 from latm_qa.answer.pipeline import run  # noqa: E402
 from latm_qa.answer.query import Query  # noqa: E402
+from latm_qa.answer.select import UNREAD  # noqa: E402
 from latm_qa.bench.gold import read_questions  # noqa: E402
 from latm_qa.bench.metrics import answerable, judged  # noqa: E402
 from latm_qa.bench.suite import SUITE_FILE, _chosen, read_suite  # noqa: E402
 from latm_qa.build.ingest import ingest  # noqa: E402
 from latm_qa.retrieve.dense import sentence_max  # noqa: E402
+from latm_qa.retrieve.late import late_interaction  # noqa: E402
 from latm_qa.settings import DEFAULT_STEPS, PROJECT_ROOT, load_settings  # noqa: E402
 from latm_qa.text import QUESTION_STOP_WORDS, WORD, stem  # noqa: E402
 
@@ -90,11 +94,25 @@ def collect(index: Index, questions: list[dict]) -> list[dict]:
                 "question": q, "searched": query.searched, "fused": query.scores.final, "dense": query.scores.dense,
                 "sentences": sentence_max(query.scores.per_sentence, corpus.sentence_starts, len(corpus)),
                 "bm25": corpus.bm25.scores(query.searched), "pieces": pieces,
+                "by_sentence": best_sentence_late(index, query.vectors),
                 "rarity": np.array([max(idf.get(p, idf[""]), 0.05) for p in names], dtype="float32"),
                 "relevant": np.array([judged(q, p.passage_id, p.text) for p in index.passages]),
             })
     finally:
         index.settings = settings
+    return out
+
+
+def best_sentence_late(index: Index, vectors) -> np.ndarray:
+    """Each passage's best sentence's late interaction with the question (its whole late score where its
+    sentences cannot be told apart)."""
+    whole = late_interaction(vectors.tokens, vectors.pieces, index.corpus.tokens)
+    out = whole.copy()
+    for row in range(len(index.passages)):
+        scores = index.sentence_tokens.scores(vectors, row)
+        read = scores[scores != UNREAD] if scores is not None else ()
+        if len(read):
+            out[row] = read.max()
     return out
 
 
@@ -188,6 +206,7 @@ def main() -> int:
         "late interaction alone": lambda r, *_: late(r, False),
         "late interaction, rarity-weighted, alone": lambda r, *_: late(r, True),
         "default ranking, late interaction rarity-weighted": lambda r, *_: rarity_fused(r, settings.late_weight),
+        "default ranking + 0.5 x best sentence's late interaction": lambda r, *_: r["fused"] + 0.5 * r["by_sentence"],
     }
     table: dict[str, dict[str, dict[str, list]]] = {}
     for left_out in reports:

@@ -123,8 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
         "eval-results/<questions file name>/ under the current folder for your own --questions)",
     )
     p.add_argument("--beir", help="also export the set in BEIR layout into this directory")
-    p.add_argument("--ablations", action="store_true", help="add rows with each technique of the default retriever off; with --suite: the table of what each "
-                   "layer above late interaction is worth over the suite (eval/results/suite.md)")
+    p.add_argument(
+        "--ablations", action="store_true",
+        help="add rows with each technique of the default retriever off; with --suite: what each layer above late "
+             "interaction is worth over the suite, and whether it keeps its place",
+    )
     p.add_argument(
         "--typos", action="store_true",
         help="add rows for the same questions with one letter mistyped in each: spelling correction on and off",
