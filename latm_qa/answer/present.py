@@ -34,6 +34,8 @@ def hit_to_json(hit: Hit, with_document: bool = False) -> dict:
         "fused_score": None if hit.fused_score is None else round(float(hit.fused_score), 6),
         "table_header": p.table_header,
         "probability": None if hit.probability is None else round(hit.probability, 4),
+        "paragraphs": list(p.paragraphs),  # the numbered paragraphs it holds, where the report numbers them
+        "paragraph_items": list(p.paragraph_items),
     }
 
 

@@ -7,6 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from latm_qa.answer.cite import citation
+from latm_qa.answer.present import hit_to_json
+from latm_qa.answer.results import Hit
 from latm_qa.build.passages import split_passages
 from latm_qa.read.markdown import markdown_blocks
 from latm_qa.read.pdf_headings import split_run_in_headings
@@ -156,6 +158,8 @@ def test_the_forms_a_question_names_a_paragraph_by():
 def test_passages_keep_their_paragraphs_through_json():
     passage = split_passages(_markdown(_policy()), max_words=40, min_words=10)[2]
     assert passage.paragraphs and Passage.from_json(passage.to_json()) == passage
+    shown = hit_to_json(Hit(rank=1, score=1.0, passage=passage))  # the CLI's and the API's hit JSON
+    assert shown["paragraphs"] == list(passage.paragraphs) and shown["paragraph_items"] == list(passage.paragraph_items)
     old = {k: v for k, v in passage.to_json().items() if k not in ("paragraphs", "paragraph_items")}
     assert Passage.from_json(old) == replace(passage, paragraphs=(), paragraph_items=())
 
