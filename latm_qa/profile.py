@@ -52,7 +52,7 @@ class Knowledge:
     part_intents: tuple[tuple[str, str], ...] = ()  # (part, pattern of a question asking for it)
     topic_parts: tuple[str, ...] = ()  # parts that point at a topic told elsewhere (a reading list)
     gazetteer: str = ""  # "uk-councils", or "" for none
-    search: tuple[tuple[str, float], ...] = ()  # the profile's [search] weights: (setting, value)
+    search: tuple[tuple[str, float | bool], ...] = ()  # the profile's [search] weights and switches: (setting, value)
     profile: dict | None = None  # the profile's tables as read, or None without one
 
     def chapter(self, number: str) -> Chapter | None:
@@ -168,7 +168,8 @@ def derive(documents: Sequence[Document], profile: dict | None) -> Knowledge:
         part_intents=intents,
         topic_parts=topic_parts,
         gazetteer=profile.get("places", {}).get("gazetteer", ""),
-        search=tuple((key, float(value)) for key, value in profile.get("search", {}).items()),
+        search=tuple((key, value if isinstance(value, bool) else float(value))
+                     for key, value in profile.get("search", {}).items()),
         profile=profile or None,
     )
 

@@ -24,6 +24,9 @@ GAZETTEERS = ("uk-councils",)
 # helps one report and not others is off by default and switched on where it helps
 SEARCH_WEIGHTS = ("sentence_weight", "bm25_weight", "prior_weight", "late_weight", "topic_weight", "label_weight",
                   "cover_step")
+# the steps of a question's path a profile may switch on (or off) for its report: true or false
+SEARCH_SWITCHES = ("correct_spelling", "expand_acronyms", "abstain_off_topic", "abstain_uncounted",
+                   "abstain_after_the_report", "abstain_undated", "abstain_low_similarity")
 
 
 def read_profile(path: Path) -> dict:
@@ -41,10 +44,13 @@ def read_profile(path: Path) -> dict:
             "[places], [search]"
         )
     for key, value in data.get("search", {}).items():
-        if key not in SEARCH_WEIGHTS:
-            choices = ", ".join(SEARCH_WEIGHTS)
+        if key not in SEARCH_WEIGHTS + SEARCH_SWITCHES:
+            choices = ", ".join(SEARCH_WEIGHTS + SEARCH_SWITCHES)
             raise InputFileError(f"{path}: unknown setting {key!r} in [search]: choose from {choices}")
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        if key in SEARCH_SWITCHES:
+            if not isinstance(value, bool):
+                raise InputFileError(f"{path}: [search] {key} = {value!r} is a switch: give true or false")
+        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise InputFileError(f"{path}: [search] {key} = {value!r} is not a weight: give a number of 0 or more")
     gazetteer = data.get("places", {}).get("gazetteer", "")
     if gazetteer and gazetteer not in GAZETTEERS:

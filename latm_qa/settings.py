@@ -44,7 +44,8 @@ class Settings:
     compress_tokens_above: int = 20_000  # passages above which word-piece vectors are product-quantised
     # (a sixteenth of float32; codes.py) rather than int8 (a quarter)
     label_weight: float = 0.4  # added for a passage under the numbered part a question names ("year 6")
-    cover_step: float = 2.0  # the cover (title, subtitle) down this much, or up for a question asking the title
+    cover_step: float = 0.0  # on in a profile ([search] cover_step = 2): the cover (title, subtitle) down this
+    # much, or up for a question asking the title (worth nothing on the suite's dev questions: eval/README.md)
     backend: str = "onnx"  # how the model runs: onnx (fp32), onnx-int8, or torch (and any model onnx cannot run)
     reranker: str = ""  # a cross-encoder folder (or cached hub name); "" = none
     rerank_depth: int = 20
@@ -58,6 +59,12 @@ class Settings:
     correct_spelling: bool = True  # read a misspelt word as the report's own ("Lancashre" -> "Lancashire")
     abstain_off_topic: bool = True  # abstain when the best passage is about none of the councils a question names
     abstain_uncounted: bool = True  # abstain when "how many X" finds no count of X in the best passages
+    # Off by default, each a profile option ([search] ... = true): on the suite's dev questions they gained
+    # nothing (the ablation table in eval/README.md)
+    expand_acronyms: bool = False  # add the report's long form to an acronym searched ("PSD" -> its long form)
+    abstain_after_the_report: bool = False  # abstain on a question about years after the report was written
+    abstain_undated: bool = False  # abstain when "when"/"in 2008" finds no such date in the best passages
+    abstain_low_similarity: bool = False  # abstain when no passage's cosine reaches ``abstain_below``
     max_file_mb: float = 50.0
     max_question_chars: int = 2000
     steps: tuple[str, ...] = DEFAULT_STEPS

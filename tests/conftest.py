@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,17 @@ def home_knowledge():
     from latm_qa.structure import parse_sections
 
     return derive([parse_sections(read_document(MARKDOWN))], read_profile(PROFILE))
+
+
+@contextmanager
+def switched_on(index, **settings):
+    """The index with some settings changed (a profile's [search] options) for the body of a with-block."""
+    original = index.settings
+    index.settings = replace(original, **settings)
+    try:
+        yield index
+    finally:
+        index.settings = original
 
 
 @pytest.fixture(scope="session")

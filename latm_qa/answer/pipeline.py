@@ -49,8 +49,10 @@ STEPS: dict[str, Step] = {
     "suggest": checks.suggest,
 }
 REQUIRED = ("clean", "score", "rank")
-# the settings that turn one step off (kept from before steps were named)
-_SWITCHES = {"spelling": "correct_spelling", "off_topic": "abstain_off_topic", "not_counted": "abstain_uncounted"}
+# the settings that turn one step on or off (a profile's [search] table may set them for its report)
+_SWITCHES = {"spelling": "correct_spelling", "off_topic": "abstain_off_topic", "not_counted": "abstain_uncounted",
+             "acronyms": "expand_acronyms", "after_the_report": "abstain_after_the_report",
+             "not_dated": "abstain_undated", "low_similarity": "abstain_low_similarity"}
 
 
 def steps_for(settings: Settings) -> list[Step]:

@@ -28,26 +28,29 @@ def _without(step: str) -> dict:
 
 
 # (row, what the layer does, the settings change, "out" = a default layer taken out, "in" = an optional one
-# put in, "check" = an abstention check taken out)
+# put in (a profile option); "profile": one that acts only where a profile asks, taken out; "check out" /
+# "check in": a check that declines to answer, taken out or put in)
 LAYERS: list[tuple[str, str, dict, str]] = [
-    ("dense cosine and late interaction only", "no sentence scores, labels or cover step",
-     {"sentence_weight": 0.0, "label_weight": 0.0, "cover_step": 0.0}, "out"),
+    ("dense cosine and late interaction only", "no sentence scores or labels",
+     {"sentence_weight": 0.0, "label_weight": 0.0}, "out"),
     ("sentence scores", "the best sentence's cosine", {"sentence_weight": 0.0}, "out"),
-    ("numbered-part labels", "a question naming \"year 6\", \"Table 2.4\"", {"label_weight": 0.0}, "out"),
-    ("cover step", "the cover down unless its title is asked", {"cover_step": 0.0}, "out"),
+    ("numbered-part labels", "a question naming \"year 6\", \"Table 2.4\", \"paragraph 8.14(d)\"",
+     {"label_weight": 0.0}, "out"),
     ("spelling", "a misspelt word read as the report's own (scored on the questions with one letter mistyped)",
      {"correct_spelling": False}, "out"),
-    ("acronyms", "an acronym's expansion added to the words searched", _without("acronyms"), "out"),
-    ("places", "a place description read as the council it names", _without("places"), "out"),
+    ("cover step (2.0)", "the cover down unless its title is asked", {"cover_step": 2.0}, "in"),
+    ("acronyms", "an acronym's long form added to the words searched", {"expand_acronyms": True}, "in"),
+    ("places", "a place description read as the council it names (with a [places] gazetteer)",
+     _without("places"), "profile"),
     ("BM25 (0.3)", "word matching fused in", {"bm25_weight": 0.3}, "in"),
     ("structure prior (0.1)", "the part a question asks for", {"prior_weight": 0.1}, "in"),
     ("topic step (0.5)", "contacts and reading on the best passage's topic", {"topic_weight": 0.5}, "in"),
-    ("not in the report", "named things the report never mentions", _without("not_in_report"), "check"),
-    ("after the report", "years after the report was written", _without("after_the_report"), "check"),
-    ("off topic", "the best passage is about none of the places named", {"abstain_off_topic": False}, "check"),
-    ("not counted", "\"how many\" with no count found", {"abstain_uncounted": False}, "check"),
-    ("not dated", "\"when\" with no date found", _without("not_dated"), "check"),
-    ("low similarity", "nothing close enough", _without("low_similarity"), "check"),
+    ("not in the report", "named things the report never mentions", _without("not_in_report"), "check out"),
+    ("off topic", "the best passage is about none of the places named", {"abstain_off_topic": False}, "check out"),
+    ("not counted", "\"how many\" with no count found", {"abstain_uncounted": False}, "check out"),
+    ("after the report", "years after the report was written", {"abstain_after_the_report": True}, "check in"),
+    ("not dated", "\"when\" with no date found", {"abstain_undated": True}, "check in"),
+    ("low similarity", "nothing close enough", {"abstain_low_similarity": True}, "check in"),
 ]
 TYPED = {"spelling"}  # rows scored on questions with one letter mistyped in each (the default ranking too)
 SHOWN = ("hit_rate@1", "mrr@10", "false_abstention_rate", "unanswerable_recognised", "unanswerable",
@@ -71,7 +74,7 @@ def judge(rows: dict[str, dict]) -> dict:
     out = []
     for name, what, _, kind in [("late interaction alone", "the retriever `late` alone", {}, "base"), *LAYERS]:
         row, base = rows[name], rows["default ranking, mistyped" if name in TYPED else "default ranking"]
-        sign = 1 if kind == "in" else -1  # a layer's worth: with it minus without it
+        sign = 1 if kind.endswith("in") else -1  # a layer's worth: with it minus without it
         entry = {"layer": name, "what": what, "kind": kind, "figures": row}
         for split in ("dev", "test"):
             by_report = {r: sign * (row[split][r]["hit_rate@1"] - base[split][r]["hit_rate@1"]) for r in base[split]}
@@ -112,15 +115,24 @@ def _verdict(entry: dict, base: dict) -> str:
     dev = entry["dev"]
     if entry["kind"] == "base":
         return f"the default ranking is {100 * dev['worth_hit@1']:+.1f} points ahead of it"
-    if entry["kind"] == "check":
-        recognised = sum(v["unanswerable_recognised"] for v in base["dev"].values()) - dev["recognised"]
-        declined = sum(v["false_abstained"] for v in base["dev"].values()) - dev["false_abstained"]
-        verdict = "keeps its place" if recognised > declined else "does not pay: off by default"
+    if entry["kind"].startswith("check"):
+        sign = 1 if entry["kind"] == "check in" else -1
+        recognised = round(sign * (dev["recognised"] - _total(base, "unanswerable_recognised")), 1) + 0.0
+        declined = round(sign * (dev["false_abstained"] - _total(base, "false_abstained")), 1) + 0.0  # no "-0"
+        pays = recognised > declined
+        verdict = ("pays: on by default" if pays else "stays off") if sign > 0 else \
+            ("keeps its place" if pays else "does not pay: off by default")
         return f"{verdict} (recognises {recognised:g}, wrongly declines {declined:g})"
     pays = dev["worth_hit@1"] >= GAIN and dev["worst"][0] >= -COST
     if entry["kind"] == "in":
         return "pays: on by default" if pays else "stays off"
+    if entry["kind"] == "profile":
+        return "pays: on where a profile asks" if pays else "stays a profile option"
     return "keeps its place" if pays else "does not pay: off by default"
+
+
+def _total(row: dict, key: str, split: str = "dev") -> float:
+    return sum(v[key] for v in row[split].values())
 
 
 def ablation_lines(result: dict) -> list[str]:

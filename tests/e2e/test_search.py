@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from conftest import MARKDOWN, ROOT
+from conftest import MARKDOWN, ROOT, switched_on
 
 from latm_qa import Index, IndexMismatchError, IndexMissingError, QueryError, load_settings
 from latm_qa.answer.present import citation, result_to_json
@@ -164,7 +164,8 @@ def test_acronyms_typed_in_lower_case_are_read_as_acronyms(md_index):
     assert recase("what is an almo at croydon lbc") == "what is an ALMO at croydon LBC"
     assert recase("the whole council shares hr and ict") == "the whole council shares hr and ict"  # words
     assert recase("What does the lga say?") == "What does the lga say?"  # capitals elsewhere: as typed
-    top = md_index.search("did the lga write up staffordshire's commissioning as a case study", k=1)[0].passage
+    with switched_on(md_index, expand_acronyms=True):  # a profile option, off by default
+        top = md_index.search("did the lga write up staffordshire's commissioning as a case study", k=1)[0].passage
     assert top.section == "2.5" and "Local Government Association (2014) Case Study Staffordshire" in top.text
 
 
@@ -233,7 +234,13 @@ def test_filters_read_a_part_in_any_case_or_number(md_index):
 
 
 def test_the_cover_answers_only_a_question_about_the_report_s_title(md_index):
-    """The subtitle on the cover is close to many questions about the report, and answers only one."""
+    """The subtitle on the cover is close to many questions about the report, and answers only one, where a
+    profile turns the cover rule on (`cover_step`; off by default: it changed no ranking on the suite)."""
+    with switched_on(md_index, cover_step=2.0):
+        _cover_rule(md_index)
+
+
+def _cover_rule(md_index):
     assert [p.text for p in md_index.passages if is_cover(p)] == ["WHOLE-COUNCIL APPROACHES TO TRANSFORMATION"]
     hits = md_index.search("Which half-dozen whole-authority approaches are covered in this paper?", k=3)
     assert hits[0].passage.section == "1" and "entrepreneurial, enabling, sharing and holistic" in hits[0].passage.text

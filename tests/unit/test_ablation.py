@@ -35,7 +35,8 @@ def test_a_layer_worth_a_point_everywhere_keeps_its_place_and_one_worth_nothing_
     verdicts = _verdicts(rows)
     assert verdicts["sentence scores"]["dev"]["worth_hit@1"] == 0.02
     assert verdicts["sentence scores"]["verdict"] == "keeps its place"
-    assert verdicts["cover step"]["verdict"] == "does not pay: off by default"  # no change without it
+    assert verdicts["numbered-part labels"]["verdict"] == "does not pay: off by default"  # no change without it
+    assert verdicts["places"]["verdict"] == "stays a profile option"
     assert verdicts["late interaction alone"]["verdict"] == "the default ranking is +5.0 points ahead of it"
 
 
@@ -56,6 +57,7 @@ def test_a_layer_off_by_default_is_judged_by_what_it_adds():
     # +10 on one report is +3.3 macro and costs no one: it pays
     assert verdicts["topic step (0.5)"]["verdict"] == "pays: on by default"
     assert verdicts["structure prior (0.1)"]["verdict"] == "stays off"
+    assert verdicts["cover step (2.0)"]["verdict"] == "stays off"
 
 
 def test_spelling_is_judged_on_mistyped_questions_against_the_mistyped_default():
@@ -65,12 +67,14 @@ def test_spelling_is_judged_on_mistyped_questions_against_the_mistyped_default()
 
 
 def test_a_check_keeps_its_place_when_it_recognises_more_than_it_wrongly_declines():
-    # with every check: 2 unanswerable recognised a report (6 in all) and 1 answerable declined (3 in all)
-    rows = _rows(**{"not in the report": _figures(BASE, recognised=0.5, declined=1.0),
-                    "not dated": _figures(BASE, recognised=1.0, declined=0.0),
-                    "low similarity": _figures(BASE, recognised=1.5, declined=0.0)})
+    # by default: 2 unanswerable recognised a report (6 in all) and 1 answerable declined (3 in all)
+    rows = _rows(**{"not in the report": _figures(BASE, recognised=0.5, declined=1.0),  # taken out
+                    "not counted": _figures(BASE, recognised=1.0, declined=0.0),  # taken out
+                    "not dated": _figures(BASE, recognised=3.0, declined=1.5),  # put in
+                    "low similarity": _figures(BASE, recognised=2.5, declined=2.0)})  # put in
     rows["default ranking"] = _figures(BASE, recognised=2.0, declined=1.0)
     verdicts = _verdicts(rows)
     assert verdicts["not in the report"]["verdict"] == "keeps its place (recognises 4.5, wrongly declines 0)"
-    assert verdicts["not dated"]["verdict"] == "does not pay: off by default (recognises 3, wrongly declines 3)"
-    assert verdicts["low similarity"]["verdict"] == "does not pay: off by default (recognises 1.5, wrongly declines 3)"
+    assert verdicts["not counted"]["verdict"] == "does not pay: off by default (recognises 3, wrongly declines 3)"
+    assert verdicts["not dated"]["verdict"] == "pays: on by default (recognises 3, wrongly declines 1.5)"
+    assert verdicts["low similarity"]["verdict"] == "stays off (recognises 1.5, wrongly declines 3)"
