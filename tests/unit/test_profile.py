@@ -130,6 +130,7 @@ def test_merged_profiles_join_their_examples():
         ("[search]\nlate = 5", "unknown setting 'late' in \\[search\\]: choose from sentence_weight"),
         ("[search]\nlate_weight = -1", r"\[search\] late_weight = -1 is not a weight"),
         ("[search]\nlate_weight = 'high'", r"\[search\] late_weight = 'high' is not a weight"),
+        ("[search]\nexpand_acronyms = 1", r"\[search\] expand_acronyms = 1 is a switch: give true or false"),
     ],
 )
 def test_a_bad_profile_is_refused_naming_the_file_and_the_fault(tmp_path, text, message):
@@ -148,3 +149,7 @@ def test_a_profile_sets_its_reports_own_search_weights(home_knowledge, document,
     knowledge = derive([document], read_profile(path))
     assert dict(knowledge.search) == {"label_weight": 0.0, "late_weight": 5.0}
     assert derive([document], None).search == ()  # no profile: the defaults
+    path.write_text("[search]\nexpand_acronyms = true\nabstain_undated = true\n", encoding="utf-8")
+    switches = dict(derive([document], read_profile(path)).search)
+    assert switches == {"expand_acronyms": True, "abstain_undated": True}  # kept as switches, not weights
+    assert all(value is True for value in switches.values())
