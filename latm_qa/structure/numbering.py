@@ -4,8 +4,9 @@ Under a part titled as case studies, a strong or dated heading is a named exampl
 boxed example anywhere ("Box 1.A: ..."); an unnumbered heading set deeper than its chapter's heading sits
 inside it, and one no deeper is a chapter of its own ("About the Authors", where no chapter follows it).
 "Part 4. Fraud" is chapter 4 where the report has no other; numbers restarting in an annex, set deeper
-than its heading, are its own items. Headings before the first number (a foreword, an executive summary)
-nest by their level."""
+than its heading, are its own items. A run of numbers restarting from 1 right under a numbered chapter
+("4 The press and the police", then "1. Introduction", "2. Background") are its sections, "4.1", "4.2".
+Headings before the first number (a foreword, an executive summary) nest by their level."""
 
 from __future__ import annotations
 
@@ -62,6 +63,7 @@ class Numbering:
 
     def __init__(self, blocks: list[Block] | None = None) -> None:
         numbers = [heading_number(text) for text in _heading_texts(blocks or [])]
+        self.numbers = numbers
         self.plain = {n.chapter for n in numbers if n is not None and not n.name and not n.letter and n.sub is None}
         # the highest chapter number set after each heading: back matter with chapters after it is no back matter
         self.later = [0] * len(numbers)
@@ -82,6 +84,9 @@ class Numbering:
         self.inner: list[tuple[int, str]] = []  # unnumbered headings open inside the numbered section
         self.front: list[tuple[int, str]] = []  # headings open before the first numbered one
         self.bare = 0  # the level of a numbered heading that nothing has followed yet (0: none)
+        self.run = 0  # the last number of a run restarting from 1 under the open chapter (0: none)
+        self.run_hint: float = 0  # how strong the run's first heading is
+        self.run_dot = False  # whether the run's numbers are printed with a dot ("1." rather than "1")
 
     def classify(
         self, block: Block, doc_title: str, follows_heading: bool = False, after: Block | None = None
@@ -101,7 +106,7 @@ class Numbering:
                 return self._inner_heading(text, hint)  # an annex's own numbered item ("1. Warranties")
             if number.name:
                 return self._named(number, text, hint)
-            return self._numbered(number, text, hint)
+            return self._restarted(number, text, hint) or self._numbered(number, text, hint)
         if number is not None and number.letter == self.letter and number.sub > self.sub:
             return self._lettered(number, text, hint)
         strong = hint > 0
@@ -135,8 +140,45 @@ class Numbering:
     def _chapter(self, number: str, title: str, label: str, chapter_title: str, hint: float, kind: str) -> dict:
         self.sub_title = self.sub_label = self.sub_number = ""
         self.chapter_label, self.chapter_title, self.chapter_number = label, chapter_title, number
-        self.chapter_hint, self.sub_hint, self.inner = hint, 0, []
+        self.chapter_hint, self.sub_hint, self.inner, self.run = hint, 0, [], 0
         return _section(number, title, kind, [label], chapter_title)
+
+    def _restarted(self, number: Number, text: str, hint: float) -> dict | None:
+        """A heading of a run numbered from 1 again right under a numbered chapter ("4 The press and the police",
+        then "1. Introduction", "2. Background" ... "9. Conclusion"): a section of that chapter, "4.1" ... "4.9".
+        The run starts at a "1." that comes before any of the chapter's own sections, is set no stronger than
+        the chapter's heading and is followed by a "2."; it goes on while each number is the last one plus 1,
+        unless that heading is set stronger than the run's or printed as the chapter's number is and the run's
+        are not ("5 The press and politicians" after "4. Leaks"): a chapter of its own. A run's section's own
+        parts ("5.1 Contingent assets" under "5. Managing uncertainties") are headings inside it. None for any other."""
+        if number.sub is not None and self.run and number.chapter == self.run:
+            return self._inner_heading(text, max(hint, self.sub_hint + 0.5))
+        if number.sub is not None or self.annex or not self.chapter:
+            return None
+        dot = text.split(" ", 1)[0].endswith(".")
+        if self.run:
+            stronger = hint > 0 and (self.run_hint <= 0 or hint < self.run_hint)
+            as_chapter = dot == self.chapter_label.split(" ", 1)[0].endswith(".") != self.run_dot
+            if number.chapter != self.run + 1 or stronger or as_chapter:
+                return None
+        elif not (
+            number.chapter == 1
+            and not self.sub
+            and self.chapter_number == str(self.chapter)
+            and not (hint > 0 and self.chapter_hint > 0 and hint < self.chapter_hint)
+            and self._next_plain() == 2
+        ):
+            return None
+        else:
+            self.run_hint, self.run_dot = hint, dot
+        self.run = self.sub = number.chapter
+        self.seen_numbered, self.letter, self.bare = True, "", hint
+        return self._sub(f"{self.chapter}.{number.chapter}", number.title, text, hint)
+
+    def _next_plain(self) -> int:
+        """The number of the next heading numbered as a chapter is ("2."), after the one being read; 0 if none."""
+        plain = (n for n in self.numbers[self.seen :] if n is not None and not n.name and not n.letter)
+        return next((n.chapter for n in plain if n.sub is None), 0)
 
     def _numbered(self, number: Number, text: str, hint: int) -> dict | None:
         chapter, sub, title = number.chapter, number.sub, number.title
