@@ -48,9 +48,9 @@ LAYERS: list[tuple[str, str, dict, str]] = [
     ("not in the report", "named things the report never mentions", _without("not_in_report"), "check out"),
     ("off topic", "the best passage is about none of the places named", {"abstain_off_topic": False}, "check out"),
     ("not counted", "\"how many\" with no count found", {"abstain_uncounted": False}, "check out"),
-    ("after the report", "years after the report was written", {"abstain_after_the_report": True}, "check in"),
+    ("after the report", "years after the report was written", {"abstain_after_the_report": False}, "check out"),
     ("not dated", "\"when\" with no date found", {"abstain_undated": True}, "check in"),
-    ("low similarity", "nothing close enough", {"abstain_low_similarity": True}, "check in"),
+    ("low similarity", "nothing close enough (nonsense)", {"abstain_low_similarity": False}, "check out"),
 ]
 TYPED = {"spelling"}  # rows scored on questions with one letter mistyped in each (the default ranking too)
 SHOWN = ("hit_rate@1", "mrr@10", "false_abstention_rate", "unanswerable_recognised", "unanswerable",
@@ -119,6 +119,8 @@ def _verdict(entry: dict, base: dict) -> str:
         sign = 1 if entry["kind"] == "check in" else -1
         recognised = round(sign * (dev["recognised"] - _total(base, "unanswerable_recognised")), 1) + 0.0
         declined = round(sign * (dev["false_abstained"] - _total(base, "false_abstained")), 1) + 0.0  # no "-0"
+        if recognised == declined == 0:
+            return "fires on no question of the suite: no evidence either way"
         pays = recognised > declined
         verdict = ("pays: on by default" if pays else "stays off") if sign > 0 else \
             ("keeps its place" if pays else "does not pay: off by default")
