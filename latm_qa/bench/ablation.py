@@ -49,7 +49,7 @@ LAYERS: list[tuple[str, str, dict, str]] = [
     ("off topic", "the best passage is about none of the places named", {"abstain_off_topic": False}, "check out"),
     ("not counted", "\"how many\" with no count found", {"abstain_uncounted": False}, "check out"),
     ("after the report", "years after the report was written", {"abstain_after_the_report": False}, "check out"),
-    ("not dated", "\"when\" with no date found", {"abstain_undated": True}, "check in"),
+    ("not dated", "\"when\" with no date found", {"abstain_undated": False}, "check out"),
     ("low similarity", "nothing close enough (nonsense)", {"abstain_low_similarity": False}, "check out"),
 ]
 TYPED = {"spelling"}  # rows scored on questions with one letter mistyped in each (the default ranking too)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import ROOT, switched_on
+from conftest import ROOT
 
 from latm_qa import Index, ingest, load_settings
 from latm_qa.answer.present import result_to_json
@@ -55,17 +55,12 @@ def test_a_percentage_question_where_percentages_are_the_topic_is_answered(maths
 
 
 def test_a_year_the_best_passages_never_speak_of_is_not_answered(md_index):
-    """A profile option (`abstain_undated`), off by default: on the suite it declined as many answerable
-    questions as it recognised unanswerable ones."""
-    assert not md_index.ask("How much did West Suffolk save in 2008?").not_dated
-    with switched_on(md_index, abstain_undated=True):
-        result = md_index.ask("How much did West Suffolk save in 2008?")
+    result = md_index.ask("How much did West Suffolk save in 2008?")
     assert result.abstained and result.not_dated == ("2008",)
     assert "2008" in result_to_json(result)["not_dated"]
 
 
 def test_a_year_inside_a_span_the_report_gives_is_answered(md_index):
-    with switched_on(md_index, abstain_undated=True):
-        result = md_index.ask("What traded income did Colchester make in 2014/15?")  # "from 2013/14 to 2015/16"
+    result = md_index.ask("What traded income did Colchester make in 2014/15?")  # "from 2013/14 to 2015/16"
     assert not result.abstained and result.not_dated == ()
     assert "Colchester" in " ".join(result.hits[0].passage.heading_path)

@@ -70,11 +70,11 @@ def test_a_check_keeps_its_place_when_it_recognises_more_than_it_wrongly_decline
     # by default: 2 unanswerable recognised a report (6 in all) and 1 answerable declined (3 in all)
     rows = _rows(**{"not in the report": _figures(BASE, recognised=0.5, declined=1.0),  # taken out
                     "not counted": _figures(BASE, recognised=1.0, declined=0.0),  # taken out
-                    "not dated": _figures(BASE, recognised=3.0, declined=1.5),  # put in
+                    "not dated": _figures(BASE, recognised=1.0, declined=0.5),  # taken out
                     "low similarity": _figures(BASE, recognised=2.0, declined=1.0)})  # taken out: no change
     rows["default ranking"] = _figures(BASE, recognised=2.0, declined=1.0)
     verdicts = _verdicts(rows)
     assert verdicts["not in the report"]["verdict"] == "keeps its place (recognises 4.5, wrongly declines 0)"
     assert verdicts["not counted"]["verdict"] == "does not pay: off by default (recognises 3, wrongly declines 3)"
-    assert verdicts["not dated"]["verdict"] == "pays: on by default (recognises 3, wrongly declines 1.5)"
+    assert verdicts["not dated"]["verdict"] == "keeps its place (recognises 3, wrongly declines 1.5)"
     assert verdicts["low similarity"]["verdict"] == "fires on no question of the suite: no evidence either way"
