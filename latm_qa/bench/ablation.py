@@ -15,7 +15,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 
-from ..settings import DEFAULT_STEPS, Settings
+from ..settings import DEFAULT_STEPS
 from .loo import Loaded
 from .metrics import run_retriever, score_run, with_typos
 from .report import run_fused
@@ -57,7 +57,7 @@ SHOWN = ("hit_rate@1", "mrr@10", "false_abstention_rate", "unanswerable_recognis
          "false_abstained")
 
 
-def ablation(loaded: Sequence[Loaded], settings: Settings, progress=None) -> dict:
+def ablation(loaded: Sequence[Loaded], progress=None) -> dict:
     """Per row, per report (its formats averaged) and split: the figures; then the deltas against the default
     ranking and each row's verdict."""
     rows = {"default ranking": _scores(loaded, {}, "fused", progress, "the default ranking")}
@@ -81,8 +81,8 @@ def judge(rows: dict[str, dict]) -> dict:
             entry[split] = {
                 "worth_hit@1": round(statistics.mean(by_report.values()), 4),
                 "worst": min(((round(v, 4), r) for r, v in by_report.items()), default=(0.0, "")),
-                "recognised": sum(v["unanswerable_recognised"] for v in row[split].values()),
-                "false_abstained": sum(v["false_abstained"] for v in row[split].values()),
+                "recognised": _total(row, "unanswerable_recognised", split),
+                "false_abstained": _total(row, "false_abstained", split),
                 "unanswerable": sum(v["unanswerable"] for v in row[split].values()),
                 "false_abstention": round(statistics.mean(v["false_abstention_rate"] for v in row[split].values()), 4),
             }

@@ -236,10 +236,12 @@ def evaluate_suite(args, settings: Settings) -> int:
                     macro.append({"format": fmt, "retriever": name, "metrics": macro_average(group)})
         table[split] = {"rows": rows, "macro": macro}
     results = {"suite": str(suite), "table": table, "reports": per_report}
-    if getattr(args, "loo", False):
-        results["leave_one_out"] = leave_one_out(load_suite(pairs, settings, work), settings, _progress)
-    if getattr(args, "ablations", False):
-        results["ablations"] = ablation(load_suite(pairs, settings, work), settings, _progress)
+    loo, ablations = getattr(args, "loo", False), getattr(args, "ablations", False)
+    loaded = load_suite(pairs, settings, work) if loo or ablations else []  # each index loaded once for both
+    if loo:
+        results["leave_one_out"] = leave_one_out(loaded, settings, _progress)
+    if ablations:
+        results["ablations"] = ablation(loaded, _progress)
     if getattr(args, "conversations", None):
         results["conversations"] = run_conversations(Path(args.conversations), pairs, settings, work)
     results["seconds"] = round(time.perf_counter() - began, 1)
